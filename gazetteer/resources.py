@@ -1,0 +1,38 @@
+"""Where the embedded data lives, in a checkout and in an installed wheel."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+
+def data_dir() -> Path:
+    """The folder holding the curated gazetteer, sources and events.
+
+    ``ITINERA_DATA`` wins; then ``data/`` of a source checkout (editable install); then the copy a
+    wheel carries inside ``mapapp/_data``.
+    """
+    env = os.environ.get("ITINERA_DATA")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "data"
+    if checkout.is_dir():
+        return checkout
+    return here.parent / "mapapp" / "_data"
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for derived indexes (``ITINERA_CACHE`` overrides)."""
+    env = os.environ.get("ITINERA_CACHE")
+    path = Path(env) if env else Path(platformdirs.user_cache_dir("itinera"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def texts_dir() -> Path | None:
+    """The folder of source texts the user named with ``ITINERA_TEXTS``, if any."""
+    env = os.environ.get("ITINERA_TEXTS")
+    return Path(env) if env else None

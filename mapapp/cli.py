@@ -1,0 +1,172 @@
+"""``itinera``: geocode a name, parse a text, export maps and data, start the dashboard.
+
+Each subcommand's handler is a small function that turns arguments into calls on the library and
+exit codes: 0 done, 1 nothing found / input rejected, 2 bad usage (argparse's own code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+class CLIError(Exception):
+    """A problem to report in one line on stderr, with an exit code."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+# --- geocode -----------------------------------------------------------------------------------
+
+
+def _add_geocode(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "geocode",
+        help="resolve a place name with the offline historical gazetteer",
+        description="Resolve a place name: best match with its uncertainty and citation, "
+        "alternatives below. Exits 1 when nothing matches.",
+    )
+    p.add_argument("name", help='a place name as a text writes it, e.g. "Stalingrad"')
+    p.add_argument("--when", metavar="YEAR", help="a year (or EDTF date) the text speaks of")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a readable answer")
+    p.add_argument("--online", action="store_true", help="fall back to an online geocoder")
+    p.add_argument("--service", default="nominatim", help="online service (default: nominatim)")
+    p.add_argument("--limit", type=int, default=5, help="how many alternatives to list")
+    p.set_defaults(handler=_run_geocode)
+
+
+def _run_geocode(args: argparse.Namespace) -> int:
+    raise CLIError("geocode is not implemented yet", 2)
+
+
+# --- parse -------------------------------------------------------------------------------------
+
+
+def _add_parse(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "parse",
+        help="find place mentions, dates and candidate events in a text file or folder",
+        description="Geoparse a text file, or every .txt file of a folder.",
+    )
+    p.add_argument("path", type=Path, help="a text file or a folder of .txt files")
+    p.add_argument("--document-date", metavar="EDTF", help="date relative expressions anchor to")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON Lines, one object per line")
+    fmt.add_argument("--geojson", action="store_true", help="a GeoJSON FeatureCollection")
+    p.set_defaults(handler=_run_parse)
+
+
+def _run_parse(args: argparse.Namespace) -> int:
+    raise CLIError("parse is not implemented yet", 2)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export events as GeoJSON, Linked Places, CSV or a standalone HTML map",
+        description="Export the events (the embedded corpus by default) in a time window.",
+    )
+    p.add_argument("--events", type=Path, help="events file (CSV, JSON or YAML)")
+    p.add_argument("--texts", type=Path, help="folder of source texts (for passages)")
+    p.add_argument("--from", dest="start", metavar="EDTF", help="window start")
+    p.add_argument("--to", dest="end", metavar="EDTF", help="window end")
+    p.add_argument("--geojson", type=Path, metavar="OUT")
+    p.add_argument("--html", type=Path, metavar="OUT")
+    p.add_argument("--lpf", type=Path, metavar="OUT")
+    p.add_argument("--csv", type=Path, metavar="OUT")
+    p.add_argument("--offline", action="store_true", help="inline every asset; no CDN, no tiles")
+    p.set_defaults(handler=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    raise CLIError("export is not implemented yet", 2)
+
+
+# --- app ---------------------------------------------------------------------------------------
+
+
+def _add_app(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "app",
+        help="start the dashboard on 127.0.0.1",
+        description="Start the Streamlit dashboard, bound to 127.0.0.1. Streamlit's own "
+        "STREAMLIT_* settings still apply.",
+    )
+    p.add_argument("--port", type=int, default=None, help="port (default: 8501 or STREAMLIT_SERVER_PORT)")
+    p.add_argument("--texts", type=Path, help="folder of source texts to show passages from")
+    p.add_argument("--headless", action="store_true", help="do not try to open a browser")
+    p.set_defaults(handler=_run_app)
+
+
+def app_command(port: int | None = None, headless: bool = False) -> list[str]:
+    """The streamlit command line; no network look-ups (address given, usage stats off)."""
+    script = Path(__file__).with_name("app.py")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
+           "--server.address", os.environ.get("STREAMLIT_SERVER_ADDRESS", "127.0.0.1"),
+           "--browser.gatherUsageStats", "false"]
+    if port is not None:
+        cmd += ["--server.port", str(port)]
+    if headless:
+        cmd += ["--server.headless", "true"]
+    return cmd
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    if args.port is not None and not (1 <= args.port <= 65535):
+        raise CLIError(f"--port {args.port}: not a port number (1-65535)", 2)
+    if args.port is not None:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", args.port)) == 0:
+                raise CLIError(f"port {args.port} is already in use on 127.0.0.1; pick another")
+    env = dict(os.environ)
+    if args.texts:
+        if not args.texts.is_dir():
+            raise CLIError(f"--texts {args.texts}: no such folder")
+        env["ITINERA_TEXTS"] = str(args.texts.resolve())
+    try:
+        return subprocess.call(app_command(args.port, args.headless), env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="itinera",
+        description="Turn historical narrative texts into a sourced map of places and routes.",
+    )
+    parser.add_argument("--version", action="version", version=f"itinera {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for add in (_add_geocode, _add_parse, _add_export, _add_app):
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CLIError as exc:
+        print(f"itinera {args.command}: {exc}", file=sys.stderr)
+        return exc.code
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
