@@ -34,7 +34,9 @@ FEATURE_TYPES: dict[str, tuple[str, str]] = {
     "building": ("aat:300004792", "S"),
 }
 
-LPF_CONTEXT = "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld"
+LPF_CONTEXT = (
+    "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld"
+)
 CURATED_PREFIX = "itinera:"
 
 
@@ -233,7 +235,7 @@ def place_from_lpf(feature: dict[str, Any], *, where: str = "feature", source: s
     alts = []
     for n in names_raw:
         top = n.get("toponym")
-        if not top or top == title and not n.get("when"):
+        if not top or (top == title and not n.get("when")):
             continue
         alts.append(
             AlternateName(
@@ -261,9 +263,7 @@ def place_from_lpf(feature: dict[str, Any], *, where: str = "feature", source: s
         population=int(props.get("population") or 0),
         source=source or props.get("source") or "lpf",
         description=descriptions[0].get("value", "") if descriptions else "",
-        part_of=tuple(
-            r["relationTo"] for r in feature.get("relations") or [] if r.get("relationTo")
-        ),
+        part_of=tuple(r["relationTo"] for r in feature.get("relations") or [] if r.get("relationTo")),
     )
 
 
@@ -277,9 +277,7 @@ def _guess_type(labels: list[str], fclasses: list[str]) -> str:
 
 
 def _default_radius(ftype: str) -> float:
-    return {"settlement": 5.0, "military base": 10.0, "country": 500.0, "region": 300.0}.get(
-        ftype, 50.0
-    )
+    return {"settlement": 5.0, "military base": 10.0, "country": 500.0, "region": 300.0}.get(ftype, 50.0)
 
 
 def read_lpf(path_or_data: str | Path | dict[str, Any], *, source: str = "") -> list[Place]:
@@ -299,6 +297,5 @@ def read_lpf(path_or_data: str | Path | dict[str, Any], *, source: str = "") -> 
     if not isinstance(features, list):
         raise GazetteerDataError(f"{where}: 'features' is not a list")
     return [
-        place_from_lpf(f, where=f"{where}, feature {i + 1}", source=source)
-        for i, f in enumerate(features)
+        place_from_lpf(f, where=f"{where}, feature {i + 1}", source=source) for i, f in enumerate(features)
     ]

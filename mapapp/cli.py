@@ -112,9 +112,17 @@ def _add_app(sub: argparse._SubParsersAction) -> None:
 def app_command(port: int | None = None, headless: bool = False) -> list[str]:
     """The streamlit command line; no network look-ups (address given, usage stats off)."""
     script = Path(__file__).with_name("app.py")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
-           "--server.address", os.environ.get("STREAMLIT_SERVER_ADDRESS", "127.0.0.1"),
-           "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.address",
+        os.environ.get("STREAMLIT_SERVER_ADDRESS", "127.0.0.1"),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     if port is not None:
         cmd += ["--server.port", str(port)]
     if headless:

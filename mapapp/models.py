@@ -12,8 +12,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 EventKind = Literal[
-    "stay", "base", "move", "meeting", "founding", "exercise", "battle", "claim", "death",
-    "appointment", "context",
+    "stay",
+    "base",
+    "move",
+    "meeting",
+    "founding",
+    "exercise",
+    "battle",
+    "claim",
+    "death",
+    "appointment",
+    "context",
 ]
 EVENT_KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
 

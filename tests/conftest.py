@@ -113,9 +113,11 @@ def offline_page(browser):
     def guard(route):
         url = route.request.url
         parsed = urlparse(url)
-        if parsed.scheme in ("data", "blob", "about") or parsed.hostname in LOOPBACK:
-            route.continue_()
-        elif parsed.scheme == "file":
+        if (
+            parsed.scheme in ("data", "blob", "about")
+            or parsed.hostname in LOOPBACK
+            or parsed.scheme == "file"
+        ):
             route.continue_()
         else:
             holder.external.append(url)
@@ -162,7 +164,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path):
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "mapapp.cli", "app", "--port", str(port), "--headless"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
     url = f"http://127.0.0.1:{port}"
     try:
