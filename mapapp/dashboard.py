@@ -1,0 +1,641 @@
+"""The dashboard's logic, apart from its widgets: filters, the time window, tables, the timeline, uploads.
+
+``mapapp/app.py`` only arranges widgets and calls these functions, so everything here is plain Python
+that tests call directly. Events are indexed once (``EventIndex``: their spans as day ordinals in numpy
+arrays) so that moving the time window filters 100,000 events with a few vectorised comparisons instead
+of re-reading EDTF strings on every rerun.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .models import Event, Source
+from .timespan import EDTFError, month_end, month_start, month_steps, span
+
+MONTH_FORMAT = "%Y-%m"
+
+
+# --- the index of events ---------------------------------------------------------------------------
+
+
+@dataclass
+class EventIndex:
+    """Events with their spans precomputed; ``start``/``end`` are day ordinals, -1 when undated."""
+
+    events: list[Event]
+    start: np.ndarray
+    end: np.ndarray
+    precision: list[str]
+    by_id: dict[str, int]
+    contested: np.ndarray
+    kinds: np.ndarray
+    sources: np.ndarray
+    attributions: np.ndarray
+    certainties: np.ndarray
+    actor_sets: list[frozenset[str]]
+    contradicts: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, events: Sequence[Event]) -> EventIndex:
+        events = list(events)
+        n = len(events)
+        start = np.full(n, -1, dtype=np.int64)
+        end = np.full(n, -1, dtype=np.int64)
+        precision = [""] * n
+        for i, e in enumerate(events):
+            if not e.edtf.strip():
+                continue
+            try:
+                s = span(e.edtf)
+            except EDTFError:
+                continue
+            start[i] = s.start.toordinal()
+            end[i] = s.end.toordinal()
+            precision[i] = s.precision
+        contradicts: dict[str, list[str]] = {}
+        for e in events:
+            for other in e.contested_by:
+                contradicts.setdefault(other, []).append(e.id)
+        return cls(
+            events=events,
+            start=start,
+            end=end,
+            precision=precision,
+            by_id={e.id: i for i, e in enumerate(events)},
+            contested=np.array([bool(e.contested_by) for e in events], dtype=bool),
+            kinds=np.array([e.kind for e in events], dtype=object),
+            sources=np.array([e.source_id for e in events], dtype=object),
+            attributions=np.array([e.attribution for e in events], dtype=object),
+            certainties=np.array([e.certainty for e in events], dtype=object),
+            actor_sets=[frozenset(e.actors) for e in events],
+            contradicts=contradicts,
+        )
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    @property
+    def dated(self) -> np.ndarray:
+        return self.start >= 0
+
+    def date_range(self) -> tuple[date, date] | None:
+        """First and last day of the dated events; open interval ends do not stretch it."""
+        lows = self.start[(self.start > 1)]
+        highs = self.end[(self.end >= 0) & (self.end < date.max.toordinal())]
+        if not len(lows) or not len(highs):
+            return None
+        return date.fromordinal(int(lows.min())), date.fromordinal(int(highs.max()))
+
+    def event(self, event_id: str) -> Event | None:
+        i = self.by_id.get(event_id)
+        return None if i is None else self.events[i]
+
+
+def facet_values(index: EventIndex) -> dict[str, list[str]]:
+    """The choices each filter offers, most frequent first for actors, in model order for the rest."""
+    actors: dict[str, int] = {}
+    for s in index.actor_sets:
+        for a in s:
+            actors[a] = actors.get(a, 0) + 1
+    from .models import CERTAINTIES, EVENT_KINDS
+
+    kinds = set(index.kinds.tolist())
+    return {
+        "actors": sorted(actors, key=lambda a: (-actors[a], a)),
+        "sources": sorted(set(index.sources.tolist())),
+        "attributions": sorted({a for a in index.attributions.tolist() if a}),
+        "kinds": [k for k in EVENT_KINDS if k in kinds],
+        "certainties": [c for c in CERTAINTIES if c in set(index.certainties.tolist())],
+    }
+
+
+# --- filters ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader chose. ``None`` for a facet means no filter on it (everything passes)."""
+
+    start: date | None = None
+    end: date | None = None
+    actors: frozenset[str] | None = None
+    sources: frozenset[str] | None = None
+    attributions: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None
+    certainties: frozenset[str] | None = None
+    show_contested: bool = True
+    include_undated: bool = False
+
+
+def _isin(values: np.ndarray, chosen: frozenset[str] | None) -> np.ndarray:
+    if chosen is None:
+        return np.ones(len(values), dtype=bool)
+    return np.fromiter((v in chosen for v in values), dtype=bool, count=len(values))
+
+
+def filter_mask(index: EventIndex, f: Filters, *, ignore_window: bool = False) -> np.ndarray:
+    """A boolean mask over ``index.events``: the events every chosen filter keeps.
+
+    The window keeps events whose span overlaps it (an event of summer 1942 stays in a window of
+    July 1942). Undated events have no place in a window: they pass only with ``include_undated``.
+    """
+    mask = np.ones(len(index), dtype=bool)
+    if not ignore_window and (f.start is not None or f.end is not None):
+        lo = f.start.toordinal() if f.start else 0
+        hi = f.end.toordinal() if f.end else date.max.toordinal()
+        in_win = index.dated & (index.start <= hi) & (index.end >= lo)
+        mask &= in_win | (~index.dated & f.include_undated)
+    elif not f.include_undated:
+        mask &= index.dated
+    mask &= _isin(index.kinds, f.kinds)
+    mask &= _isin(index.sources, f.sources)
+    mask &= _isin(index.attributions, f.attributions)
+    mask &= _isin(index.certainties, f.certainties)
+    if f.actors is not None:
+        mask &= np.fromiter(
+            (not f.actors.isdisjoint(s) for s in index.actor_sets), dtype=bool, count=len(index)
+        )
+    if not f.show_contested:
+        mask &= ~index.contested
+    return mask
+
+
+def apply_filters(index: EventIndex, f: Filters) -> list[Event]:
+    mask = filter_mask(index, f)
+    return [index.events[i] for i in np.flatnonzero(mask)]
+
+
+def undated_events(index: EventIndex) -> list[Event]:
+    return [index.events[i] for i in np.flatnonzero(~index.dated)]
+
+
+# --- the time window -------------------------------------------------------------------------------
+
+
+def month_options(first: date, last: date) -> list[str]:
+    """The slider's stops: one ``YYYY-MM`` label per month from ``first`` to ``last``."""
+    return [d.strftime(MONTH_FORMAT) for d in month_steps(first, last)]
+
+
+def window_from_months(start_label: str, end_label: str) -> tuple[date, date]:
+    """``("1942-07", "1942-11")`` -> 1942-07-01 .. 1942-11-30 (the end month counts in full)."""
+    a = _parse_month(start_label)
+    b = _parse_month(end_label)
+    if b < a:
+        a, b = b, a
+    return month_start(a), month_end(b)
+
+
+def _parse_month(label: str) -> date:
+    year, _, month = label.partition("-")
+    return date(int(year), int(month or 1), 1)
+
+
+def step_window(options: Sequence[str], window: tuple[str, str], step: int = 1) -> tuple[str, str]:
+    """The window moved ``step`` months, same width; at the end it starts again from the beginning
+    (what the play button does)."""
+    i, j = options.index(window[0]), options.index(window[1])
+    width = j - i
+    ni = i + step
+    if ni + width > len(options) - 1 or ni < 0:
+        ni = 0 if step > 0 else max(0, len(options) - 1 - width)
+    return options[ni], options[min(ni + width, len(options) - 1)]
+
+
+def default_window(options: Sequence[str]) -> tuple[str, str]:
+    """The whole corpus: a reader first sees everything, then narrows."""
+    return options[0], options[-1]
+
+
+# --- labels ------------------------------------------------------------------------------------------
+
+
+def place_label(place_id: str, places: Mapping[str, Any]) -> str:
+    if not place_id:
+        return ""
+    p = places.get(place_id)
+    return p.name if p is not None else place_id
+
+
+def source_label(source_id: str, sources: Mapping[str, Source]) -> str:
+    s = sources.get(source_id)
+    if s is None:
+        return source_id
+    return f"{s.title} ({s.kind})" if s.kind else s.title
+
+
+def span_label(index: EventIndex, i: int) -> str:
+    if index.start[i] < 0:
+        return "undated"
+    a = index.start[i]
+    b = index.end[i]
+    left = "…" if a <= 1 else date.fromordinal(int(a)).isoformat()
+    right = "…" if b >= date.max.toordinal() else date.fromordinal(int(b)).isoformat()
+    return left if a == b else f"{left} – {right}"
+
+
+# --- the events table --------------------------------------------------------------------------------
+
+TABLE_COLUMNS = [
+    "date",
+    "when",
+    "actors",
+    "kind",
+    "place",
+    "summary",
+    "source",
+    "attribution",
+    "certainty",
+    "contested",
+    "event_id",
+]
+
+
+def events_frame(
+    index: EventIndex,
+    places: Mapping[str, Any],
+    sources: Mapping[str, Source],
+) -> pd.DataFrame:
+    """One display row per event, in index order (built once; a window then picks rows by mask)."""
+    rows = []
+    for i, e in enumerate(index.events):
+        rows.append(
+            {
+                "date": e.edtf or "undated",
+                "when": e.date_phrase,
+                "actors": ", ".join(e.actors),
+                "kind": e.kind,
+                "place": place_label(e.place_id, places) + (" (implied)" if e.place_implied else ""),
+                "summary": e.summary,
+                "source": source_label(e.source_id, sources),
+                "attribution": e.attribution,
+                "certainty": e.certainty,
+                "contested": bool(e.contested_by),
+                "event_id": e.id,
+                "_start": int(index.start[i]),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[*TABLE_COLUMNS, "_start"])
+    return frame
+
+
+def table_view(frame: pd.DataFrame, mask: np.ndarray, limit: int = 2000) -> tuple[pd.DataFrame, int]:
+    """The rows the filters keep, in time order, at most ``limit`` (the download has them all)."""
+    view = frame[mask]
+    total = len(view)
+    view = view.sort_values("_start", kind="stable").head(limit)
+    return view[TABLE_COLUMNS].reset_index(drop=True), total
+
+
+# --- the timeline ------------------------------------------------------------------------------------
+
+KIND_COLORS = {
+    "stay": "#1f77b4",
+    "base": "#2ca02c",
+    "move": "#ff7f0e",
+    "meeting": "#9467bd",
+    "founding": "#17becf",
+    "exercise": "#8c564b",
+    "battle": "#d62728",
+    "claim": "#e377c2",
+    "death": "#7f7f7f",
+    "appointment": "#bcbd22",
+    "context": "#aaaaaa",
+}
+
+
+def timeline_frame(index: EventIndex, mask: np.ndarray, window: tuple[date, date] | None) -> pd.DataFrame:
+    """One row per (event, actor): its span clipped to the window, and whether it is a single day."""
+    lo = window[0].toordinal() if window else None
+    hi = window[1].toordinal() if window else None
+    rows = []
+    for i in np.flatnonzero(mask & index.dated):
+        e = index.events[i]
+        a, b = int(index.start[i]), int(index.end[i])
+        if lo is not None:
+            a = max(a, lo)
+            b = min(b, hi)
+        a = max(a, 1)
+        b = min(b, date.max.toordinal() - 1)
+        for actor in e.actors:
+            rows.append(
+                {
+                    "event_id": e.id,
+                    "actor": actor,
+                    "kind": e.kind,
+                    "start": date.fromordinal(a).isoformat(),
+                    # bars end at the end of their last day
+                    "end": date.fromordinal(b + 1).isoformat(),
+                    "day": index.precision[i] == "day",
+                    "edtf": e.edtf,
+                    "when": e.date_phrase,
+                    "summary": e.summary,
+                    "contested": bool(e.contested_by),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=["event_id", "actor", "kind", "start", "end", "day", "edtf", "when", "summary", "contested"],
+    )
+
+
+def timeline_chart(frame: pd.DataFrame, window: tuple[date, date] | None = None, max_rows: int = 3000):
+    """Events by actor and kind: a bar over the days an event may cover, a point for a known day.
+
+    Beyond ``max_rows`` (Altair embeds its data in the page) the chart counts events per month and
+    kind instead of drawing each one.
+    """
+    import altair as alt
+
+    domain = list(KIND_COLORS)
+    color = alt.Color(
+        "kind:N",
+        scale=alt.Scale(domain=domain, range=[KIND_COLORS[k] for k in domain]),
+        legend=alt.Legend(title="kind", orient="bottom", columns=6),
+    )
+    x_scale = alt.Scale(domain=[window[0].isoformat(), window[1].isoformat()]) if window else alt.Undefined
+    if len(frame) > max_rows:
+        counts = frame.assign(month=frame["start"].str.slice(0, 7) + "-01")
+        counts = counts.groupby(["month", "kind"], as_index=False).size()
+        return (
+            alt.Chart(counts)
+            .mark_bar()
+            .encode(
+                x=alt.X("month:T", title="month", scale=x_scale),
+                y=alt.Y("size:Q", title="events"),
+                color=color,
+                tooltip=["month:T", "kind:N", alt.Tooltip("size:Q", title="events")],
+            )
+            .properties(height=220, title=f"{len(frame):,} events by month and kind")
+        )
+    tooltip = [
+        alt.Tooltip("summary:N"),
+        alt.Tooltip("edtf:N", title="EDTF"),
+        alt.Tooltip("when:N", title="as dated"),
+        alt.Tooltip("actor:N"),
+        alt.Tooltip("kind:N"),
+        alt.Tooltip("event_id:N", title="event"),
+    ]
+    y = alt.Y("actor:N", title=None, sort="ascending")
+    x = alt.X("start:T", title=None, scale=x_scale)
+    base = alt.Chart(frame)
+    bars = (
+        base.transform_filter("!datum.day")
+        .mark_bar(opacity=0.55, height=10, cornerRadius=2)
+        .encode(x=x, x2="end:T", y=y, color=color, tooltip=tooltip)
+    )
+    points = (
+        base.transform_filter("datum.day")
+        .mark_point(filled=True, size=70, opacity=0.9)
+        .encode(x=x, y=y, color=color, shape=alt.value("diamond"), tooltip=tooltip)
+    )
+    n_actors = max(1, frame["actor"].nunique()) if len(frame) else 1
+    return alt.layer(bars, points).properties(height=max(120, 28 * n_actors))
+
+
+# --- comparing sources -------------------------------------------------------------------------------
+
+
+def compare_sources(
+    events: Iterable[Event],
+    sources: Mapping[str, Source],
+    places: Mapping[str, Any],
+) -> pd.DataFrame:
+    """The same years as each source tells them: one row per year, one column per source."""
+    cells: dict[tuple[str, str], list[str]] = {}
+    columns: list[str] = []
+    for e in sorted(events, key=lambda e: (span_start(e), e.id)):
+        year = _year_label(e)
+        col = source_label(e.source_id, sources)
+        if col not in columns:
+            columns.append(col)
+        where = place_label(e.place_id, places)
+        text = e.summary or e.kind
+        mark = " [contested]" if e.contested_by else ""
+        cells.setdefault((year, col), []).append(f"{text}{f' ({where})' if where else ''}{mark}")
+    years = sorted({y for y, _ in cells}, key=lambda y: (y == "undated", y.lstrip("…")))
+    data = {col: [" · ".join(cells.get((y, col), [])) for y in years] for col in columns}
+    return pd.DataFrame(data, index=pd.Index(years, name="period"))
+
+
+def span_start(e: Event) -> date:
+    try:
+        s = span(e.edtf) if e.edtf.strip() else None
+    except EDTFError:
+        s = None
+    return s.start if s else date.max
+
+
+def _year_label(e: Event) -> str:
+    try:
+        s = span(e.edtf) if e.edtf.strip() else None
+    except EDTFError:
+        s = None
+    if s is None:
+        return "undated"
+    if s.open_start:
+        return f"…{s.end.year}"
+    if s.open_end or s.start.year == s.end.year:
+        return str(s.start.year)
+    return f"{s.start.year}–{s.end.year}"
+
+
+def disagreements(
+    shown: Iterable[Event],
+    index: EventIndex,
+    sources: Mapping[str, Source],
+    places: Mapping[str, Any],
+) -> pd.DataFrame:
+    """Each contested claim among ``shown`` beside what contradicts it, with our note on why."""
+    rows = []
+    for e in shown:
+        for other_id in e.contested_by:
+            other = index.event(other_id)
+            rows.append(
+                {
+                    "claim": e.summary,
+                    "claimed by": _who(e, sources),
+                    "place": place_label(e.place_id, places),
+                    "contradicted by": other.summary if other else f"(unknown event {other_id})",
+                    "according to": _who(other, sources) if other else "",
+                    "note": e.contest_note,
+                    "event_id": e.id,
+                    "contradicting_id": other_id,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "claim",
+            "claimed by",
+            "place",
+            "contradicted by",
+            "according to",
+            "note",
+            "event_id",
+            "contradicting_id",
+        ],
+    )
+
+
+def _who(e: Event, sources: Mapping[str, Source]) -> str:
+    src = source_label(e.source_id, sources)
+    return f"{e.attribution} in {src}" if e.attribution else src
+
+
+# --- one event, read in full -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    """What the reader sees after clicking a point or a row (``passage_html`` is already escaped)."""
+
+    event: Event
+    title: str
+    dates: str
+    place: str
+    says_so: list[str]
+    contradicted_by: list[tuple[str, str]]  # (event id, summary) of events contradicting this one
+    contradicts: list[tuple[str, str]]  # (event id, summary) of events this one contradicts
+    contest_note: str
+    passage_html: str | None
+    passage_problem: str | None
+
+
+def event_detail(
+    event: Event,
+    index: EventIndex,
+    sources: Mapping[str, Source],
+    places: Mapping[str, Any],
+    text: str | None = None,
+    text_problem: str | None = None,
+) -> EventDetail:
+    i = index.by_id.get(event.id)
+    dates = event.edtf or "undated"
+    if event.date_phrase:
+        dates += f" — “{event.date_phrase}”"
+    if i is not None and index.start[i] >= 0:
+        dates += f" (between {span_label(index, i)})" if index.start[i] != index.end[i] else ""
+    src = sources.get(event.source_id)
+    says = [source_label(event.source_id, sources)]
+    if event.attribution:
+        says.insert(0, event.attribution)
+    chain = src
+    seen: set[str] = set()
+    while chain is not None and chain.quoted_in and chain.quoted_in not in seen:
+        seen.add(chain.quoted_in)
+        says.append(f"quoted in {source_label(chain.quoted_in, sources)}")
+        chain = sources.get(chain.quoted_in)
+    if src is not None and src.reliability:
+        says.append(f"on this source: {src.reliability}")
+    place = place_label(event.place_id, places) or "no place"
+    if event.place_implied:
+        place += " (implied, not named in the text)"
+    if event.from_place_id:
+        place = f"{place_label(event.from_place_id, places)} → {place}"
+    against = [(oid, _summary_of(index, oid)) for oid in event.contested_by]
+    contradicts = [(oid, _summary_of(index, oid)) for oid in index.contradicts.get(event.id, [])]
+    passage = None
+    problem = text_problem
+    if text is not None and event.passage_start is not None and event.passage_end is not None:
+        place_obj = places.get(event.place_id)
+        names = [n.name for n in place_obj.all_names()] if place_obj is not None else []
+        try:
+            passage = passage_html(text, event.passage_start, event.passage_end, names)
+        except ValueError as exc:
+            problem = str(exc)
+    elif event.passage_start is None:
+        problem = problem or "this event has no passage recorded"
+    return EventDetail(
+        event=event,
+        title=event.summary or f"{event.kind} ({event.id})",
+        dates=dates,
+        place=place,
+        says_so=says,
+        contradicted_by=against,
+        contradicts=contradicts,
+        contest_note=event.contest_note,
+        passage_html=passage,
+        passage_problem=problem,
+    )
+
+
+def _summary_of(index: EventIndex, event_id: str) -> str:
+    e = index.event(event_id)
+    return e.summary if e is not None else "(not in the loaded events)"
+
+
+def name_pattern(name: str) -> re.Pattern[str] | None:
+    """A name as texts write it: any case, any run of spaces, no-break spaces or stray backslashes
+    between its words, and straight or curly apostrophes."""
+    words = [w for w in re.split(r"[\s\\]+", name.strip()) if w]
+    if not words:
+        return None
+    parts = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in words]
+    return re.compile(r"(?<!\w)" + r"[\s\\\u00a0]+".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+def passage_html(text: str, start: int, end: int, names: Iterable[str] = (), context: int = 160) -> str:
+    """The passage (with a little context) as escaped HTML, the place's names marked.
+
+    Offsets count characters of the text as read with UTF-8; a span outside the text raises
+    ``ValueError`` rather than show the wrong words.
+    """
+    if not (0 <= start < end <= len(text)):
+        raise ValueError(f"the passage {start}-{end} lies outside the text ({len(text)} characters)")
+    a = max(0, start - context)
+    b = min(len(text), end + context)
+    # snap the context to word boundaries so it does not start mid-word
+    if a > 0:
+        sp = text.find(" ", a, start)
+        a = sp + 1 if sp != -1 else a
+    if b < len(text):
+        sp = text.rfind(" ", end, b)
+        b = sp if sp != -1 else b
+    marks: list[tuple[int, int]] = []
+    for name in sorted(set(names), key=len, reverse=True):
+        pat = name_pattern(name)
+        if pat is None:
+            continue
+        for m in pat.finditer(text, start, end):
+            if not any(m.start() < y and x < m.end() for x, y in marks):
+                marks.append((m.start(), m.end()))
+    marks.sort()
+
+    def esc(s: str) -> str:
+        return html.escape(s).replace("\n", "<br>")
+
+    out = ['<div class="itinera-passage">']
+    if a > 0:
+        out.append("… ")
+    out.append(f'<span class="context">{esc(text[a:start])}</span>')
+    cur = start
+    out.append("<strong>")
+    for x, y in marks:
+        out.append(esc(text[cur:x]))
+        out.append(f"<mark>{esc(text[x:y])}</mark>")
+        cur = y
+    out.append(esc(text[cur:end]))
+    out.append("</strong>")
+    out.append(f'<span class="context">{esc(text[end:b])}</span>')
+    if b < len(text):
+        out.append(" …")
+    out.append("</div>")
+    return "".join(out)
+
+
+def window_caption(window: tuple[date, date], shown: int, total: int, undated: int) -> str:
+    a, b = window
+    txt = f"{shown} of {total} events between {a:%B %Y} and {b:%B %Y}"
+    if undated:
+        txt += f"; {undated} undated event{'s' if undated != 1 else ''} listed apart"
+    return txt
