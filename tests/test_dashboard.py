@@ -250,5 +250,5 @@ def test_a_downloaded_corrections_file_uploads_again_and_bad_entries_are_named(t
     bad = json.dumps({"corrections": [{"target": "planet", "target_id": "x", "place_id": "y"}]})
     found, problems = parse_corrections(bad, "upload.json")
     assert found == [] and problems[0].startswith("upload.json, correction 1: target")
-    with pytest.raises(CorrectionsError, match="upload.json"):
+    with pytest.raises(CorrectionsError, match=r"upload\.json"):
         parse_corrections(b"\xff\xfe", "upload.json")
