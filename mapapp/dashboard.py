@@ -9,6 +9,7 @@ of re-reading EDTF strings on every rerun.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -639,3 +640,111 @@ def window_caption(window: tuple[date, date], shown: int, total: int, undated: i
     if undated:
         txt += f"; {undated} undated event{'s' if undated != 1 else ''} listed apart"
     return txt
+
+
+# --- what the reader brings: uploads -----------------------------------------------------------------
+
+MAX_TEXT_BYTES = 5_000_000
+MAX_DATA_BYTES = 20_000_000
+
+
+class UploadError(ValueError):
+    """An uploaded file cannot be used; the message names the file and says what to do."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
+
+
+def decode_upload(name: str, data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """Bytes of an uploaded file as text: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+
+    Refuses, with a message naming the file, what is empty, too large, binary or in another encoding,
+    rather than guess: character offsets into a mis-decoded text would point at the wrong words.
+    """
+    if not data:
+        raise UploadError(f"{name}: the file is empty")
+    if len(data) > max_bytes:
+        raise UploadError(f"{name}: {_size(len(data))} is too large (the limit is {_size(max_bytes)})")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UploadError(f"{name}: starts like UTF-16 but is not valid UTF-16 ({exc.reason})") from exc
+    head = data[:8192]
+    if b"\x00" in head or _looks_binary(head):
+        raise UploadError(f"{name}: this is a binary file, not text (save it as plain UTF-8 text)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UploadError(
+            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            "save it as UTF-8 and upload it again"
+        ) from exc
+
+
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF", b"{\\rtf")
+
+
+def _looks_binary(head: bytes) -> bool:
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > max(8, len(head) // 100)
+
+
+def parse_json_upload(name: str, data: bytes) -> Any:
+    text = decode_upload(name, data, max_bytes=MAX_DATA_BYTES)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise UploadError(f"{name}: not valid JSON ({where}: {exc.msg})") from exc
+
+
+def places_from_upload(name: str, data: bytes) -> tuple[list[Any], list[str]]:
+    """Places from an uploaded Linked Places (LPF) or plain GeoJSON file, and a problem per bad feature.
+
+    Plain GeoJSON has no ``@id`` or ``title``: a feature's ``id`` or ``properties.name`` stands in, and
+    its id becomes ``upload:<name>`` so it never shadows a curated place.
+    """
+    from gazetteer.errors import GazetteerDataError
+    from gazetteer.places import place_from_lpf
+
+    doc = parse_json_upload(name, data)
+    if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
+        raise UploadError(f"{name}: expected a GeoJSON FeatureCollection (or LPF), found no 'type' of one")
+    features = doc.get("features") if doc["type"] == "FeatureCollection" else [doc]
+    if not isinstance(features, list):
+        raise UploadError(f"{name}: 'features' is not a list")
+    places, problems = [], []
+    for i, feature in enumerate(features, start=1):
+        where = f"{name}, feature {i}"
+        if not isinstance(feature, dict):
+            problems.append(f"{where}: not a JSON object")
+            continue
+        feature = dict(feature)
+        props = dict(feature.get("properties") or {})
+        title = props.get("title") or props.get("name") or props.get("toponym")
+        if title and not props.get("title"):
+            props["title"] = str(title)
+        feature["properties"] = props
+        if not (feature.get("@id") or feature.get("id")):
+            if not title:
+                problems.append(f"{where}: no id and no name (give properties.name)")
+                continue
+            feature["@id"] = "upload:" + re.sub(r"[^a-z0-9]+", "-", str(title).lower()).strip("-")
+        geom = feature.get("geometry")
+        if not geom and not props.get("representative_point"):
+            problems.append(f"{where} ({title}): no geometry")
+            continue
+        try:
+            places.append(place_from_lpf(feature, where=where, source="upload"))
+        except GazetteerDataError as exc:
+            problems.append(str(exc))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            problems.append(f"{where}: malformed feature ({exc})")
+    if not places and not problems:
+        problems.append(f"{name}: the collection has no features")
+    return places, problems
