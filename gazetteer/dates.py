@@ -1,0 +1,693 @@
+"""Date expressions in running text, as EDTF values with their precision.
+
+What we produce for each form (all checked with the ``edtf`` library's parser):
+
+============================  =========================  ==============
+text                          EDTF                       precision
+============================  =========================  ==============
+in 1948                       ``1948``                   year
+July 1942                     ``1942-07``                month
+July 22, 1942 / 22 July 1942  ``1942-07-22``             day
+the summer of 1942            ``1942-22``                season
+mid-November 1942             ``1942-11-11/1942-11-20``  part-of-month
+early / late July 1942        ``-01/-10``, ``-21/-31``   part-of-month
+the beginning of 1943         ``1943-01/1943-03``        part-of-year
+the end of 1943               ``1943-10/1943-12``        part-of-year
+the 1930s                     ``193X``                   decade
+the first half of the 1940s   ``1940/1944``              part-of-decade
+the early 1930s               ``1930/1933``              part-of-decade
+from 1929 to 1930             ``1929/1930``              range
+Showa 19 (1944), Showa 19     ``1944``                   year
+around 1942 / about July 1942 ``1942~`` / ``1942-07~``   (qualified)
+============================  =========================  ==============
+
+Seasons are EDTF codes 21-24 (spring, summer, autumn, winter). Parts of months and years are written
+as explicit intervals rather than with ``~``: ``1942-11~`` would say "November, roughly", while the text
+says "the middle ten days of November", which an interval states exactly and a timeline can draw.
+"Around" adds ``~`` where the library accepts it (not on seasons).
+
+Relative expressions ("last summer", "the following day", "that day", "towards the end of last year",
+"in the summer of that year", "later", "in those days", "three days later") are anchored to the nearest
+date before them in the same scope, else to ``document_date``. The scope matters for quotations: inside
+a quoted report, the anchor is a date earlier in the same quotation, else the date of the citation
+right after the closing mark (a police report dated February 21, Showa 19 (1944) that says "last
+summer" means summer 1943). Dates inside such citations date the document, not the narrative, so the
+narrative after them does not anchor to them. Vague relatives ("later", "in those days") never serve as
+anchors themselves.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from edtf import parse_edtf
+
+from .text import Layout, layout
+
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
+_SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
+ERAS = {
+    "meiji": 1867,
+    "taisho": 1911,
+    "taishō": 1911,
+    "showa": 1925,
+    "shōwa": 1925,
+    "heisei": 1988,
+    "reiwa": 2018,
+}
+
+_MONTH = (
+    r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_YEAR_OR_ERA = (
+    r"(?:(?P<{g}era>Meiji|Taish[oō]|Sh[oō]wa|Heisei|Reiwa)\s+(?P<{g}eranum>\d{{1,2}})"
+    r"(?:\s*\((?P<{g}erayear>\d{{4}})\))?"
+    r"|(?<![\d.,/:+-])(?P<{g}year>1[0-9]{{3}}|20[0-9]{{2}})(?![\d]|,\d|\.\d|\s*(?:km|kilomet|miles?\b|metres|"
+    r"meters|people|men\b|persons|soldiers|troops|rifles|yen|roubles|dollars|%|m\b|feet|ft\b|tons)))"
+)
+
+
+def _m(g: str) -> str:
+    return _MONTH.format(g=g)
+
+
+def _y(g: str) -> str:
+    return _YEAR_OR_ERA.format(g=g)
+
+
+_APPROX = r"(?P<approx>(?:around|about|approximately|circa|c\.|ca\.|roughly|towards|toward)\s+)?"
+_PART_MONTH = r"(?P<pm>early|mid|late|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+end\s+of)"
+_PART_YEAR = (
+    r"(?P<py>the\s+(?:very\s+)?(?:beginning|start|middle|end|first\s+half|second\s+half|latter\s+half|"
+    r"early\s+part|latter\s+part|first\s+months?|last\s+months?)\s+of|early|mid|late)"
+)
+_DECADE = r"(?P<decade>1[0-9]{2}0|20[0-9]0)'?s\b"
+_PART_DECADE = (
+    r"(?P<pd>the\s+(?:first|second|latter)\s+half\s+of\s+the|the\s+(?:early|mid|late)|early|mid|late)"
+)
+
+# Absolute forms, longest first; each is matched case-insensitively where the words allow it.
+_ABSOLUTE: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "year-range",
+        re.compile(
+            _APPROX + r"(?:(?P<opener>from|between)\s+)?(?<![\d.,/:+-])(?P<y1>1[0-9]{3}|20[0-9]{2})\s*[-–]\s*"
+            r"(?P<y2>1[0-9]{3}|20[0-9]{2}|[0-9]{2})(?![\d-])",
+            re.I,
+        ),
+    ),
+    ("day", re.compile(_APPROX + _m("month") + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _y("y"), re.I)),
+    (
+        "day",
+        re.compile(
+            _APPROX + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _m("month") + r",?\s+" + _y("y"),
+            re.I,
+        ),
+    ),
+    (
+        "part-of-month",
+        re.compile(_APPROX + _PART_MONTH + r"[-\s]+" + _m("month") + r",?\s+(?:of\s+)?" + _y("y"), re.I),
+    ),
+    ("month", re.compile(_APPROX + _m("month") + r",?\s+(?:of\s+)?" + _y("y"), re.I)),
+    (
+        "season",
+        re.compile(
+            _APPROX + r"(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?" + _y("y"), re.I
+        ),
+    ),
+    ("part-of-decade", re.compile(_APPROX + _PART_DECADE + r"[-\s]+" + _DECADE, re.I)),
+    ("decade", re.compile(_APPROX + r"(?:the\s+)?" + _DECADE, re.I)),
+    ("part-of-year", re.compile(_APPROX + _PART_YEAR + r"[-\s]+" + _y("y"), re.I)),
+    ("year", re.compile(_APPROX + _y("y"), re.I)),
+]
+
+_REL_ANCHOR = (
+    r"(?P<which>last|this|next|that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding)"
+)
+_DEICTIC = {"last", "this", "next"}  # counted from the speaker's "now", not from the last date told
+_RELATIVE: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "part-of-rel-year",
+        re.compile(
+            r"(?P<approx>(?:towards?|toward|at|by|near|around)\s+)?the\s+(?:very\s+)?"
+            r"(?P<part>beginning|start|middle|end|first\s+half|second\s+half)\s+of\s+"
+            + _REL_ANCHOR
+            + r"\s+year\b",
+            re.I,
+        ),
+    ),
+    (
+        "season-of-rel-year",
+        re.compile(
+            r"the\s+(?P<season>spring|summer|autumn|fall|winter)\s+of\s+" + _REL_ANCHOR + r"\s+year\b",
+            re.I,
+        ),
+    ),
+    ("rel-season", re.compile(_REL_ANCHOR + r"\s+(?P<season>spring|summer|autumn|fall|winter)\b", re.I)),
+    (
+        "rel-unit",
+        re.compile(_REL_ANCHOR + r"\s+(?:very\s+)?(?P<unit>day|morning|evening|night|month|year)\b", re.I),
+    ),
+    (
+        "day-before-after",
+        re.compile(
+            r"the\s+(?P<unit>day|month|year)\s+(?P<dir>before|after)\b(?!\s+(?:the|that|his|her|their|our))",
+            re.I,
+        ),
+    ),
+    (
+        "n-later",
+        re.compile(
+            r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several)\s+"
+            r"(?P<unit>days?|weeks?|months?|years?)\s+(?P<dir>later|after(?:wards)?|earlier|before|ago)\b(?!\s+(?:the|that|his|her|their|our|\d))",
+            re.I,
+        ),
+    ),
+    (
+        "vague",
+        re.compile(
+            r"\b(?:in\s+those\s+days|at\s+that\s+time|at\s+the\s+time(?!\s+(?:when|of|that))|in\s+that\s+period|by\s+then)\b",
+            re.I,
+        ),
+    ),
+    (
+        "later",
+        re.compile(
+            r"(?<!sooner or )\b(?:later(?:\s+on)?|afterwards)\b(?!\s+(?:than|become|became|years?|life|stage|date|period))",
+            re.I,
+        ),
+    ),
+]
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_NUMBERS |= {"eight": 8, "nine": 9, "ten": 10, "a few": 3, "several": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """An EDTF value with the first and last day it may mean."""
+
+    edtf: str
+    lower: date
+    upper: date
+    precision: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date expression found in a text; offsets are into the text ``find_dates`` was given.
+
+    ``edtf`` is ``None`` for a relative expression with nothing to anchor to. ``anchor`` is the EDTF
+    value a relative one was computed from and ``anchor_source`` where it came from (``preceding``,
+    ``citation``, ``document``). ``role`` is ``citation`` for a date inside a quotation's citation.
+    """
+
+    start: int
+    end: int
+    text: str
+    edtf: str | None
+    precision: str
+    kind: str  # absolute | relative
+    lower: date | None = None
+    upper: date | None = None
+    approximate: bool = False
+    anchor: str | None = None
+    anchor_source: str | None = None
+    in_quotation: bool = False
+    role: str = "narrative"  # narrative | citation
+
+    @property
+    def value(self) -> DateValue | None:
+        if self.edtf is None or self.lower is None or self.upper is None:
+            return None
+        return DateValue(self.edtf, self.lower, self.upper, self.precision)
+
+
+# --- EDTF helpers ---------------------------------------------------------------------------------
+
+
+def _last_day(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def _valid(edtf: str) -> bool:
+    try:
+        parse_edtf(edtf)
+    except Exception:
+        return False
+    return True
+
+
+def year_value(y: int) -> DateValue:
+    return DateValue(f"{y:04d}", date(y, 1, 1), date(y, 12, 31), "year")
+
+
+def month_value(y: int, m: int) -> DateValue:
+    return DateValue(f"{y:04d}-{m:02d}", date(y, m, 1), date(y, m, _last_day(y, m)), "month")
+
+
+def day_value(d: date) -> DateValue:
+    return DateValue(d.isoformat(), d, d, "day")
+
+
+def season_value(y: int, code: int) -> DateValue:
+    a, b = _SEASON_MONTHS[code]
+    end_year = y + 1 if code == 24 else y
+    return DateValue(f"{y:04d}-{code}", date(y, a, 1), date(end_year, b, _last_day(end_year, b)), "season")
+
+
+def interval(lo: DateValue, hi: DateValue, precision: str) -> DateValue:
+    left = lo.edtf.split("/")[0]
+    right = hi.edtf.split("/")[-1]
+    if left == right:
+        return replace(lo, precision=precision)
+    return DateValue(f"{left}/{right}", lo.lower, hi.upper, precision)
+
+
+def month_range(y: int, m1: int, m2: int, precision: str) -> DateValue:
+    return interval(month_value(y, m1), month_value(y, m2), precision)
+
+
+def _approximate(v: DateValue) -> DateValue:
+    """``~`` on each end where the edtf library accepts it (it refuses ``1942-22~``)."""
+    parts = v.edtf.split("/")
+    qualified = "/".join(p if p in ("", "..") else p + "~" for p in parts)
+    return replace(v, edtf=qualified) if _valid(qualified) else v
+
+
+def edtf_value(edtf: str) -> DateValue | None:
+    """A ``DateValue`` from an EDTF string the caller gives (``document_date``); ``None`` if invalid."""
+    try:
+        obj = parse_edtf(edtf.strip())
+    except Exception:
+        return None
+    parts = edtf.strip().split("/")
+
+    def bounds(p: str) -> tuple[date, date] | None:
+        bare = p.rstrip("~?%")
+        if re.fullmatch(r"\d{4}", bare):
+            v = year_value(int(bare))
+        elif re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", bare):
+            v = month_value(int(bare[:4]), int(bare[5:]))
+        elif re.fullmatch(r"\d{4}-(2[1-4])", bare):
+            v = season_value(int(bare[:4]), int(bare[5:]))
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", bare):
+            v = day_value(date.fromisoformat(bare))
+        elif re.fullmatch(r"\d{3}X", bare):
+            return date(int(bare[:3]) * 10, 1, 1), date(int(bare[:3]) * 10 + 9, 12, 31)
+        else:
+            return None
+        return v.lower, v.upper
+
+    del obj
+    if len(parts) == 1:
+        b = bounds(parts[0])
+        if b is None:
+            return None
+        prec = {4: "year", 7: "month", 10: "day"}.get(len(parts[0].rstrip("~?%")), "year")
+        if re.fullmatch(r"\d{4}-2[1-4]", parts[0]):
+            prec = "season"
+        return DateValue(edtf.strip(), b[0], b[1], prec)
+    lo, hi = bounds(parts[0]), bounds(parts[1])
+    if lo is None or hi is None:
+        return None
+    return DateValue(edtf.strip(), lo[0], hi[1], "range")
+
+
+# --- absolute expressions -------------------------------------------------------------------------
+
+
+def _year_from(m: re.Match[str], g: str = "y") -> tuple[int | None, bool]:
+    """(year, is_era) from a year-or-era group; an era year's parenthesised Western year is checked."""
+    if m.group(g + "year"):
+        return int(m.group(g + "year")), False
+    era = m.group(g + "era")
+    if era:
+        base = ERAS[era.lower()]
+        y = base + int(m.group(g + "eranum"))
+        given = m.group(g + "erayear")
+        if given and abs(int(given) - y) <= 1:
+            y = int(given)  # trust the author's own conversion (era years start mid-year)
+        return y, True
+    return None, False
+
+
+def _absolute(kind: str, m: re.Match[str]) -> DateValue | None:
+    if kind == "year-range":
+        y1, y2 = int(m.group("y1")), m.group("y2")
+        y2n = int(y2) if len(y2) == 4 else y1 // 100 * 100 + int(y2)
+        return interval(year_value(y1), year_value(y2n), "range") if y2n > y1 else None
+    y, _ = _year_from(m) if kind not in ("decade", "part-of-decade", "year-range") else (None, False)
+    if kind == "day":
+        mo = MONTHS[m.group("month").lower().rstrip(".")]
+        d = int(m.group("day"))
+        if y is None or not 1 <= d <= _last_day(y, mo):
+            return None
+        return day_value(date(y, mo, d))
+    if kind == "month":
+        return month_value(y, MONTHS[m.group("month").lower().rstrip(".")]) if y else None
+    if kind == "part-of-month":
+        if y is None:
+            return None
+        mo = MONTHS[m.group("month").lower().rstrip(".")]
+        part = re.sub(r"\s+", " ", m.group("pm").lower())
+        last = _last_day(y, mo)
+        a, b = {
+            "early": (1, 10),
+            "the beginning of": (1, 10),
+            "the start of": (1, 10),
+            "mid": (11, 20),
+            "the middle of": (11, 20),
+            "late": (21, last),
+            "the end of": (21, last),
+        }[part]
+        return DateValue(
+            f"{y:04d}-{mo:02d}-{a:02d}/{y:04d}-{mo:02d}-{b:02d}",
+            date(y, mo, a),
+            date(y, mo, b),
+            "part-of-month",
+        )
+    if kind == "season":
+        return season_value(y, SEASONS[m.group("season").lower()]) if y else None
+    if kind == "part-of-year":
+        if y is None:
+            return None
+        return _part_of_year(y, m.group("py"))
+    if kind == "decade":
+        d = int(m.group("decade"))
+        return DateValue(f"{str(d)[:3]}X", date(d, 1, 1), date(d + 9, 12, 31), "decade")
+    if kind == "part-of-decade":
+        d = int(m.group("decade"))
+        part = re.sub(r"\s+", " ", m.group("pd").lower())
+        part = re.sub(r"^the |\s+of\s+the$", "", part)
+        a, b = {
+            "first half": (0, 4),
+            "second half": (5, 9),
+            "latter half": (5, 9),
+            "early": (0, 3),
+            "mid": (4, 6),
+            "late": (7, 9),
+        }[part]
+        return interval(year_value(d + a), year_value(d + b), "part-of-decade")
+    if kind == "year":
+        return year_value(y) if y else None
+    return None
+
+
+def _part_of_year(y: int, part: str) -> DateValue:
+    p = re.sub(r"\s+", " ", part.lower()).replace("the ", "").replace(" of", "").replace("very ", "")
+    a, b = {
+        "beginning": (1, 3),
+        "start": (1, 3),
+        "early": (1, 3),
+        "early part": (1, 4),
+        "first months": (1, 3),
+        "first month": (1, 1),
+        "middle": (5, 8),
+        "mid": (5, 8),
+        "end": (10, 12),
+        "late": (10, 12),
+        "latter part": (9, 12),
+        "last months": (10, 12),
+        "last month": (12, 12),
+        "first half": (1, 6),
+        "second half": (7, 12),
+        "latter half": (7, 12),
+    }[p]
+    return month_range(y, a, b, "part-of-year")
+
+
+# --- relative expressions -------------------------------------------------------------------------
+
+
+def _relative(kind: str, m: re.Match[str], anchor: DateValue) -> DateValue | None:
+    """The value of a relative expression given its anchor; ``None`` when it cannot be computed."""
+    which = re.sub(r"\s+", " ", (m.groupdict().get("which") or "").lower())
+    ay = anchor.lower.year
+    year_offset = {
+        "last": -1,
+        "the previous": -1,
+        "the preceding": -1,
+        "the following": 1,
+        "the next": 1,
+        "next": 1,
+    }.get(which, 0)
+    if kind == "part-of-rel-year":
+        return _part_of_year(ay + year_offset, m.group("part"))
+    if kind == "season-of-rel-year":
+        return season_value(ay + year_offset, SEASONS[m.group("season").lower()])
+    if kind == "rel-season":
+        code = SEASONS[m.group("season").lower()]
+        a, _ = _SEASON_MONTHS[code]
+        if which in ("last", "the previous", "the preceding"):
+            # the most recent such season that had ended before the anchor began
+            y = ay if season_value(ay, code).upper < anchor.lower else ay - 1
+            return season_value(y, code)
+        if which in ("the following", "the next", "next"):
+            y = ay if season_value(ay, code).lower > anchor.upper else ay + 1
+            return season_value(y, code)
+        return season_value(ay, code)  # this / that / the same summer
+    if kind == "rel-unit":
+        unit = m.group("unit").lower()
+        if unit == "year":
+            return year_value(ay + year_offset)
+        if unit == "month":
+            if anchor.precision in ("day", "month") or anchor.lower.month == anchor.upper.month:
+                y, mo = anchor.lower.year, anchor.lower.month + year_offset
+                y, mo = y + (mo - 1) // 12, (mo - 1) % 12 + 1
+                return month_value(y, mo)
+            return anchor
+        # day / morning / night: a day after (or the same as) the anchor
+        if anchor.precision == "day" and year_offset:
+            return day_value(anchor.lower + timedelta(days=year_offset))
+        if anchor.precision == "day" or not year_offset:
+            return anchor
+        return _fuzzy_shift(anchor, timedelta(days=year_offset))
+    if kind == "day-before-after":
+        delta = timedelta(days=1 if m.group("dir").lower() == "after" else -1)
+        unit = m.group("unit").lower()
+        if unit == "year":
+            return year_value(ay + (1 if delta.days > 0 else -1))
+        return day_value(anchor.lower + delta) if anchor.precision == "day" else _fuzzy_shift(anchor, delta)
+    if kind == "n-later":
+        n = _NUMBERS.get(re.sub(r"\s+", " ", m.group("n").lower()))
+        n = int(m.group("n")) if n is None else n
+        sign = -1 if m.group("dir").lower() in ("earlier", "before", "ago") else 1
+        unit = m.group("unit").lower().rstrip("s")
+        if unit == "year":
+            return year_value(ay + sign * n)
+        days = {"day": 1, "week": 7, "month": 30}[unit] * n * sign
+        if anchor.precision == "day" and unit in ("day", "week"):
+            return day_value(anchor.lower + timedelta(days=days))
+        return _fuzzy_shift(anchor, timedelta(days=days))
+    if kind == "vague":
+        return anchor
+    if kind == "later":
+        left = anchor.edtf.split("/")[0]
+        return DateValue(f"{left}/..", anchor.lower, date.max, "open")
+    return None
+
+
+def _fuzzy_shift(anchor: DateValue, delta: timedelta) -> DateValue:
+    """An imprecise anchor moved by ``delta``: the interval of days it may now cover."""
+    lo, hi = anchor.lower + delta, anchor.upper + delta
+    if lo == hi:
+        return day_value(lo)
+    return DateValue(f"{lo.isoformat()}/{hi.isoformat()}", lo, hi, "range")
+
+
+# --- the finder -----------------------------------------------------------------------------------
+
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|until|till|through|and)\s*$", re.I)
+_RANGE_OPEN = re.compile(r"(?:from|between)\s+$", re.I)
+_DEFINITE_RELATIVE = {
+    "part-of-rel-year",
+    "season-of-rel-year",
+    "rel-season",
+    "rel-unit",
+    "day-before-after",
+    "n-later",
+}
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    kind: str
+    match: re.Match[str]
+    value: DateValue | None
+    relative: bool
+    approx: bool
+
+
+def find_dates(
+    text: str, *, document_date: str | None = None, structure: Layout | None = None
+) -> list[DateMention]:
+    """Every date expression of ``text`` with its EDTF value, relative ones anchored (see module doc).
+
+    ``structure`` (paragraphs and quotations from ``text.layout``) is computed when not given.
+    """
+    structure = structure or layout(text)
+    found: list[_Found] = []
+    taken = bytearray(len(text) + 1)
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
+    for kind, pattern in _ABSOLUTE:
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            if not free(a, b) or not _word_edges(text, a, b):
+                continue
+            value = _absolute(kind, m)
+            if value is None:
+                continue
+            approx = bool(m.groupdict().get("approx"))
+            found.append(_Found(a, b, kind, m, value, False, approx))
+            taken[a:b] = b"\x01" * (b - a)
+    for kind, pattern in _RELATIVE:
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            if not free(a, b) or not _word_edges(text, a, b):
+                continue
+            found.append(_Found(a, b, kind, m, None, True, bool(m.groupdict().get("approx"))))
+            taken[a:b] = b"\x01" * (b - a)
+    found.sort(key=lambda f: f.start)
+    found = _join_ranges(text, found)
+
+    doc = edtf_value(document_date) if document_date else None
+    mentions: list[DateMention] = []
+    narrative_anchor: DateValue | None = None
+    quote_anchor: dict[int, DateValue] = {}
+    for f in found:
+        quote = structure.quotation_at(f.start)
+        citing = structure.citation_at(f.start)
+        anchor_source = None
+        anchor = None
+        if f.relative:
+            deictic = _is_deictic(f)
+            options: list[tuple[DateValue | None, str]] = []
+            if quote is not None:
+                cited = _citation_date(quote, found) if quote.citation_start is not None else None
+                inner = quote_anchor.get(quote.start)
+                if deictic:
+                    options += [(cited, "citation"), (inner, "preceding")]
+                else:
+                    options += [(inner, "preceding"), (cited, "citation")]
+            if citing is None:
+                options.append((narrative_anchor, "preceding"))
+            options.append((doc, "document"))
+            anchor, anchor_source = next(((a, s) for a, s in options if a is not None), (None, None))
+            value = _relative(f.kind, f.match, anchor) if anchor is not None else None
+        else:
+            value = f.value
+        if value is not None and f.approx and f.kind not in ("part-of-rel-year",):
+            value = _approximate(value)
+        if value is not None and not _valid(value.edtf):
+            value = None
+        mentions.append(
+            DateMention(
+                start=f.start,
+                end=f.end,
+                text=text[f.start : f.end],
+                edtf=value.edtf if value else None,
+                precision=value.precision if value else _REL_PRECISION.get(f.kind, "relative"),
+                kind="relative" if f.relative else "absolute",
+                lower=value.lower if value else None,
+                upper=value.upper if value else None,
+                approximate=f.approx,
+                anchor=anchor.edtf if (f.relative and anchor) else None,
+                anchor_source=anchor_source if f.relative else None,
+                in_quotation=quote is not None,
+                role="citation" if citing is not None else "narrative",
+            )
+        )
+        definite = value is not None and (not f.relative or f.kind in _DEFINITE_RELATIVE)
+        if definite:
+            if quote is not None:
+                quote_anchor[quote.start] = value
+            elif citing is None:
+                narrative_anchor = value
+    return mentions
+
+
+_REL_PRECISION = {"later": "open", "vague": "relative"}
+
+
+def _word_edges(text: str, a: int, b: int) -> bool:
+    before = text[a - 1 : a]
+    after = text[b : b + 1]
+    return not (before.isalnum() or after.isalnum())
+
+
+def _is_deictic(f: _Found) -> bool:
+    which = re.sub(r"\s+", " ", (f.match.groupdict().get("which") or "").lower())
+    return which in _DEICTIC or (f.kind == "n-later" and f.match.group("dir").lower() == "ago")
+
+
+def _citation_date(quote, found: list[_Found]) -> DateValue | None:
+    """The most precise absolute date inside a quotation's citation (the report's date)."""
+    best: DateValue | None = None
+    order = ["year", "season", "month", "part-of-month", "day"]
+    for f in found:
+        if f.relative or f.value is None:
+            continue
+        if quote.citation_start <= f.start < quote.citation_end:
+            rank = order.index(f.value.precision) if f.value.precision in order else -1
+            if best is None or rank >= (order.index(best.precision) if best.precision in order else -1):
+                best = f.value
+    return best
+
+
+def _join_ranges(text: str, found: list[_Found]) -> list[_Found]:
+    """``from 1929 to 1930``, ``1929-1930``, ``between July and ... 1943``: two absolute dates joined."""
+    out: list[_Found] = []
+    i = 0
+    while i < len(found):
+        f = found[i]
+        if i + 1 < len(found) and not f.relative and not found[i + 1].relative:
+            g = found[i + 1]
+            gap = text[f.end : g.start]
+            join = _RANGE_JOIN.match(gap) if len(gap) <= 12 else None
+            opener = _RANGE_OPEN.search(text[max(0, f.start - 10) : f.start])
+            word = join.group().strip().lower() if join else ""
+            ok = join is not None and (word != "and" or opener is not None) and f.value and g.value
+            if ok and f.value.lower <= g.value.lower:
+                start = f.start - len(opener.group()) if opener else f.start
+                v = interval(f.value, g.value, "range")
+                out.append(_Found(start, g.end, "range", f.match, v, False, f.approx))
+                i += 2
+                continue
+        out.append(f)
+        i += 1
+    return out

@@ -1,0 +1,478 @@
+"""Reading text files safely, and cleaning dirty text without losing the way back to the original.
+
+Texts arrive scraped from web pages and OCR: a backslash where a space was (``Soviet\\union``,
+``\\and``), ``rom`` for ``from``, non-breaking spaces, curly quotes, Windows line ends. The geoparser
+works on a cleaned copy; every offset it reports must still point into the text exactly as given, so
+cleaning keeps an offset map (``CleanText.to_original``). Replacements that keep the length (a curly
+quote for a straight one, ``\\`` for a space) need no map entry; only the few that change length
+(``rom`` -> ``from``, ``\\r\\n`` -> ``\\n``, a zero-width space removed) add breakpoints, so a clean
+text costs almost nothing over the original.
+
+Segmentation (paragraphs, sentences, quotations with the citation that follows them) lives here too:
+dates and events need it, and it is a fact about the text, not about places.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import warnings
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import TextInputError
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Files larger than this are refused: a narrative text is a few hundred KB; 20 MB is a data dump."""
+
+_SNIFF = 8192
+_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or a .docx/.odt/.xlsx file)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"\x7fELF": "an executable",
+    b"\xd0\xcf\x11\xe0": "an old Microsoft Office document",
+    b"SQLite format 3": "an SQLite database",
+}
+
+
+class TextEncodingWarning(UserWarning):
+    """A file was not valid UTF-8 and was read in a legacy encoding; a few characters may be wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextFile:
+    """A decoded text file: its text, the encoding it was read with and what was doubtful about it."""
+
+    path: Path
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> TextFile:
+    """Read ``path`` as text, whatever its encoding, or raise ``TextInputError`` naming the file.
+
+    UTF-8 (with or without BOM) and UTF-16/32 with a BOM are read as such; UTF-16 without a BOM is
+    recognised by its zero bytes; anything else that is not UTF-8 is read as cp1252 (latin-1 where
+    cp1252 leaves a byte undefined) with a ``TextEncodingWarning``. Empty, binary and oversized files
+    are refused.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise TextInputError(f"{path}: no such file")
+    if path.is_dir():
+        raise TextInputError(f"{path}: is a folder, not a text file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TextInputError(
+                f"{path}: {size / 1e6:.1f} MB is too large for a text (limit {max_bytes / 1e6:.0f} MB)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TextInputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    text, encoding, notes = decode_bytes(data, name=str(path))
+    for note in notes:
+        warnings.warn(note, TextEncodingWarning, stacklevel=2)
+    return TextFile(path, text, encoding, tuple(notes))
+
+
+def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str, list[str]]:
+    """(text, encoding, warnings) for the bytes of a text file; ``TextInputError`` when it is not one."""
+    if not data.strip():
+        raise TextInputError(f"{name}: the file is empty" if not data else f"{name}: holds only blank space")
+    for boms, enc in (
+        ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+        ((codecs.BOM_UTF8,), "utf-8-sig"),
+        ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
+    ):
+        if data.startswith(boms):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise TextInputError(
+                    f"{name}: starts with a {enc} byte-order mark but is not valid {enc} "
+                    f"(byte {exc.start}: {exc.reason})"
+                ) from exc
+            return _checked(text, name), enc, []
+    head = data[:_SNIFF]
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise TextInputError(f"{name}: is {what}, not a text file")
+    bom_less = _utf16_without_bom(head)
+    if bom_less:
+        try:
+            return _checked(data.decode(bom_less), name), bom_less, []
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in head:
+        raise TextInputError(f"{name}: is a binary file (it contains NUL bytes), not text")
+    try:
+        return _checked(data.decode("utf-8"), name), "utf-8", []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    try:
+        text, enc = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, enc = data.decode("latin-1"), "latin-1"
+    note = (
+        f"{name}: not valid UTF-8 (byte 0x{data[first_bad]:02x} at offset {first_bad}); "
+        f"read as {enc}, check accented letters"
+    )
+    return _checked(text, name), enc, [note]
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when every other byte is zero, as in ASCII text written as UTF-16."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _checked(text: str, name: str) -> str:
+    """Refuse decoded text that is mostly control characters (a binary file that happened to decode)."""
+    if not text.strip():
+        raise TextInputError(f"{name}: holds only blank space")
+    sample = text[:_SNIFF]
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v" or c == "\x7f")
+    if control > max(8, len(sample) // 20):
+        raise TextInputError(f"{name}: is a binary file ({control} control characters), not text")
+    return text
+
+
+# --- cleaning with an offset map ------------------------------------------------------------------
+
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u00a0": " ",  # no-break space
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\r": "\n",  # a lone CR (old Mac line end); CRLF is handled below
+    }
+)
+
+# Length-changing or context-dependent repairs, tried in this order at each position.
+_REPAIRS = re.compile(
+    r"(?P<crlf>\r\n)"
+    r"|(?P<zw>[\u200b\u200c\u200d\u2060\ufeff\u00ad])"
+    r"|(?<=Soviet)(?P<union>\\u)(?=nion\b)"
+    r"|(?<=[A-Za-z0-9,.;:)\]'\u2019\"\u201d])(?P<slash>\\)(?=[A-Za-z])"
+    r"|(?<![\w'\u2019\\-])(?P<rom>rom)(?=\s+[\w\"'\u201c\u2018])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """A cleaned copy of ``original`` and the map from its offsets back to the original's.
+
+    The map is piecewise linear: breakpoint ``k`` says clean offset ``_clean[k]`` is original offset
+    ``_orig[k]``, and the offsets after it follow one for one until the next breakpoint.
+    """
+
+    original: str
+    text: str
+    _clean: tuple[int, ...] = field(default=(0,), repr=False)
+    _orig: tuple[int, ...] = field(default=(0,), repr=False)
+
+    def to_original(self, offset: int) -> int:
+        """The original offset of the clean character at ``offset`` (``len(text)`` maps to the end)."""
+        if offset >= len(self.text):
+            return len(self.original)
+        k = bisect_right(self._clean, offset) - 1
+        return self._orig[k] + (offset - self._clean[k])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of the clean span ``[start, end)``: it covers every source character."""
+        if end <= start:
+            o = self.to_original(start)
+            return o, o
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+    @property
+    def is_identity(self) -> bool:
+        return len(self._clean) == 1 and self.text == self.original
+
+
+def clean(original: str) -> CleanText:
+    """Repair the usual scraping damage, keeping offsets: see the module docstring for the list."""
+    text = original.translate(_SAME_LENGTH) if not original.isascii() else original
+    if "\\" not in text and "rom" not in text and "\r" not in original and text.isascii():
+        return CleanText(original, text)
+    pieces: list[str] = []
+    clean_bp: list[int] = [0]
+    orig_bp: list[int] = [0]
+    pos = 0  # in original/text (same length so far: _SAME_LENGTH keeps lengths)
+    out = 0  # in the cleaned text
+    for m in _REPAIRS.finditer(original):
+        a, b = m.span()
+        kind = m.lastgroup
+        pieces.append(text[pos:a])
+        out += a - pos
+        if kind == "crlf":
+            new = "\n"
+        elif kind == "zw":
+            new = ""
+        elif kind == "union":
+            new = " U"
+        elif kind == "slash":
+            new = " "
+        else:  # rom
+            new = "from"
+        n, size = len(new), b - a
+        if n != size:
+            if n > size:  # the extra characters map onto the first source character
+                clean_bp.append(out)
+                orig_bp.append(a)
+                clean_bp.append(out + n - size)
+                orig_bp.append(a)
+            elif n:  # shorter: align on the last source characters
+                clean_bp.append(out)
+                orig_bp.append(a + size - n)
+            clean_bp.append(out + n)
+            orig_bp.append(b)
+        pieces.append(new)
+        out += n
+        pos = b
+    pieces.append(text[pos:])
+    return CleanText(original, "".join(pieces), tuple(clean_bp), tuple(orig_bp))
+
+
+# --- segmentation ---------------------------------------------------------------------------------
+
+_ABBREVIATIONS = {
+    "mt",
+    "st",
+    "ft",
+    "gen",
+    "lt",
+    "col",
+    "capt",
+    "cpt",
+    "maj",
+    "sgt",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "p",
+    "pp",
+    "no",
+    "nos",
+    "vol",
+    "ch",
+    "fig",
+    "cf",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "u.s",
+    "u.k",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "c",
+    "ca",
+    "approx",
+    "adm",
+    "rev",
+    "jr",
+    "sr",
+}
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]*[A-Z0-9\"'(\[]|\s*$)|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """A quoted passage (possibly several paragraphs, each reopening the quote) and its citation:
+    the parenthesis right after the closing mark, e.g. a report's sender and date."""
+
+    start: int
+    end: int
+    citation_start: int | None = None
+    citation_end: int | None = None
+
+
+class Layout:
+    """Paragraph, sentence and quotation spans of a (clean) text, each as (start, end) pairs."""
+
+    __slots__ = ("_para_starts", "_sent_starts", "paragraphs", "quotations", "sentences")
+
+    def __init__(self, paragraphs, sentences, quotations):
+        self.paragraphs: tuple[tuple[int, int], ...] = tuple(paragraphs)
+        self.sentences: tuple[tuple[int, int], ...] = tuple(sentences)
+        self.quotations: tuple[Quotation, ...] = tuple(quotations)
+        self._para_starts = [s for s, _ in self.paragraphs]
+        self._sent_starts = [s for s, _ in self.sentences]
+
+    def paragraph_of(self, offset: int) -> int:
+        """Index of the paragraph holding ``offset`` (the one before it when in a gap)."""
+        return max(0, bisect_right(self._para_starts, offset) - 1)
+
+    def sentence_of(self, offset: int) -> int:
+        return max(0, bisect_right(self._sent_starts, offset) - 1)
+
+    def quotation_at(self, offset: int) -> Quotation | None:
+        for q in self.quotations:
+            if q.start <= offset < q.end:
+                return q
+        return None
+
+    def citation_at(self, offset: int) -> Quotation | None:
+        for q in self.quotations:
+            if q.citation_start is not None and q.citation_start <= offset < (q.citation_end or 0):
+                return q
+        return None
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraphs split at blank lines; a blank line followed by a lower-case letter is a page-layout
+    break inside a sentence (the memoir has one), not a new paragraph."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        nxt = text[m.end() : m.end() + 1]
+        if nxt.islower():
+            continue
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def sentences(text: str, para: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of ``text`` (within ``para`` if given), not fooled by ``Mt.``, ``Gen.``, ``p. 79``."""
+    lo, hi = para if para else (0, len(text))
+    spans: list[tuple[int, int]] = []
+    start = lo
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        if m.group() == "\n":
+            end = m.start()
+        else:
+            word = re.search(r"([\w.]+)\.*$", text[max(lo, m.start() - 12) : m.start() + 1])
+            token = word.group(1).rstrip(".").lower() if word else ""
+            if m.group().startswith(".") and token in _ABBREVIATIONS:
+                continue
+            if m.group().startswith(".") and len(token) == 1 and token.isalpha():  # an initial: "K. Marx"
+                continue
+            end = m.end()
+        if text[start:end].strip():
+            s = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+            spans.append((s, end))
+        start = end
+    if text[start:hi].strip():
+        s = start + (len(text[start:hi]) - len(text[start:hi].lstrip()))
+        spans.append((s, hi))
+    return spans
+
+
+def quotations(
+    text: str, original: str | None = None, offset_map: CleanText | None = None
+) -> list[Quotation]:
+    """Quoted passages of ``text`` (double quotes), with the citation parenthesis following each.
+
+    A quote left open at the end of a paragraph continues when the next paragraph opens with a quote
+    mark (the English convention for a quotation of several paragraphs); otherwise it closes there.
+    Curly marks in the original, when given, tell opening from closing; straight ones alternate.
+    """
+    result: list[Quotation] = []
+    paras = paragraphs(text)
+    open_at: int | None = None
+    for i, (ps, pe) in enumerate(paras):
+        for m in re.finditer('"', text[ps:pe]):
+            at = ps + m.start()
+            kind = _quote_kind(at, text, original, offset_map)
+            if open_at is None:
+                if kind != "close":
+                    open_at = at
+            elif kind == "open" or (at == ps and kind == "either"):
+                continue  # a continuation mark opening the next paragraph of the same quote
+            else:
+                result.append(_with_citation(text, open_at, at + 1))
+                open_at = None
+        if open_at is not None:
+            nxt = paras[i + 1][0] if i + 1 < len(paras) else None
+            if nxt is None or text[nxt : nxt + 1] != '"':
+                result.append(_with_citation(text, open_at, pe))
+                open_at = None
+    return result
+
+
+def _quote_kind(at: int, text: str, original: str | None, offset_map: CleanText | None) -> str:
+    if original is not None:
+        o = offset_map.to_original(at) if offset_map is not None else at
+        ch = original[o : o + 1]
+        if ch in "\u201c\u201e":
+            return "open"
+        if ch == "\u201d":
+            return "close"
+    before = text[at - 1 : at] if at else " "
+    after = text[at + 1 : at + 2]
+    if before.isspace() or before in "([{\u2014-" or not before:
+        return "open"
+    if after.isspace() or not after or after in ".,;:!?)":
+        return "close"
+    return "either"
+
+
+def _with_citation(text: str, start: int, end: int) -> Quotation:
+    m = re.match(r"[ \t]*(\()", text[end : end + 4])
+    if not m:
+        return Quotation(start, end)
+    open_at = end + m.start(1)
+    depth = 0
+    for j in range(open_at, min(len(text), open_at + 600)):
+        ch = text[j]
+        if ch == "\n":
+            break
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return Quotation(start, end, open_at, j + 1)
+    return Quotation(start, end)
+
+
+def layout(text: str, original: str | None = None, offset_map: CleanText | None = None) -> Layout:
+    """Paragraphs, sentences and quotations of a clean text in one pass."""
+    paras = paragraphs(text)
+    sents: list[tuple[int, int]] = []
+    for p in paras:
+        sents.extend(sentences(text, p))
+    return Layout(paras, sents, quotations(text, original, offset_map))
