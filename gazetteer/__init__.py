@@ -11,16 +11,22 @@ from .errors import (
     ServiceUnavailable,
     TextInputError,
 )
+from .geocoder import Candidate, Gazetteer, OnlineServiceWarning
+from .names import normalize
 from .places import AlternateName, Place, read_lpf, write_lpf
 
 __all__ = [
     "AlternateName",
+    "Candidate",
+    "Gazetteer",
     "GazetteerDataError",
     "GazetteerError",
+    "OnlineServiceWarning",
     "Place",
     "PlaceNotFound",
     "ServiceUnavailable",
     "TextInputError",
+    "normalize",
     "read_lpf",
     "write_lpf",
 ]

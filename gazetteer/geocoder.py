@@ -1,0 +1,518 @@
+"""``Gazetteer``: a geopy ``Geocoder`` over our offline sources, ranking candidates with reasons.
+
+It subclasses ``geopy.geocoders.base.Geocoder`` so it goes wherever geopy's geocoders go
+(``RateLimiter(gz.geocode)``, code that expects ``Location``), but it never opens a connection itself:
+its adapter refuses network use, and the optional online fallback is a separate source with its own
+cache and rate limiter.
+
+Ranking is additive and explained. Every candidate starts from its source (curated historical entries
+above GeoNames above online answers), then gains or loses for how its name matched, whether a generic
+word in the query ("County", "River") fits its type, its type and population, whether the matched name
+and the place were in use in the year asked about, and how near it lies to the other places of the
+same text. Each step leaves a reason, so a historian can see why "Moscow" is not Moscow, Idaho.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geopy.adapters import BaseSyncAdapter
+from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
+from geopy.location import Location
+
+from .errors import GazetteerError, PlaceNotFound, ServiceUnavailable
+from .names import normalize, split_generic, types_agree
+from .places import Place
+from .sources.base import NameHit, PlaceSource
+from .sources.curated import CuratedSource
+
+SOURCE_BASE = {"curated": 0.60, "user": 0.60, "geonames": 0.35, "online": 0.30}
+TYPE_PRIOR = {
+    "country": 0.05,
+    "settlement": 0.04,
+    "military base": 0.04,
+    "province": 0.03,
+    "river": 0.03,
+    "region": 0.03,
+    "county": 0.02,
+}
+FUZZY_FACTOR = 0.8  # a fuzzy hit never outranks the same place found exactly
+
+
+class OnlineServiceWarning(UserWarning):
+    """An online geocoder failed; the offline answer was used instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place a name may refer to, its score in 0..1 and the reasons for that score."""
+
+    place: Place
+    score: float
+    reasons: tuple[str, ...]
+    fuzzy: bool = False
+    matched_name: str = ""
+
+    def to_location(self) -> Location:
+        cc = ", ".join(self.place.country_codes)
+        address = f"{self.place.name}, {cc}" if cc else self.place.name
+        raw = {"place": self.place, "score": self.score, "reasons": list(self.reasons), "fuzzy": self.fuzzy}
+        return Location(address, (self.place.lat, self.place.lon), raw)
+
+
+class _NoNetworkAdapter(BaseSyncAdapter):
+    """The adapter geopy's base class wants; the offline gazetteer never calls it."""
+
+    def get_json(self, url, *, timeout, headers):
+        raise GazetteerError("the offline gazetteer makes no HTTP requests")
+
+    def get_text(self, url, *, timeout, headers):
+        raise GazetteerError("the offline gazetteer makes no HTTP requests")
+
+
+# --- time hints ------------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"^(-?\d{4}|\d{3}[Xx]|\d{2}[Xx]{2})")
+
+
+def year_span(when: int | str | None) -> tuple[float, float] | None:
+    """The years an EDTF date or interval covers: ``1942`` -> (1942, 1942); ``1925/1961``;
+    ``194X`` -> (1940, 1949); open ends are infinite. None when it cannot be read."""
+    if when is None or when == "":
+        return None
+    if isinstance(when, int):
+        return float(when), float(when)
+    text = str(when).strip()
+    start, sep, end = text.partition("/")
+
+    def bound(part: str, upper: bool) -> float | None:
+        part = part.strip().lstrip("~?%")
+        if part in ("", ".."):
+            return math.inf if upper else -math.inf
+        m = _YEAR.match(part)
+        if not m:
+            return None
+        y = m.group(1).upper()
+        if "X" in y:
+            return float(y.replace("X", "9" if upper else "0"))
+        return float(y)
+
+    lo = bound(start, False)
+    hi = bound(end if sep else start, True)
+    if lo is None or hi is None:
+        return None
+    return lo, hi
+
+
+def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _fmt_year(y: float) -> str:
+    return ".." if math.isinf(y) else str(int(y))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    points: tuple[tuple[float, float], ...]
+    countries: frozenset[str]
+
+
+# --- the geocoder ----------------------------------------------------------------------------------
+
+
+class Gazetteer(Geocoder):
+    """Resolve historical place names offline: curated gazetteer first, GeoNames cities500 beneath.
+
+    ``online=True`` adds an online geopy service (Nominatim unless ``service`` names another) as a last
+    resort for names nothing offline knows; its failures become warnings, never errors.
+    ``cache_dir`` holds the GeoNames index and the online cache (default: ``resources.cache_dir()``).
+    """
+
+    def __init__(
+        self,
+        online: bool = False,
+        service: str = "nominatim",
+        cache_dir: str | Path | None = None,
+        *,
+        curated_path: str | Path | None = None,
+        extra_files: Iterable[str | Path] = (),
+        geonames: bool = True,
+        timeout: float = 5.0,
+        min_delay_seconds: float = 1.0,
+        service_options: dict[str, Any] | None = None,
+        progress: bool | None = None,
+    ):
+        super().__init__(user_agent=_user_agent(), timeout=timeout, adapter_factory=_NoNetworkAdapter)
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.curated = CuratedSource(curated_path, extra_files)
+        self._use_geonames = geonames
+        self._geonames: PlaceSource | None = None
+        self._progress = progress
+        self.online = online
+        self.service = service
+        self._online_source = None
+        self._online_opts = dict(service_options or {})
+        self._min_delay = min_delay_seconds
+        self.last_warnings: list[str] = []
+        self._has_cache: dict[str, bool] = {}
+        self._context_cache: dict[str, tuple[float, float, str] | None] = {}
+
+    # -- sources --
+
+    @property
+    def geonames(self) -> PlaceSource | None:
+        """The GeoNames source, opened (and its index built, once) on first use."""
+        if self._geonames is None and self._use_geonames:
+            from .sources.geonames import INDEX_NAME, GeoNamesSource
+
+            path = self.cache_dir / INDEX_NAME if self.cache_dir else None
+            self._geonames = GeoNamesSource(path, progress=self._progress)
+        return self._geonames
+
+    @property
+    def online_source(self):
+        if self._online_source is None and self.online:
+            from .sources.online import OnlineSource
+
+            self._online_source = OnlineSource(
+                self.service,
+                cache_dir=self.cache_dir,
+                timeout=self.timeout,
+                min_delay_seconds=self._min_delay,
+                **self._online_opts,
+            )
+        return self._online_source
+
+    def _offline_sources(self) -> list[PlaceSource]:
+        gn = self.geonames
+        return [self.curated, gn] if gn is not None else [self.curated]
+
+    # -- cheap questions --
+
+    def has_name(self, text: str) -> bool:
+        """Whether ``text`` (normalized) is a name an offline source knows, exactly. Cached."""
+        known = self._has_cache.get(text)
+        if known is None:
+            key = normalize(text)
+            core, gtype = split_generic(text)
+            known = bool(key) and any(s.has_key(key) for s in self._offline_sources())
+            if not known and gtype and core and core != key:
+                known = any(s.has_key(core) for s in self._offline_sources())
+            if len(self._has_cache) > 200_000:
+                self._has_cache.clear()
+            self._has_cache[text] = known
+        return known
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id from any source (``itinera:``, ``geonames:``, ``online:`` ids)."""
+        if place_id.startswith("geonames:"):
+            gn = self.geonames
+            return gn.get(place_id) if gn else None
+        if place_id.startswith("online:"):
+            src = self._online_source
+            return src.get(place_id) if src else None
+        return self.curated.get(place_id)
+
+    def curated_places(self) -> list[Place]:
+        return self.curated.places()
+
+    # -- ranked answers --
+
+    def lookup(
+        self,
+        text: str,
+        *,
+        when: int | str | None = None,
+        context: Sequence[Any] | None = None,
+    ) -> list[Candidate]:
+        """Every place an offline source knows under this exact (normalized) name, ranked; no fuzzy."""
+        key = normalize(text)
+        if not key:
+            return []
+        core, gtype = split_generic(text)
+        raw: list[tuple[NameHit, bool]] = []
+        for src in self._offline_sources():
+            raw.extend((h, False) for h in src.lookup(key))
+            if gtype and core and core != key:
+                raw.extend((h, True) for h in src.lookup(core))
+        return self._rank(raw, text, gtype, when, context, key=key)
+
+    def candidates(
+        self,
+        query: str,
+        *,
+        when: int | str | None = None,
+        context: Sequence[Any] | None = None,
+        limit: int = 10,
+        fuzzy: bool = True,
+        timeout: float | None = None,
+    ) -> list[Candidate]:
+        """Ranked candidates: exact offline matches; else fuzzy ones; online (if enabled) when still none."""
+        self.last_warnings = []
+        found = self.lookup(query, when=when, context=context)
+        if not found and self.online:
+            found = self._online_candidates(query, when, context, timeout)
+        if not found and fuzzy:
+            found = self._fuzzy(query, when, context, limit)
+        return found[:limit]
+
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        timeout: float | None = DEFAULT_SENTINEL,
+        when: int | str | None = None,
+        context: Sequence[Any] | None = None,
+        limit: int = 10,
+    ) -> Location | list[Location] | None:
+        """geopy's ``geocode``: a ``Location`` (``raw`` holds place, score, reasons, fuzzy), a ranked list
+        with ``exactly_one=False``, or None when nothing matches."""
+        t = None if timeout is DEFAULT_SENTINEL else timeout
+        found = self.candidates(str(query), when=when, context=context, limit=limit, timeout=t)
+        if not found:
+            return None
+        if exactly_one:
+            return found[0].to_location()
+        return [c.to_location() for c in found]
+
+    def resolve(self, query: str, **kwargs: Any) -> Candidate:
+        """The best candidate, or ``PlaceNotFound`` carrying the nearest names."""
+        found = self.candidates(query, **kwargs)
+        if not found:
+            raise PlaceNotFound(query, self.suggest(query))
+        return found[0]
+
+    def suggest(self, text: str, n: int = 5) -> list[str]:
+        """The ``n`` known names nearest ``text`` (for "did you mean"), best first, distinct."""
+        from rapidfuzz import fuzz, process
+
+        key = normalize(text)
+        if not key:
+            return []
+        scored: list[tuple[float, str, str]] = []
+        for src in self._offline_sources():
+            for k, sim, _ in process.extract(
+                key, src.fuzzy_choices(key), scorer=fuzz.ratio, limit=n * 3, score_cutoff=55
+            ):
+                for hit in src.lookup(k)[:3]:
+                    bonus = 5 if src is self.curated else 0
+                    scored.append((sim + bonus, hit.place.id, hit.place.name))
+        out: list[str] = []
+        seen: set[str] = set()
+        for _, pid, name in sorted(scored, key=lambda t: -t[0]):
+            if pid not in seen and name not in out:
+                seen.add(pid)
+                out.append(name)
+        return out[:n]
+
+    # -- internals --
+
+    def _fuzzy(self, query: str, when, context, limit: int) -> list[Candidate]:
+        from rapidfuzz import fuzz, process
+
+        key = normalize(query)
+        if len(key) < 4:
+            return []
+        cutoff = 88 if len(key) < 7 else 80
+        raw: list[tuple[NameHit, bool]] = []
+        sims: dict[str, float] = {}
+        for src in self._offline_sources():
+            for k, sim, _ in process.extract(
+                key, src.fuzzy_choices(key), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+            ):
+                for hit in src.lookup(k):
+                    sims[hit.place.id] = max(sims.get(hit.place.id, 0.0), sim)
+                    raw.append((hit, False))
+        ranked = self._rank(raw, query, None, when, context, key=key)
+        out = []
+        for c in ranked:
+            sim = sims.get(c.place.id, 0.0)
+            reason = f"fuzzy match: {query!r} ~ {c.matched_name!r} (similarity {sim:.0f}%)"
+            out.append(
+                Candidate(
+                    c.place,
+                    round(c.score * FUZZY_FACTOR * sim / 100, 4),
+                    (reason, *c.reasons),
+                    True,
+                    c.matched_name,
+                )
+            )
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _online_candidates(self, query: str, when, context, timeout) -> list[Candidate]:
+        src = self.online_source
+        if src is None:
+            return []
+        try:
+            hits = src.search(query, timeout=timeout)
+        except ServiceUnavailable as exc:
+            msg = f"online geocoder unavailable, using the offline answer: {exc}"
+            self.last_warnings.append(msg)
+            warnings.warn(msg, OnlineServiceWarning, stacklevel=3)
+            return []
+        return self._rank([(h, False) for h in hits], query, None, when, context, key=normalize(query))
+
+    def _rank(
+        self,
+        raw: list[tuple[NameHit, bool]],
+        query: str,
+        gtype: str | None,
+        when,
+        context,
+        *,
+        key: str,
+    ) -> list[Candidate]:
+        if not raw:
+            return []
+        span = year_span(when)
+        ctx = self._context(context, key) if context else None
+        best: dict[str, Candidate] = {}
+        for hit, via_core in raw:
+            cand = self._score(hit, via_core, gtype, span, ctx)
+            prev = best.get(cand.place.id)
+            if prev is None or cand.score > prev.score:
+                best[cand.place.id] = cand
+        # A GeoNames entry for a place we curate is the same place: keep only ours.
+        curated = [c for c in best.values() if c.place.source != "geonames"]
+        linked = {link.replace("gn:", "geonames:") for c in curated for link in c.place.links}
+        out = []
+        for c in best.values():
+            if c.place.source == "geonames" and (
+                c.place.id in linked
+                or any(
+                    haversine_km(c.place.lat, c.place.lon, k.place.lat, k.place.lon)
+                    <= max(k.place.uncertainty_km, 20.0)
+                    for k in curated
+                )
+            ):
+                continue
+            out.append(c)
+        out.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
+        return out
+
+    def _score(self, hit: NameHit, via_core: bool, gtype, span, ctx: _Context | None) -> Candidate:
+        p, name = hit.place, hit.name
+        src = p.source.split(":")[0]
+        score = SOURCE_BASE.get(src, 0.3)
+        reasons = [
+            {
+                "curated": "curated historical gazetteer",
+                "user": f"user gazetteer ({p.source[5:]})",
+                "geonames": "GeoNames (modern)",
+                "online": "online geocoder",
+            }.get(src, p.source)
+        ]
+        if name.kind == "preferred":
+            score += 0.15
+            reasons.append(f"preferred name {name.name!r}")
+        else:
+            score += 0.10
+            reasons.append(f"{name.kind} name {name.name!r}")
+        if hit.generic:
+            reasons.append(f"name without its generic word ({p.feature_type})")
+        if via_core or gtype:
+            if types_agree(gtype, p.feature_type):
+                score += 0.10
+                reasons.append(f"the query names a {gtype}, as this place is")
+            else:
+                score -= 0.10
+                reasons.append(f"the query names a {gtype}, this is a {p.feature_type}")
+        prior = TYPE_PRIOR.get(p.feature_type, 0.01)
+        score += prior
+        if p.population > 0:
+            score += 0.10 * min(1.0, math.log10(p.population + 1) / 7.0)
+            reasons.append(f"population {p.population:,}")
+        if span is not None:
+            score += self._time_score(p, name, span, reasons)
+        if ctx is not None and ctx.points:
+            score += self._context_score(p, ctx, reasons)
+        return Candidate(p, round(max(0.0, min(1.0, score)), 4), tuple(reasons), False, name.name)
+
+    @staticmethod
+    def _time_score(p: Place, name, span: tuple[float, float], reasons: list[str]) -> float:
+        delta = 0.0
+        asked = _fmt_year(span[0]) if span[0] == span[1] else f"{_fmt_year(span[0])}-{_fmt_year(span[1])}"
+        nspan = year_span(name.when)
+        if nspan is not None:
+            if _overlaps(nspan, span):
+                delta += 0.10
+                reasons.append(f"name {name.name!r} in use {name.when}, covering {asked}")
+            else:
+                delta -= 0.15
+                reasons.append(f"name {name.name!r} in use {name.when}, not in {asked}")
+        pspan = year_span(p.when)
+        if pspan is not None:
+            if _overlaps(pspan, span):
+                delta += 0.03
+                reasons.append(f"place existed {p.when}, covering {asked}")
+            else:
+                delta -= 0.20
+                reasons.append(f"place existed {p.when} only, not in {asked}")
+        return delta
+
+    @staticmethod
+    def _context_score(p: Place, ctx: _Context, reasons: list[str]) -> float:
+        dists = sorted(haversine_km(p.lat, p.lon, lat, lon) for lat, lon in ctx.points)
+        median = dists[len(dists) // 2]
+        delta = 0.15 * max(0.0, 1.0 - median / 6000.0)
+        if delta > 0.005:
+            reasons.append(f"near the text's other places (median {median:,.0f} km)")
+        else:
+            reasons.append(f"far from the text's other places (median {median:,.0f} km)")
+        if ctx.countries and set(p.country_codes) & ctx.countries:
+            delta += 0.05
+            reasons.append("same country as other places in the text")
+        return delta
+
+    def _context(self, context: Sequence[Any], exclude_key: str) -> _Context:
+        points: list[tuple[float, float]] = []
+        countries: set[str] = set()
+        for item in context:
+            if isinstance(item, Place):
+                points.append((item.lat, item.lon))
+                countries.update(item.country_codes)
+                continue
+            if isinstance(item, tuple) and len(item) == 2:
+                points.append((float(item[0]), float(item[1])))
+                continue
+            text = str(item)
+            k = normalize(text)
+            if not k or k == exclude_key:
+                continue
+            if text not in self._context_cache:
+                found = self.lookup(text)
+                top = found[0].place if found else None
+                self._context_cache[text] = (
+                    (top.lat, top.lon, ",".join(top.country_codes)) if top is not None else None
+                )
+            got = self._context_cache[text]
+            if got is not None:
+                points.append((got[0], got[1]))
+                countries.update(c for c in got[2].split(",") if c)
+        return _Context(tuple(points), frozenset(countries))
+
+
+def _user_agent() -> str:
+    """``itinera/<version>``: services such as Nominatim require an identifying agent."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"itinera/{version('itinera')}"
+    except PackageNotFoundError:
+        return "itinera/dev"

