@@ -1,7 +1,487 @@
-"""The Streamlit dashboard: widgets and layout only; the logic lives in importable modules."""
+"""The Streamlit dashboard: widgets and layout only; the logic lives in ``mapapp.dashboard``.
+
+Every section is guarded: an exception becomes a message in the page, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from contextlib import contextmanager
 
 import streamlit as st
 
-st.set_page_config(page_title="Itinera", layout="wide")
+from mapapp import dashboard as db
+from mapapp.corrections import CorrectionsError, CorrectionStore, parse_corrections
+
+st.set_page_config(page_title="Itinera", layout="wide", page_icon="🗺️")
+
+
+@contextmanager
+def guarded(what: str):
+    """Show a failure of one section as a message; the rest of the page still works."""
+    try:
+        yield
+    except Exception as exc:  # the page shows a message, never a traceback
+        st.error(f"{what} could not be shown: {exc}")
+
+
+# --- loading (cached: once per process, or once per change) ------------------------------------------
+
+
+@st.cache_resource(show_spinner="Loading the gazetteer…")
+def gazetteer():
+    try:
+        from gazetteer.geocoder import Gazetteer
+    except ImportError:
+        return None
+    return Gazetteer(online=False)
+
+
+@st.cache_resource(show_spinner="Loading the events…")
+def workspace(events_path: str | None, texts_dir: str | None) -> db.Workspace:
+    return db.load_workspace(events_path, texts_dir, gazetteer=gazetteer())
+
+
+@st.cache_resource
+def corrections_store(path: str) -> CorrectionStore:
+    return CorrectionStore(path)
+
+
+@st.cache_resource(max_entries=8)
+def event_index(_ws: db.Workspace, ws_key: str, fixes_key: str, extra_key: str) -> db.EventIndex:
+    events = corrections_store(fixes_path()).apply(_ws.events + st.session_state.get("user_events", []))
+    return db.EventIndex.build(events)
+
+
+@st.cache_resource(max_entries=8)
+def events_frame(_index: db.EventIndex, _places, _sources, key: str):
+    return db.events_frame(_index, _places, _sources)
+
+
+def fixes_path() -> str:
+    from mapapp.corrections import default_path
+
+    return str(default_path())
+
+
+ws_key = f"{os.environ.get('ITINERA_EVENTS', '')}|{os.environ.get('ITINERA_TEXTS', '')}"
+
 st.title("Itinera")
-st.caption("A sourced map of the places, bases and routes a text describes, over time.")
+st.caption(
+    "Who was where, when, and on whose word: the places, bases and routes the texts describe. "
+    "Narrow the **time window** and the filters on the left; the map, the timeline and the table follow. "
+    "Click a point or a row to read the event and the passage that supports it."
+)
+
+ws = None
+with guarded("The events"):
+    ws = workspace(os.environ.get("ITINERA_EVENTS") or None, os.environ.get("ITINERA_TEXTS") or None)
+    if ws.problems:
+        with st.expander(f"{len(ws.problems)} problem(s) in {ws.events_label}", expanded=False):
+            st.write("\n".join(f"- {p}" for p in ws.problems[:200]))
+
+if ws is None:
+    st.stop()
+
+store = None
+with guarded("Your corrections"):
+    store = corrections_store(fixes_path())
+    for problem in store.problems:
+        st.warning(problem)
+
+places = ws.places.with_extra(st.session_state.get("user_places", []))
+fixes_key = hashlib.sha1(store.to_json_bytes()).hexdigest() if store is not None else ""
+user_events = st.session_state.get("user_events", [])
+index = event_index(
+    ws, ws_key, fixes_key, f"{len(user_events)}:{st.session_state.get('user_events_key', '')}"
+)
+facets = db.facet_values(index)
+date_range = index.date_range()
+
+# --- the sidebar: one time window and the filters ------------------------------------------------------
+
+with st.sidebar:
+    st.header("Time window")
+    if date_range is None:
+        st.info("No dated events to place in time. Upload an events file under **Your material**.")
+        months = ["0001-01"]
+    else:
+        months = db.month_options(*date_range)
+    # The slider is keyed by a generation number: the step and play buttons set the window and start a
+    # new generation, so the widget takes its value from ``value`` and no widget state is overwritten.
+    if any(m not in months for m in st.session_state.get("window", ())):
+        st.session_state.window = db.default_window(months)  # another events file: its own months
+    st.session_state.setdefault("window", db.default_window(months))
+    st.session_state.setdefault("window_gen", 0)
+
+    def step(n: int) -> None:
+        st.session_state.window = db.step_window(months, st.session_state.window, n)
+        st.session_state.window_gen += 1
+
+    st.session_state.window = st.select_slider(
+        "Months shown",
+        options=months,
+        value=st.session_state.window,
+        key=f"window-{st.session_state.window_gen}",
+        help="Events whose dates overlap this window are shown. An event dated only by season or "
+        "year counts in every month it may cover.",
+    )
+    c1, c2, c3 = st.columns([1, 1, 2])
+    c1.button("◀", on_click=step, args=(-1,), help="Move the window one month earlier", key="back")
+    c2.button("▶", on_click=step, args=(1,), help="Move the window one month later", key="forward")
+    playing = c3.toggle("Play", key="playing", help="Step through time a month at a time")
+
+    st.header("Filters")
+    st.caption("Leave a filter empty to keep everything.")
+    actors = st.multiselect("Actors", facets["actors"], key="actors", placeholder="all actors")
+    sources_chosen = st.multiselect(
+        "Sources",
+        facets["sources"],
+        key="sources",
+        format_func=lambda s: db.source_label(s, ws.sources),
+        placeholder="all sources",
+        help="The text that reports the event (a police report quoted in the memoir is its own source).",
+    )
+    attributions = st.multiselect(
+        "Attribution",
+        facets["attributions"],
+        key="attributions",
+        placeholder="anyone",
+        help="Who asserts it: the narrator, the article, a quoted report…",
+    )
+    kinds = st.multiselect("Event kind", facets["kinds"], key="kinds", placeholder="all kinds")
+    certainties = st.multiselect(
+        "Certainty", facets["certainties"], key="certainties", placeholder="any certainty"
+    )
+    show_contested = st.toggle(
+        "Show contested claims",
+        value=True,
+        key="show_contested",
+        help="Claims another source (or the narrator) contradicts; drawn in their own style.",
+    )
+    st.header("Layers")
+    layers = {
+        "bases": st.checkbox("Bases and stays", value=True, key="layer_bases"),
+        "routes": st.checkbox("Routes", value=True, key="layer_routes"),
+        "mentions": st.checkbox(
+            "All place mentions",
+            value=False,
+            key="layer_mentions",
+            help="Every place the texts name, whether or not an event happened there.",
+        ),
+        "uncertainty": st.checkbox(
+            "Uncertainty",
+            value=False,
+            key="layer_uncertainty",
+            help="How far each place may be from its point: its outline or a circle of its radius.",
+        ),
+    }
+
+window = db.window_from_months(*st.session_state.window)
+filters = db.Filters(
+    start=window[0],
+    end=window[1],
+    actors=frozenset(actors) or None,
+    sources=frozenset(sources_chosen) or None,
+    attributions=frozenset(attributions) or None,
+    kinds=frozenset(kinds) or None,
+    certainties=frozenset(certainties) or None,
+    show_contested=show_contested,
+)
+mask = db.filter_mask(index, filters)
+shown = [index.events[i] for i in mask.nonzero()[0]]
+n_undated = int((~index.dated).sum())
+
+if playing:
+
+    @st.fragment(run_every=1.5)
+    def _play() -> None:
+        if st.session_state.get("_play_tick"):
+            step(1)
+            st.rerun()
+        st.session_state._play_tick = True
+
+    _play()
+else:
+    st.session_state._play_tick = False
+
+st.markdown(f"**{db.window_caption(window, len(shown), len(index), n_undated)}**")
+if not shown:
+    st.info("No event matches this window and these filters. Widen the time window or clear a filter.")
+
+# --- map and the event read in full ---------------------------------------------------------------------
+
+map_col, detail_col = st.columns([3, 2], gap="medium")
+
+with map_col, guarded("The map"):
+    st.empty()  # the map builder is wired in below
+
+with detail_col, guarded("The event"):
+    st.subheader("Read an event")
+    options = [e.id for e in shown]
+    if st.session_state.get("event_id") not in options:
+        st.session_state.event_id = None
+    st.selectbox(
+        "Event",
+        options,
+        key="event_id",
+        format_func=lambda i: f"{index.event(i).edtf or 'undated'} · {index.event(i).summary or i}",
+        index=None,
+        placeholder="click a point, a row, or pick one here",
+        label_visibility="collapsed",
+    )
+    chosen = index.event(st.session_state.event_id) if st.session_state.event_id else None
+    if chosen is None:
+        st.caption("Nothing chosen yet: click a point on the map or a row of the table.")
+    else:
+        detail = db.event_detail(
+            chosen,
+            index,
+            ws.sources,
+            places,
+            **db.text_for(chosen, ws.sources, ws.texts, st.session_state.get("user_texts", {})),
+        )
+        st.markdown(f"#### {detail.title}")
+        st.markdown(f"**When:** {detail.dates}  \n**Where:** {detail.place}")
+        st.markdown("**Who says so:** " + "; ".join(detail.says_so))
+        if detail.contradicted_by:
+            st.warning(
+                "**Contradicted by:** "
+                + "; ".join(f"{s} ({i})" for i, s in detail.contradicted_by)
+                + (f"  \n{detail.contest_note}" if detail.contest_note else "")
+            )
+        if detail.contradicts:
+            st.info("**Contradicts:** " + "; ".join(f"{s} ({i})" for i, s in detail.contradicts))
+        if detail.passage_html:
+            st.html(detail.passage_html)
+        elif detail.passage_problem:
+            st.caption(f"Passage not shown: {detail.passage_problem}")
+
+# --- tabs: table, timeline, sources, material, corrections, downloads --------------------------------------
+
+tab_table, tab_time, tab_compare, tab_yours, tab_fix, tab_dl = st.tabs(
+    ["Events", "Timeline", "Compare sources", "Your material", "Corrections", "Download"]
+)
+
+with tab_table, guarded("The events table"):
+    frame = events_frame(index, places, ws.sources, f"{ws_key}|{fixes_key}|{len(places)}")
+    view, total = db.table_view(frame, mask)
+    st.session_state.table_ids = view["event_id"].tolist()
+
+    def _row_picked() -> None:
+        rows = st.session_state.get("table", {}).get("selection", {}).get("rows", [])
+        ids = st.session_state.get("table_ids", [])
+        if rows and rows[0] < len(ids):
+            st.session_state.event_id = ids[rows[0]]
+
+    st.dataframe(
+        view,
+        key="table",
+        on_select=_row_picked,
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "date": st.column_config.TextColumn("date (EDTF)", help="1942-21 = spring 1942; ~ = about"),
+            "contested": st.column_config.CheckboxColumn("contested"),
+        },
+    )
+    if total > len(view):
+        st.caption(f"Showing the first {len(view):,} of {total:,} events; the downloads hold them all.")
+
+with tab_time, guarded("The timeline"):
+    if shown:
+        tl = db.timeline_frame(index, mask, window)
+        st.altair_chart(db.timeline_chart(tl, window), width="stretch")
+        st.caption("Bars span the days an event may cover (a month, a season, a year); ◆ marks a known day.")
+    else:
+        st.info("Nothing to draw: no event in this window.")
+
+with tab_compare, guarded("The comparison of sources"):
+    st.caption(
+        "The same years as each source tells them, then the claims one source makes and another denies."
+    )
+    st.dataframe(db.compare_sources(shown, ws.sources, places), width="stretch")
+    dis = db.disagreements(shown, index, ws.sources, places)
+    st.subheader("Disagreements")
+    if len(dis):
+        st.dataframe(dis.drop(columns=["event_id", "contradicting_id"]), hide_index=True, width="stretch")
+    else:
+        st.caption("No contested claim in this window.")
+
+with tab_yours, guarded("Your material"):
+    st.caption(
+        "Bring your own: a text to geoparse, an events file to validate and show, or places to add to "
+        "the gazetteer. Nothing leaves this machine."
+    )
+    up_text, up_events, up_places = st.columns(3)
+    with up_text:
+        st.markdown("**A text** (.txt)")
+        text_file = st.file_uploader(
+            "A text to geoparse",
+            type=["txt", "md", "text"],
+            key="text_upload",
+            help="UTF-8 (or UTF-16 with a BOM) plain text, up to 5 MB. If it is one of the corpus's "
+            "texts, its passages appear beside the events too.",
+        )
+        pasted = st.text_area(
+            "…or paste a text", key="pasted_text", height=100, placeholder="paste text here"
+        )
+        if text_file is not None:
+            db.take_text_upload(
+                st.session_state, text_file.name, text_file.getvalue(), ws.sources, gazetteer()
+            )
+        elif pasted.strip():
+            db.take_text_upload(
+                st.session_state, "pasted text", pasted.encode("utf-8"), ws.sources, gazetteer()
+            )
+    with up_events:
+        st.markdown("**Events** (.csv, .json, .yaml)")
+        events_file = st.file_uploader(
+            "An events file",
+            type=["csv", "json", "yaml", "yml", "tsv"],
+            key="events_upload",
+            help="One row an event, columns as data/events.csv (id, actors, kind, place_id, edtf, "
+            "source_id, …). Every problem is listed by row; good rows are shown on the map.",
+        )
+        if events_file is not None:
+            db.take_events_upload(st.session_state, events_file.name, events_file.getvalue(), places, ws)
+    with up_places:
+        st.markdown("**Places** (GeoJSON or Linked Places)")
+        places_file = st.file_uploader(
+            "Places to add to the gazetteer",
+            type=["json", "geojson", "jsonld"],
+            key="places_upload",
+            help="A FeatureCollection; each feature needs a geometry and a name (properties.name or title).",
+        )
+        if places_file is not None:
+            db.take_places_upload(st.session_state, places_file.name, places_file.getvalue())
+
+    for kind, label in (("text", "text"), ("events", "events"), ("places", "places")):
+        report = st.session_state.get(f"upload_{kind}_report")
+        if not report:
+            continue
+        if report.get("error"):
+            st.error(report["error"])
+        for warning in report.get("warnings", []):
+            st.warning(warning)
+        if report.get("problems"):
+            st.error(f"{len(report['problems'])} problem(s) in the {label} file:")
+            st.dataframe(report["problems"], hide_index=True, width="stretch")
+        if report.get("ok"):
+            st.success(report["ok"])
+
+    parsed = st.session_state.get("user_parse")
+    if parsed:
+        st.subheader(f"Places in {parsed['name']}")
+        if len(parsed["mentions"]):
+            st.dataframe(parsed["mentions"], hide_index=True, width="stretch", key="mentions_table")
+        else:
+            st.info("No place names found in this text.")
+        if len(parsed["candidates"]):
+            st.markdown("**Candidate events** (a place, a date and a movement word close together)")
+            st.dataframe(parsed["candidates"], hide_index=True, width="stretch")
+
+with tab_fix, guarded("Corrections"):
+    st.caption(
+        "When the machine put an event or a mention in the wrong place, give the right one. Each "
+        f"correction is saved at once to `{store.path if store else fixes_path()}` and applied on "
+        "every start."
+    )
+    fix_event_col, fix_mention_col = st.columns(2)
+    with fix_event_col:
+        st.markdown("**The place of an event**")
+        all_ids = [e.id for e in index.events]
+        target = st.selectbox(
+            "Event to correct",
+            all_ids,
+            index=all_ids.index(st.session_state.event_id)
+            if st.session_state.get("event_id") in all_ids
+            else None,
+            format_func=lambda i: f"{i} · {db.place_label(index.event(i).place_id, places) or 'no place'}",
+            key="fix_event",
+            placeholder="choose an event",
+        )
+        query = st.text_input("Search the gazetteer", key="fix_event_query", placeholder="e.g. Khabarovsk")
+        choices = db.place_choices(query, places, gazetteer())
+        new_place = st.selectbox(
+            "Right place",
+            [pid for pid, _ in choices],
+            format_func=dict(choices).get,
+            index=None,
+            key="fix_event_place",
+            placeholder="choose the right place",
+        )
+        note = st.text_input("Why (optional)", key="fix_event_note")
+        if st.button("Save correction", key="fix_event_save", disabled=not (target and new_place and store)):
+            ev = index.event(target)
+            store.set(
+                "event",
+                target,
+                new_place,
+                place_name=db.place_label(new_place, places),
+                was_place_id=ev.place_id if ev else "",
+                note=note,
+            )
+            st.success(f"Saved: {target} is now at {db.place_label(new_place, places)}.")
+            st.rerun()
+    with fix_mention_col:
+        st.markdown("**The place of a mention** (in a text you gave)")
+        parsed = st.session_state.get("user_parse")
+        if not parsed or not len(parsed["mentions"]):
+            st.caption("Upload or paste a text under **Your material** to correct its mentions.")
+        else:
+            mkeys = parsed["mentions"]["mention"].tolist()
+            mtarget = st.selectbox("Mention to correct", mkeys, index=None, key="fix_mention")
+            mquery = st.text_input("Search the gazetteer", key="fix_mention_query")
+            mchoices = db.place_choices(mquery, places, gazetteer())
+            mplace = st.selectbox(
+                "Right place",
+                [pid for pid, _ in mchoices],
+                format_func=dict(mchoices).get,
+                index=None,
+                key="fix_mention_place",
+            )
+            if st.button(
+                "Save correction", key="fix_mention_save", disabled=not (mtarget and mplace and store)
+            ):
+                store.set("mention", mtarget, mplace, place_name=db.place_label(mplace, places))
+                st.success(f"Saved: {mtarget} is {db.place_label(mplace, places)}.")
+                st.rerun()
+
+    if store is not None:
+        st.markdown(f"**Saved corrections ({len(store)})**")
+        if len(store):
+            st.dataframe([c.model_dump() for c in store], hide_index=True, width="stretch", key="fix_list")
+            rm = st.selectbox(
+                "Undo a correction",
+                [f"{c.target}|{c.target_id}" for c in store],
+                index=None,
+                key="fix_remove",
+                placeholder="choose one to undo",
+            )
+            if st.button("Undo", key="fix_remove_go", disabled=rm is None):
+                kind, _, tid = rm.partition("|")
+                store.remove(kind, tid)
+                st.rerun()
+        st.download_button(
+            "Download corrections (JSON)",
+            store.to_json_bytes(),
+            file_name="itinera-corrections.json",
+            mime="application/json",
+            key="fix_download",
+            on_click="ignore",
+        )
+        more = st.file_uploader("Restore corrections from a file", type=["json"], key="fix_upload")
+        if more is not None and st.session_state.get("fix_upload_seen") != more.file_id:
+            st.session_state.fix_upload_seen = more.file_id
+            try:
+                found, problems = parse_corrections(more.getvalue(), more.name)
+            except CorrectionsError as exc:
+                st.error(str(exc))
+            else:
+                for p in problems:
+                    st.error(p)
+                if found:
+                    st.success(f"{store.merge(found)} correction(s) restored from {more.name}.")

@@ -8,10 +8,11 @@ of re-reading EDTF strings on every rerun.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -636,7 +637,8 @@ def passage_html(text: str, start: int, end: int, names: Iterable[str] = (), con
 
 def window_caption(window: tuple[date, date], shown: int, total: int, undated: int) -> str:
     a, b = window
-    txt = f"{shown} of {total} events between {a:%B %Y} and {b:%B %Y}"
+    period = f"in {a:%B %Y}" if (a.year, a.month) == (b.year, b.month) else f"between {a:%B %Y} and {b:%B %Y}"
+    txt = f"{shown} of {total} events {period}"
     if undated:
         txt += f"; {undated} undated event{'s' if undated != 1 else ''} listed apart"
     return txt
@@ -653,49 +655,31 @@ class UploadError(ValueError):
 
 
 def _size(n: int) -> str:
+    if n < 10_000:
+        return f"{n:,} bytes"
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
 
 
-def decode_upload(name: str, data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> str:
-    """Bytes of an uploaded file as text: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+def decode_upload(name: str, data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> tuple[str, list[str]]:
+    """(text, warnings) of an uploaded file, read as the geoparser reads files (``gazetteer.text``).
 
-    Refuses, with a message naming the file, what is empty, too large, binary or in another encoding,
-    rather than guess: character offsets into a mis-decoded text would point at the wrong words.
+    UTF-8 and UTF-16/32 with a BOM are read as such; other 8-bit text as cp1252 with a warning.
+    Empty, too large and binary files are refused with a message naming the file.
     """
-    if not data:
-        raise UploadError(f"{name}: the file is empty")
+    from gazetteer.errors import TextInputError
+    from gazetteer.text import decode_bytes
+
     if len(data) > max_bytes:
         raise UploadError(f"{name}: {_size(len(data))} is too large (the limit is {_size(max_bytes)})")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise UploadError(f"{name}: starts like UTF-16 but is not valid UTF-16 ({exc.reason})") from exc
-    head = data[:8192]
-    if b"\x00" in head or _looks_binary(head):
-        raise UploadError(f"{name}: this is a binary file, not text (save it as plain UTF-8 text)")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UploadError(
-            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
-            "save it as UTF-8 and upload it again"
-        ) from exc
-
-
-_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x7fELF", b"{\\rtf")
-
-
-def _looks_binary(head: bytes) -> bool:
-    if head.startswith(_BINARY_MAGIC):
-        return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls > max(8, len(head) // 100)
+        text, _encoding, notes = decode_bytes(data, name=name)
+    except TextInputError as exc:
+        raise UploadError(str(exc)) from exc
+    return text, list(notes)
 
 
 def parse_json_upload(name: str, data: bytes) -> Any:
-    text = decode_upload(name, data, max_bytes=MAX_DATA_BYTES)
+    text, _ = decode_upload(name, data, max_bytes=MAX_DATA_BYTES)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -748,3 +732,259 @@ def places_from_upload(name: str, data: bytes) -> tuple[list[Any], list[str]]:
     if not places and not problems:
         problems.append(f"{name}: the collection has no features")
     return places, problems
+
+
+# --- the workspace: corpus, places, texts ------------------------------------------------------------
+
+
+class PlaceLookup(Mapping[str, Any]):
+    """Places by id: the reader's additions, then the curated gazetteer, then the full one (GeoNames).
+
+    Iterating lists only the first two; the full gazetteer is asked one id at a time, and its answers
+    are remembered.
+    """
+
+    def __init__(
+        self, curated: Mapping[str, Any], gazetteer: Any = None, extra: Mapping[str, Any] | None = None
+    ):
+        self.curated = dict(curated)
+        self.gazetteer = gazetteer
+        self.extra = dict(extra or {})
+        self._looked_up: dict[str, Any] = {}
+
+    def with_extra(self, places: Iterable[Any]) -> PlaceLookup:
+        new = PlaceLookup(self.curated, self.gazetteer, {**self.extra, **{p.id: p for p in places}})
+        new._looked_up = self._looked_up
+        return new
+
+    def __getitem__(self, place_id: str) -> Any:
+        for table in (self.extra, self.curated, self._looked_up):
+            if place_id in table:
+                return table[place_id]
+        found = None
+        if self.gazetteer is not None and place_id:
+            try:
+                found = self.gazetteer.get(place_id)
+            except Exception:  # a malformed id is simply unknown
+                found = None
+        if found is None:
+            raise KeyError(place_id)
+        self._looked_up[place_id] = found
+        return found
+
+    def __contains__(self, place_id: object) -> bool:
+        try:
+            self[place_id]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self):
+        yield from self.extra
+        yield from (k for k in self.curated if k not in self.extra)
+
+    def __len__(self) -> int:
+        return len(set(self.extra) | set(self.curated))
+
+
+@dataclass
+class Workspace:
+    """What the app shows before the reader adds anything: the corpus (or ``ITINERA_EVENTS``)."""
+
+    sources: dict[str, Source]
+    events: list[Event]
+    places: PlaceLookup
+    texts: dict[str, Any]  # source id -> corpus.SourceText
+    problems: list[str]
+    events_label: str
+    gazetteer: Any = None
+
+
+def load_workspace(
+    events_path: str | None = None,
+    texts_dir: str | None = None,
+    *,
+    gazetteer: Any = None,
+) -> Workspace:
+    """The curated corpus, or the events of ``events_path`` with the corpus's sources and places."""
+    from .corpus import load_corpus, load_events
+
+    corpus = load_corpus(texts_dir=texts_dir)
+    places = PlaceLookup(corpus.places, gazetteer)
+    problems = [str(p) for p in corpus.problems]
+    events = corpus.events
+    label = "the first corpus (data/events.csv)"
+    if events_path:
+        loaded = load_events(events_path, places=places.__contains__, sources=corpus.sources)
+        problems = [str(p) for p in loaded.problems]
+        events = loaded.items
+        label = str(events_path)
+    return Workspace(corpus.sources, events, places, corpus.texts, problems, label, gazetteer)
+
+
+def text_for(
+    event: Event, sources: Mapping[str, Source], texts: Mapping[str, Any], uploaded: Mapping[str, str]
+) -> dict[str, str | None]:
+    """The verified text an event's offsets count in, or why there is none (as ``event_detail`` takes).
+
+    ``texts`` are the corpus's texts verified by checksum; ``uploaded`` maps the SHA-256 of texts the
+    reader uploaded to their text, so uploading the memoir itself makes its passages appear.
+    """
+    source = sources.get(event.source_id)
+    found = texts.get(event.source_id)
+    if found is not None and found.verified:
+        return {"text": found.text, "text_problem": None}
+    if source is not None and source.sha256 and source.sha256.lower() in uploaded:
+        return {"text": uploaded[source.sha256.lower()], "text_problem": None}
+    if source is None or not source.text_file:
+        return {"text": None, "text_problem": "its source has no text file"}
+    if found is not None and found.status == "mismatch":
+        return {"text": None, "text_problem": found.message}
+    return {
+        "text": None,
+        "text_problem": f"the text {source.text_file} was not given: start with "
+        "`itinera app --texts DIR` or upload it under Your material",
+    }
+
+
+# --- uploads into the session's state ---------------------------------------------------------------
+# Each ``take_*`` turns one upload into data in ``state`` (the Streamlit session state, or any dict in
+# tests) and leaves a report under ``upload_<kind>_report``: ``error`` (the file was refused),
+# ``warnings``, ``problems`` (rows of a table) and ``ok`` (what was taken). The same upload seen again
+# on a rerun is not processed twice.
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _seen(state: MutableMapping[str, Any], kind: str, name: str, data: bytes) -> bool:
+    key = f"{name}:{_digest(data)}"
+    if state.get(f"upload_{kind}_key") == key:
+        return True
+    state[f"upload_{kind}_key"] = key
+    return False
+
+
+def take_text_upload(
+    state: MutableMapping[str, Any],
+    name: str,
+    data: bytes,
+    sources: Mapping[str, Source],
+    gazetteer: Any = None,
+) -> None:
+    """A text the reader gave: remembered by checksum (so a corpus text shows its passages) and
+    geoparsed; its mentions and candidate events go to ``state["user_parse"]``."""
+    if _seen(state, "text", name, data):
+        return
+    state.pop("user_parse", None)
+    try:
+        text, warnings = decode_upload(name, data)
+    except UploadError as exc:
+        state["upload_text_report"] = {"error": str(exc)}
+        return
+    digest = _digest(data)
+    texts = dict(state.get("user_texts", {}))
+    texts[digest] = text
+    state["user_texts"] = texts
+    notes = list(warnings)
+    matched = [s for s in sources.values() if s.sha256 and s.sha256.lower() == digest]
+    ok = f"{name}: {len(text):,} characters read."
+    if matched:
+        titles = ", ".join(s.title for s in matched)
+        ok += f" It is the text of {titles}: its passages now show beside the events."
+    try:
+        state["user_parse"] = geoparse(name, text, gazetteer)
+    except Exception as exc:  # the geoparser's failure is reported, the text is still kept
+        notes.append(f"{name}: the geoparser failed ({exc}); the text is kept for passages")
+    else:
+        n = len(state["user_parse"]["mentions"])
+        ok += f" {n} place mention{'s' if n != 1 else ''} found."
+    state["upload_text_report"] = {"warnings": notes, "ok": ok}
+
+
+def take_events_upload(
+    state: MutableMapping[str, Any], name: str, data: bytes, places: Mapping[str, Any], ws: Workspace
+) -> None:
+    """An events file: every problem listed by row and field; the good rows join the map.
+
+    Sources the corpus does not know are allowed (the reader's own); event ids already in the corpus
+    are refused, so an upload never silently replaces a curated event.
+    """
+    from .corpus import load_events
+
+    if _seen(state, "events", name, data):
+        return
+    loaded = load_events(data, places=places.__contains__, sources=None, name=name)
+    problems = [
+        {"row": p.row if p.row is not None else "", "field": p.field, "problem": p.message}
+        for p in loaded.problems
+    ]
+    known = {e.id for e in ws.events}
+    good = []
+    for e in loaded.items:
+        if e.id in known:
+            problems.append(
+                {"row": "", "field": "id", "problem": f"event id {e.id!r} is already in the corpus"}
+            )
+        else:
+            good.append(e)
+    state["user_events"] = good
+    state["user_events_key"] = _digest(data)
+    report: dict[str, Any] = {"problems": problems}
+    if good:
+        report["ok"] = f"{name}: {len(good)} event{'s' if len(good) != 1 else ''} added to the map and table."
+    elif not problems:
+        report["error"] = f"{name}: no events in the file"
+    state["upload_events_report"] = report
+
+
+def take_places_upload(state: MutableMapping[str, Any], name: str, data: bytes) -> None:
+    """Places from GeoJSON/LPF, added to this session's gazetteer (events may then use their ids)."""
+    if _seen(state, "places", name, data):
+        return
+    try:
+        found, problems = places_from_upload(name, data)
+    except UploadError as exc:
+        state["upload_places_report"] = {"error": str(exc)}
+        return
+    state["user_places"] = found
+    report: dict[str, Any] = {"problems": [{"problem": p} for p in problems]}
+    if found:
+        ids = ", ".join(p.id for p in found[:5]) + (" …" if len(found) > 5 else "")
+        report["ok"] = f"{name}: {len(found)} place{'s' if len(found) != 1 else ''} added ({ids})."
+    state["upload_places_report"] = report
+
+
+def geoparse(name: str, text: str, gazetteer: Any = None) -> dict[str, Any]:
+    """Mentions and candidate events of a text as tables (and map points), via ``gazetteer.parse``."""
+    raise NotImplementedError("the geoparser is not available yet")
+
+
+def place_choices(
+    query: str, places: PlaceLookup, gazetteer: Any = None, limit: int = 25
+) -> list[tuple[str, str]]:
+    """(place id, label) pairs for a place picker: the gazetteer's candidates for ``query``, or with no
+    query the curated places and the reader's own, by name."""
+    query = (query or "").strip()
+    out: dict[str, str] = {}
+
+    def label(p: Any) -> str:
+        return f"{p.name} ({p.feature_type}, {p.id})"
+
+    if query and gazetteer is not None:
+        try:
+            for c in gazetteer.candidates(query, limit=limit):
+                out[c.place.id] = label(c.place)
+        except Exception:  # an odd query is simply one without candidates
+            pass
+    if query:
+        q = query.lower()
+        for pid in places:
+            p = places[pid]
+            if q in p.name.lower() or any(q in a.name.lower() for a in p.alternate_names):
+                out.setdefault(pid, label(p))
+    else:
+        for pid in sorted(places, key=lambda k: places[k].name):
+            out[pid] = label(places[pid])
+    return list(out.items())[: max(limit, 1) if query else None]
