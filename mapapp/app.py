@@ -5,6 +5,7 @@ Every section is guarded: an exception becomes a message in the page, never a tr
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from mapapp import dashboard as db
+from mapapp.build import build_map
 from mapapp.corrections import CorrectionsError, CorrectionStore, parse_corrections
 
 st.set_page_config(page_title="Itinera", layout="wide", page_icon="🗺️")
@@ -52,6 +54,11 @@ def corrections_store(path: str) -> CorrectionStore:
 def event_index(_ws: db.Workspace, ws_key: str, fixes_key: str, extra_key: str) -> db.EventIndex:
     events = corrections_store(fixes_path()).apply(_ws.events + st.session_state.get("user_events", []))
     return db.EventIndex.build(events)
+
+
+@st.cache_resource(max_entries=4)
+def base_map(_index: db.EventIndex, _places, _sources, key: str):
+    return db.base_map(_index.events, _places, _sources)
 
 
 @st.cache_resource(max_entries=8)
@@ -160,23 +167,20 @@ with st.sidebar:
         key="show_contested",
         help="Claims another source (or the narrator) contradicts; drawn in their own style.",
     )
-    st.header("Layers")
-    layers = {
-        "bases": st.checkbox("Bases and stays", value=True, key="layer_bases"),
-        "routes": st.checkbox("Routes", value=True, key="layer_routes"),
-        "mentions": st.checkbox(
-            "All place mentions",
-            value=False,
-            key="layer_mentions",
-            help="Every place the texts name, whether or not an event happened there.",
-        ),
-        "uncertainty": st.checkbox(
-            "Uncertainty",
-            value=False,
-            key="layer_uncertainty",
-            help="How far each place may be from its point: its outline or a circle of its radius.",
-        ),
+    st.header("Map layers")
+    layer_help = {
+        "bases": "Bases, camps and stays.",
+        "events": "Meetings, moves, exercises, claims and the rest.",
+        "routes": "Each actor's movements, in time order, as arrows; dashed where an end is uncertain.",
+        "mentions": "Every place the texts you gave name, whether or not an event happened there.",
+        "uncertainty": "How far each place may be from its point: its outline or a circle of its radius.",
+        "polities": "Manchukuo, Korea under Japanese rule, the Soviet Union… as they were in the window.",
     }
+    chosen_layers = [
+        key
+        for key, label in db.MAP_LAYERS.items()
+        if st.checkbox(label, value=key in db.DEFAULT_MAP_LAYERS, key=f"layer_{key}", help=layer_help[key])
+    ]
 
 window = db.window_from_months(*st.session_state.window)
 filters = db.Filters(
@@ -215,7 +219,35 @@ if not shown:
 map_col, detail_col = st.columns([3, 2], gap="medium")
 
 with map_col, guarded("The map"):
-    st.empty()  # the map builder is wired in below
+    from streamlit_folium import st_folium
+
+    m = copy.deepcopy(base_map(index, places, ws.sources, f"{ws_key}|{fixes_key}|{len(places)}"))
+    overlay = build_map(
+        shown,
+        places,
+        window=window,
+        layers=db.build_layers(chosen_layers, show_contested),
+        sources=ws.sources,
+        texts={k: v.text for k, v in ws.texts.items() if v.verified},
+        mentions=(st.session_state.get("user_parse") or {}).get("map_mentions"),
+    )
+    missing = overlay.itinera.missing_place
+    out = st_folium(
+        m,
+        key="map",
+        feature_group_to_add=db.overlay_group(overlay),
+        returned_objects=["last_object_clicked"],
+        height=560,
+        use_container_width=True,
+    )
+    clicked = (out or {}).get("last_object_clicked")
+    if clicked and clicked != st.session_state.get("_last_click"):
+        st.session_state._last_click = clicked
+        near = db.events_near(clicked["lat"], clicked["lng"], shown, places)
+        if near:
+            st.session_state.event_id = near[0].id
+    if missing:
+        st.caption(f"{len(missing)} event(s) not drawn: their place is unknown ({', '.join(missing[:5])}).")
 
 with detail_col, guarded("The event"):
     st.subheader("Read an event")

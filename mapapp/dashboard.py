@@ -988,3 +988,82 @@ def place_choices(
         for pid in sorted(places, key=lambda k: places[k].name):
             out[pid] = label(places[pid])
     return list(out.items())[: max(limit, 1) if query else None]
+
+
+# --- the map: a steady base and the layers that change -------------------------------------------------
+# streamlit-folium re-mounts its iframe (a full redraw, and the reader's pan and zoom lost) whenever the
+# map's own script changes, but swaps the layers passed as ``feature_group_to_add`` in place. So the map
+# is split: the base (offline basemap, legend, the view on all events) depends only on the events
+# file and stays the same while the window moves; the overlays of ``build_map`` for the window go into
+# one FeatureGroup.
+
+MAP_LAYERS = {
+    "bases": "Bases and stays",
+    "events": "Other events",
+    "routes": "Routes",
+    "mentions": "All place mentions",
+    "uncertainty": "Uncertainty",
+    "polities": "Polities of the period",
+}
+DEFAULT_MAP_LAYERS = ("bases", "events", "routes", "polities")
+
+
+def build_layers(chosen: Iterable[str], show_contested: bool) -> set[str]:
+    """The sidebar's layer choices as ``build_map`` layer keys (contested claims follow their toggle)."""
+    keys = set(chosen) & set(MAP_LAYERS)
+    if show_contested and keys & {"bases", "events"}:
+        keys.add("contested")
+    return keys
+
+
+def base_map(events: Sequence[Event], places: Mapping[str, Any], sources: Mapping[str, Source]):
+    """The steady part of the map: basemap, legend and the view fitted to every event (one per place)."""
+    from .build import build_map
+
+    one_per_place: dict[str, Event] = {}
+    kinds: dict[str, Event] = {}
+    for e in events:
+        if e.place_id in places:
+            one_per_place.setdefault(e.place_id, e)
+            kinds.setdefault(e.kind, e)
+    sample = list({id(e): e for e in [*one_per_place.values(), *kinds.values()]}.values())
+    m = build_map(sample, places, sources=sources, layers=("bases", "events", "contested"), height=560)
+    strip_overlays(m)
+    return m
+
+
+def strip_overlays(m: Any) -> list[Any]:
+    """Take the overlay layers (and the layer control, which would list them) out of a map."""
+    import folium
+    from folium.map import Layer
+
+    taken = []
+    for name, child in list(m._children.items()):
+        if isinstance(child, Layer) and child.overlay:
+            taken.append(child)
+            del m._children[name]
+        elif isinstance(child, folium.LayerControl):
+            del m._children[name]
+    return taken
+
+
+def overlay_group(m: Any) -> Any:
+    """The overlays of a ``build_map`` map, in one FeatureGroup for ``st_folium(feature_group_to_add=)``."""
+    import folium
+
+    group = folium.FeatureGroup(name="Itinera layers", control=False)
+    for layer in strip_overlays(m):
+        group.add_child(layer)
+    return group
+
+
+def events_near(
+    lat: float, lon: float, events: Iterable[Event], places: Mapping[str, Any], tolerance: float = 0.05
+) -> list[Event]:
+    """The events drawn at the point a reader clicked (a circle marker reports its centre)."""
+    hits = []
+    for e in events:
+        p = places.get(e.place_id)
+        if p is not None and abs(p.lat - lat) <= tolerance and abs(p.lon - lon) <= tolerance:
+            hits.append(e)
+    return hits
