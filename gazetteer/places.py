@@ -38,6 +38,7 @@ LPF_CONTEXT = (
     "https://raw.githubusercontent.com/LinkedPasts/linked-places/master/linkedplaces-context-v1.1.jsonld"
 )
 CURATED_PREFIX = "itinera:"
+PART_OF = "gvp:broaderPartitive"  # the only LPF relation that maps to Place.part_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +168,7 @@ def place_to_lpf(place: Place) -> dict[str, Any]:
         "geometry": place.geometry or place.point,
         "links": [{"type": "closeMatch", "identifier": link} for link in place.links],
         "relations": [
-            {"relationType": "gvp:broaderPartitive", "relationTo": parent, "label": "part of"}
-            for parent in place.part_of
+            {"relationType": PART_OF, "relationTo": parent, "label": "part of"} for parent in place.part_of
         ],
     }
     when = edtf_to_timespans(place.when)
@@ -257,14 +257,25 @@ def place_from_lpf(feature: dict[str, Any], *, where: str = "feature", source: s
         when=timespans_to_edtf(feature.get("when")),
         alternate_names=tuple(alts),
         links=tuple(link.get("identifier", "") for link in feature.get("links") or []),
-        citation=props.get("citation") or "",
+        citation=props.get("citation") or _geometry_citation(geometry),
         note=props.get("identification_note") or "",
         country_codes=tuple(props.get("ccodes") or ()),
         population=int(props.get("population") or 0),
         source=source or props.get("source") or "lpf",
         description=descriptions[0].get("value", "") if descriptions else "",
-        part_of=tuple(r["relationTo"] for r in feature.get("relations") or [] if r.get("relationTo")),
+        part_of=tuple(
+            r["relationTo"]
+            for r in feature.get("relations") or []
+            if r.get("relationTo") and r.get("relationType", PART_OF) == PART_OF
+        ),
     )
+
+
+def _geometry_citation(geometry: dict[str, Any] | None) -> str:
+    """Other gazetteers cite per geometry (LPF ``geometries[].citations``); keep those labels."""
+    parts = (geometry or {}).get("geometries") or [geometry or {}]
+    labels = [c.get("label") or c.get("@id") or "" for g in parts for c in g.get("citations") or []]
+    return "; ".join(dict.fromkeys(label for label in labels if label))
 
 
 def _guess_type(labels: list[str], fclasses: list[str]) -> str:
