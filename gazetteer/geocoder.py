@@ -26,6 +26,7 @@ from geopy.adapters import BaseSyncAdapter
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
+from . import resources
 from .errors import GazetteerError, PlaceNotFound, ServiceUnavailable
 from .names import normalize, split_generic, types_agree
 from .places import Place
@@ -43,6 +44,9 @@ TYPE_PRIOR = {
     "county": 0.02,
 }
 FUZZY_FACTOR = 0.8  # a fuzzy hit never outranks the same place found exactly
+
+# One opened GeoNames index per file, shared by every Gazetteer of the process (it is read-only).
+_OPEN_INDEXES: dict[Path, PlaceSource] = {}
 
 
 class OnlineServiceWarning(UserWarning):
@@ -179,8 +183,11 @@ class Gazetteer(Geocoder):
         if self._geonames is None and self._use_geonames:
             from .sources.geonames import INDEX_NAME, GeoNamesSource
 
-            path = self.cache_dir / INDEX_NAME if self.cache_dir else None
-            self._geonames = GeoNamesSource(path, progress=self._progress)
+            path = (self.cache_dir or resources.cache_dir()) / INDEX_NAME
+            opened = _OPEN_INDEXES.get(path)
+            if opened is None:
+                opened = _OPEN_INDEXES[path] = GeoNamesSource(path, progress=self._progress)
+            self._geonames = opened
         return self._geonames
 
     @property
@@ -188,12 +195,9 @@ class Gazetteer(Geocoder):
         if self._online_source is None and self.online:
             from .sources.online import OnlineSource
 
+            opts = {"cache_dir": self.cache_dir, **self._online_opts}
             self._online_source = OnlineSource(
-                self.service,
-                cache_dir=self.cache_dir,
-                timeout=self.timeout,
-                min_delay_seconds=self._min_delay,
-                **self._online_opts,
+                self.service, timeout=self.timeout, min_delay_seconds=self._min_delay, **opts
             )
         return self._online_source
 
