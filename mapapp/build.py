@@ -260,15 +260,28 @@ def source_html(source: Source | None, source_id: str, sources: Mapping[str, Sou
 
 
 def passage_html(text: str, start: int, end: int, names: Sequence[str] = ()) -> str:
-    """The passage ``text[start:end]``, escaped, with the first occurrence of a place name marked."""
+    """The passage ``text[start:end]``, escaped, with the place's names marked where they occur."""
+    from .corpus import find_names
+
     passage = text[start:end]
-    low = passage.lower()
-    for name in sorted((n for n in names if n), key=len, reverse=True):
-        i = low.find(name.lower())
-        if i >= 0:
-            j = i + len(name)
-            return f"{escape(passage[:i])}<mark>{escape(passage[i:j])}</mark>{escape(passage[j:])}"
-    return escape(passage)
+    out, pos = [], 0
+    for s, e in find_names(passage, [n for n in names if n and len(n) > 1]):
+        out.append(f"{escape(passage[pos:s])}<mark>{escape(passage[s:e])}</mark>")
+        pos = e
+    out.append(escape(passage[pos:]))
+    return "".join(out)
+
+
+def verified_texts(texts: Mapping[str, Any] | None) -> dict[str, str]:
+    """source id -> text, from plain strings or ``corpus.SourceText`` (only verified ones: offsets into
+    a text whose checksum differs would mark the wrong words)."""
+    out: dict[str, str] = {}
+    for sid, value in (texts or {}).items():
+        if isinstance(value, str):
+            out[sid] = value
+        elif getattr(value, "verified", False) and getattr(value, "text", None) is not None:
+            out[sid] = value.text
+    return out
 
 
 def _text_for(source_id: str, sources: Mapping[str, Source], texts: Mapping[str, str]) -> str | None:
@@ -557,7 +570,7 @@ def build_map(
     layers: Iterable[str] = DEFAULT_LAYERS,
     hidden_layers: Iterable[str] = (),
     sources: Mapping[str, Source] | Iterable[Source] | None = None,
-    texts: Mapping[str, str] | None = None,
+    texts: Mapping[str, Any] | None = None,
     mentions: Iterable[Any] | None = None,
     tiles: str | None = None,
     time_control: bool = False,
@@ -575,7 +588,7 @@ def build_map(
     """
     places_by_id = _as_mapping(places)
     sources_by_id = _as_mapping(sources)
-    texts = dict(texts or {})
+    texts = verified_texts(texts)
     shown_layers = set(layers)
     drawn = shown_layers | set(hidden_layers)
     unknown = drawn - set(LAYER_KEYS)

@@ -90,7 +90,61 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    raise CLIError("export is not implemented yet", 2)
+    from .corpus import load_corpus, load_events, verify_texts
+    from .export import export_csv, export_geojson, export_html, export_lpf, places_used
+    from .timespan import check_edtf, in_window
+
+    outputs = {k: getattr(args, k) for k in ("geojson", "html", "lpf", "csv") if getattr(args, k)}
+    if not outputs:
+        raise CLIError("nothing to write: give at least one of --geojson, --html, --lpf, --csv OUT", 2)
+    for flag, value in (("--from", args.start), ("--to", args.end)):
+        if value is not None:
+            problem = check_edtf(value) if value.strip() else "empty"
+            if problem:
+                raise CLIError(f"{flag} {value!r}: {problem} (e.g. 1942, 1942-07, 1942-21)", 2)
+    if args.texts is not None and not args.texts.is_dir():
+        raise CLIError(f"--texts {args.texts}: no such folder")
+
+    corpus = load_corpus(texts_dir=args.texts)
+    events = corpus.events
+    if args.events is not None:
+        if not args.events.is_file():
+            raise CLIError(f"--events {args.events}: no such file")
+        loaded = load_events(args.events, places=corpus.places or None, sources=corpus.sources)
+        if loaded.problems:
+            for problem in loaded.problems:
+                print(f"itinera export: {problem}", file=sys.stderr)
+            raise CLIError(f"{args.events}: {len(loaded.problems)} problem(s); nothing written")
+        events = loaded.items
+    texts = corpus.texts if args.texts is None else verify_texts(corpus.sources.values(), args.texts)
+    window = (args.start, args.end) if (args.start or args.end) else None
+    chosen = in_window(events, args.start, args.end) if window else list(events)
+
+    written = []
+    if "geojson" in outputs:
+        written.append(export_geojson(chosen, corpus.places, corpus.sources, outputs["geojson"]))
+    if "csv" in outputs:
+        written.append(export_csv(chosen, outputs["csv"]))
+    if "lpf" in outputs:
+        written.append(export_lpf(places_used(chosen, corpus.places), outputs["lpf"]))
+    if "html" in outputs:
+        written.append(
+            export_html(
+                events,
+                corpus.places,
+                outputs["html"],
+                window=window,
+                offline=args.offline,
+                sources=corpus.sources,
+                texts=texts,
+            )
+        )
+    undated = len(events) - len(chosen) if window else 0
+    note = f" ({undated} outside the window or undated left out)" if undated else ""
+    print(f"{len(chosen)} events{note}")
+    for path in written:
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
+    return 0
 
 
 # --- app ---------------------------------------------------------------------------------------

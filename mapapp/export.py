@@ -1,0 +1,199 @@
+"""Exports of the events: GeoJSON (the property contract), Linked Places for the places used, CSV, and
+one standalone HTML map with its own time control.
+
+Files are written atomically (a temporary file beside the target, then ``os.replace``), so a crash
+never leaves half a file where the last good one was. The ``to_*_bytes`` functions give the same
+content for the dashboard's download buttons.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from gazetteer.places import places_to_lpf
+
+from .build import DEFAULT_LAYERS, _as_mapping, _segments, build_map
+from .geojson import event_feature, route_feature
+from .models import Event, Source
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "actors",
+    "kind",
+    "place_id",
+    "from_place_id",
+    "via_place_id",
+    "edtf",
+    "date_phrase",
+    "source_id",
+    "passage_start",
+    "passage_end",
+    "attribution",
+    "certainty",
+    "place_implied",
+    "date_implied",
+    "contested_by",
+    "contest_note",
+    "summary",
+)  # the columns ``mapapp.corpus.load_events`` reads back (lists ``;``-separated)
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+# --- GeoJSON ------------------------------------------------------------------------------------------
+
+
+def geojson_collection(
+    events: Iterable[Event],
+    places: Mapping[str, Any] | Iterable[Any],
+    sources: Mapping[str, Source] | Iterable[Source] | None = None,
+    *,
+    routes: bool = True,
+) -> dict[str, Any]:
+    """An RFC 7946 FeatureCollection: events as Points at their place ([lon, lat]; ``null`` geometry
+    when the place is unknown), then the route segments as LineStrings. No ``crs`` member."""
+    places_by_id = _as_mapping(places)
+    sources_by_id = _as_mapping(sources)
+    events = list(events)
+    features = [
+        event_feature(e, places_by_id.get(e.place_id), sources_by_id.get(e.source_id)) for e in events
+    ]
+    if routes:
+        features += [route_feature(seg) for seg in _segments(events, places_by_id)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_geojson_bytes(
+    events: Iterable[Event],
+    places: Mapping[str, Any] | Iterable[Any],
+    sources: Mapping[str, Source] | Iterable[Source] | None = None,
+) -> bytes:
+    collection = geojson_collection(events, places, sources)
+    return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def export_geojson(
+    events: Iterable[Event],
+    places: Mapping[str, Any] | Iterable[Any],
+    sources: Mapping[str, Source] | Iterable[Source] | None,
+    path: str | Path,
+) -> Path:
+    return write_atomic(path, to_geojson_bytes(events, places, sources))
+
+
+# --- Linked Places ------------------------------------------------------------------------------------
+
+
+def places_used(events: Iterable[Event], places: Mapping[str, Any] | Iterable[Any]) -> list[Any]:
+    """The places the events name (place, from-place, via-place), in first-use order."""
+    places_by_id = _as_mapping(places)
+    used: dict[str, Any] = {}
+    for e in events:
+        for pid in (e.place_id, e.from_place_id, e.via_place_id):
+            if pid and pid not in used and pid in places_by_id:
+                used[pid] = places_by_id[pid]
+    return list(used.values())
+
+
+def to_lpf_bytes(places: Iterable[Any]) -> bytes:
+    return (json.dumps(places_to_lpf(places), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def export_lpf(places: Iterable[Any], path: str | Path) -> Path:
+    """A Linked Places FeatureCollection of ``places`` (each feature valid against WHG's schema)."""
+    return write_atomic(path, to_lpf_bytes(places))
+
+
+# --- CSV ----------------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple | list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def to_csv_bytes(events: Iterable[Event]) -> bytes:
+    """One row an event, in the columns the corpus loader reads (so an export loads back)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for e in events:
+        writer.writerow([_cell(getattr(e, col)) for col in CSV_COLUMNS])
+    return buf.getvalue().encode("utf-8")
+
+
+def export_csv(events: Iterable[Event], path: str | Path) -> Path:
+    return write_atomic(path, to_csv_bytes(events))
+
+
+# --- standalone HTML ----------------------------------------------------------------------------------
+
+
+def to_html_bytes(
+    events: Iterable[Event],
+    places: Mapping[str, Any] | Iterable[Any],
+    *,
+    window: tuple[date | str | None, date | str | None] | None = None,
+    sources: Mapping[str, Source] | Iterable[Source] | None = None,
+    texts: Mapping[str, Any] | None = None,
+    mentions: Iterable[Any] | None = None,
+    offline: bool = True,
+    title: str = "Itinera map",
+) -> bytes:
+    """One self-contained page: every script and stylesheet inlined as ``data:`` URIs, the offline
+    basemap, the time control. ``offline=False`` also offers OpenStreetMap tiles (fetched online)."""
+    m = build_map(
+        events,
+        places,
+        window=window,
+        layers=DEFAULT_LAYERS,
+        hidden_layers=("uncertainty",),
+        sources=sources,
+        texts=texts,
+        mentions=mentions,
+        tiles=None if offline else "osm",
+        time_control=True,
+        asset_mode="data",
+    )
+    root = m.get_root()
+    root.title = escape(title)  # type: ignore[attr-defined]
+    return root.render().encode("utf-8")
+
+
+def export_html(
+    events: Iterable[Event],
+    places: Mapping[str, Any] | Iterable[Any],
+    path: str | Path,
+    *,
+    window: tuple[date | str | None, date | str | None] | None = None,
+    offline: bool = True,
+    **kwargs: Any,
+) -> Path:
+    return write_atomic(path, to_html_bytes(events, places, window=window, offline=offline, **kwargs))
