@@ -1,0 +1,119 @@
+"""EDTF spans and the time window, on partial and uncertain dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mapapp.models import Event
+from mapapp.timespan import (
+    EDTFError,
+    check_edtf,
+    corpus_range,
+    edtf_span,
+    in_window,
+    month_steps,
+    span,
+    undated,
+)
+
+
+def ev(eid: str, edtf: str) -> Event:
+    return Event(id=eid, actors=("A",), kind="stay", place_id="itinera:khabarovsk", edtf=edtf, source_id="s")
+
+
+def test_summer_1942_spans_june_to_august():
+    assert edtf_span("1942-22") == (date(1942, 6, 1), date(1942, 8, 31))
+    assert span("1942-22").precision == "season"
+
+
+def test_spring_is_march_to_may_in_the_northern_hemisphere():
+    assert edtf_span("1942-21") == (date(1942, 3, 1), date(1942, 5, 31))
+
+
+def test_winter_wraps_into_february_of_the_next_year():
+    # edtf 5.0.2 alone gives December only
+    assert edtf_span("1942-24") == (date(1942, 12, 1), date(1943, 2, 28))
+
+
+def test_approximate_month_is_strict_by_default_and_one_month_wider_when_fuzzy():
+    assert edtf_span("1943-11~") == (date(1943, 11, 1), date(1943, 11, 30))
+    assert edtf_span("1943-11~", fuzzy=True) == (date(1943, 10, 1), date(1943, 12, 31))
+    assert span("1943-11~").qualified
+
+
+def test_uncertain_year_widens_by_a_year_when_fuzzy():
+    assert edtf_span("1944?") == (date(1944, 1, 1), date(1944, 12, 31))
+    assert edtf_span("1944?", fuzzy=True) == (date(1943, 1, 1), date(1945, 12, 31))
+
+
+def test_decade_and_interval_and_day():
+    assert edtf_span("193X") == (date(1930, 1, 1), date(1939, 12, 31))
+    assert edtf_span("1929/1930") == (date(1929, 1, 1), date(1930, 12, 31))
+    assert edtf_span("1942-07-22") == (date(1942, 7, 22), date(1942, 7, 22))
+
+
+def test_open_intervals_are_unbounded_on_their_open_side():
+    start, end = edtf_span("1942/..")
+    assert start == date(1942, 1, 1) and end == date.max
+    start, end = edtf_span("../1929")
+    assert start == date.min and end == date(1929, 12, 31)
+
+
+@pytest.mark.parametrize("bad", ["1942-13", "1942-02-30", "1930s", "1943/1942", "July 1942"])
+def test_impossible_dates_are_refused_with_a_message(bad):
+    message = check_edtf(bad)
+    assert message and bad in message
+    with pytest.raises(EDTFError):
+        edtf_span(bad)
+
+
+def test_a_decade_written_in_words_gets_a_hint():
+    assert "193X" in check_edtf("1930s")
+
+
+def test_empty_date_is_undated_not_an_error():
+    assert edtf_span("") is None
+    assert check_edtf("") is None
+
+
+def test_window_keeps_events_whose_span_overlaps_it():
+    events = [
+        ev("summer", "1942-22"),
+        ev("thirties", "193X"),
+        ev("detention", "1929/1930"),
+        ev("day", "1942-07-22"),
+        ev("undated", ""),
+        ev("later", "1944?"),
+    ]
+    july_1942 = in_window(events, date(1942, 7, 1), date(1942, 7, 31))
+    assert [e.id for e in july_1942] == ["summer", "day"]
+    assert [e.id for e in in_window(events, date(1935, 1, 1), date(1935, 12, 31))] == ["thirties"]
+    assert [e.id for e in in_window(events, date(1930, 6, 1), date(1930, 6, 30))] == ["thirties", "detention"]
+    assert [e.id for e in in_window(events, date(1942, 9, 1), date(1942, 12, 31))] == []
+    assert [e.id for e in undated(events)] == ["undated"]
+
+
+def test_window_ends_may_be_edtf_strings():
+    events = [ev("summer", "1942-22"), ev("autumn", "1942-23")]
+    assert [e.id for e in in_window(events, "1942-08", "1942-08")] == ["summer"]
+    assert [e.id for e in in_window(events, "1942", None)] == ["summer", "autumn"]
+
+
+def test_fuzzy_window_reaches_the_neighbouring_month():
+    events = [ev("mid-november", "1942-11~")]
+    assert in_window(events, date(1942, 12, 1), date(1942, 12, 31)) == []
+    assert in_window(events, date(1942, 12, 1), date(1942, 12, 31), fuzzy=True) == events
+
+
+def test_open_interval_event_shows_in_early_windows_but_does_not_stretch_the_range():
+    events = [ev("childhood", "../1929"), ev("detention", "1929/1930")]
+    assert [e.id for e in in_window(events, date(1925, 1, 1), date(1925, 12, 31))] == ["childhood"]
+    assert corpus_range(events) == (date(1929, 1, 1), date(1930, 12, 31))
+
+
+def test_month_steps_cover_both_ends():
+    steps = month_steps(date(1942, 7, 22), date(1943, 2, 3))
+    assert steps[0] == date(1942, 7, 1) and steps[-1] == date(1943, 2, 1)
+    assert len(steps) == 8
