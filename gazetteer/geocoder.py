@@ -63,6 +63,30 @@ class Candidate:
     fuzzy: bool = False
     matched_name: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (geometry reduced to its type; the full one is in the gazetteer)."""
+        p = self.place
+        return {
+            "id": p.id,
+            "name": p.name,
+            "matched_name": self.matched_name,
+            "feature_type": p.feature_type,
+            "lat": p.lat,
+            "lon": p.lon,
+            "uncertainty_km": p.uncertainty_km,
+            "geometry_type": (p.geometry or p.point)["type"],
+            "when": p.when,
+            "country_codes": list(p.country_codes),
+            "population": p.population,
+            "links": list(p.links),
+            "source": p.source,
+            "citation": p.citation,
+            "note": p.note,
+            "score": self.score,
+            "fuzzy": self.fuzzy,
+            "reasons": list(self.reasons),
+        }
+
     def to_location(self) -> Location:
         cc = ", ".join(self.place.country_codes)
         address = f"{self.place.name}, {cc}" if cc else self.place.name
@@ -392,7 +416,8 @@ class Gazetteer(Geocoder):
             prev = best.get(cand.place.id)
             if prev is None or cand.score > prev.score:
                 best[cand.place.id] = cand
-        # A GeoNames entry for a place we curate is the same place: keep only ours.
+        # A GeoNames entry for a place we curate is the same place: keep only ours. Same place means
+        # linked by id, or the same type within the curated radius (a county's seat town stays).
         curated = [c for c in best.values() if c.place.source != "geonames"]
         linked = {link.replace("gn:", "geonames:") for c in curated for link in c.place.links}
         out = []
@@ -400,7 +425,8 @@ class Gazetteer(Geocoder):
             if c.place.source == "geonames" and (
                 c.place.id in linked
                 or any(
-                    haversine_km(c.place.lat, c.place.lon, k.place.lat, k.place.lon)
+                    k.place.feature_type == c.place.feature_type
+                    and haversine_km(c.place.lat, c.place.lon, k.place.lat, k.place.lon)
                     <= max(k.place.uncertainty_km, 20.0)
                     for k in curated
                 )

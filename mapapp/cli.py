@@ -44,7 +44,73 @@ def _add_geocode(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_geocode(args: argparse.Namespace) -> int:
-    raise CLIError("geocode is not implemented yet", 2)
+    import json
+    import warnings
+
+    from gazetteer import Gazetteer, GazetteerError
+    from gazetteer.geocoder import year_span
+
+    if args.when is not None and year_span(args.when) is None:
+        raise CLIError(f"--when {args.when!r}: not a year or EDTF date (e.g. 1942, 1942-07, 1941/1945)", 2)
+    if args.limit < 1:
+        raise CLIError(f"--limit {args.limit}: must be 1 or more", 2)
+    try:
+        gz = Gazetteer(online=args.online, service=args.service)
+        with warnings.catch_warnings(record=True):  # reported below in our own words
+            warnings.simplefilter("always")
+            found = gz.candidates(args.name, when=args.when, limit=args.limit + 1)
+        suggestions = [] if found else gz.suggest(args.name)
+    except GazetteerError as exc:
+        raise CLIError(str(exc)) from exc
+    for msg in gz.last_warnings:
+        print(f"itinera geocode: warning: {msg}", file=sys.stderr)
+    if args.json:
+        out = {
+            "query": args.name,
+            "when": args.when,
+            "found": bool(found),
+            "best": found[0].to_dict() if found else None,
+            "alternatives": [c.to_dict() for c in found[1:]],
+            "suggestions": suggestions,
+            "warnings": gz.last_warnings,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        if not found:
+            print(f"itinera geocode: {args.name!r} not found", file=sys.stderr)
+        return 0 if found else 1
+    if not found:
+        near = f" Nearest names: {', '.join(suggestions)}." if suggestions else ""
+        raise CLIError(f"{args.name!r} not found.{near}")
+    print(_geocode_text(found[0], found[1:]))
+    return 0
+
+
+def _geocode_text(best, alternatives) -> str:
+    p = best.place
+    fuzzy = "  (FUZZY: a near spelling, check it)" if best.fuzzy else ""
+    lines = [
+        f"{p.name}  [{p.id}]  score {best.score:.2f}{fuzzy}",
+        f"  {p.feature_type} at {p.lat:.5f}, {p.lon:.5f}  (within {p.uncertainty_km:g} km)",
+    ]
+    if best.matched_name and best.matched_name != p.name:
+        lines.append(f"  matched name: {best.matched_name}")
+    lines.append(f"  valid: {p.when or 'not limited'}")
+    if p.links:
+        lines.append(f"  links: {', '.join(p.links)}")
+    lines.append(f"  source: {p.source}; citation: {p.citation or '(none)'}")
+    if p.note:
+        lines.append(f"  identification: {p.note}")
+    lines.append(f"  why: {'; '.join(best.reasons)}")
+    if alternatives:
+        lines.append("alternatives:")
+        for i, c in enumerate(alternatives, 2):
+            a = c.place
+            tag = ", fuzzy" if c.fuzzy else ""
+            lines.append(
+                f"  {i}. {a.name} [{a.id}] {a.feature_type}, {a.lat:.4f}, {a.lon:.4f} "
+                f"(within {a.uncertainty_km:g} km), score {c.score:.2f}{tag}: {'; '.join(c.reasons)}"
+            )
+    return "\n".join(lines)
 
 
 # --- parse -------------------------------------------------------------------------------------
