@@ -224,7 +224,7 @@ with map_col, guarded("The map"):
     m = copy.deepcopy(base_map(index, places, ws.sources, f"{ws_key}|{fixes_key}|{len(places)}"))
     overlay = build_map(
         shown,
-        places,
+        db.places_for(shown, places),
         window=window,
         layers=db.build_layers(chosen_layers, show_contested),
         sources=ws.sources,
@@ -517,3 +517,51 @@ with tab_fix, guarded("Corrections"):
                     st.error(p)
                 if found:
                     st.success(f"{store.merge(found)} correction(s) restored from {more.name}.")
+
+with tab_dl, guarded("Downloads"):
+    st.caption(
+        f"What you see: the {len(shown)} events of this window and these filters. Files are made when "
+        "you click."
+    )
+    from mapapp import export
+
+    used = db.places_for(shown, places)
+    texts_ok = {k: v.text for k, v in ws.texts.items() if v.verified}
+    stamp = f"{window[0]:%Y-%m}_{window[1]:%Y-%m}"
+    d1, d2, d3, d4 = st.columns(4)
+    d1.download_button(
+        "GeoJSON",
+        lambda: export.to_geojson_bytes(shown, used, ws.sources),
+        file_name=f"itinera_{stamp}.geojson",
+        mime="application/geo+json",
+        key="dl_geojson",
+        on_click="ignore",
+        help="Events as points and routes as lines, with their sources (RFC 7946).",
+    )
+    d2.download_button(
+        "CSV",
+        lambda: export.to_csv_bytes(shown),
+        file_name=f"itinera_{stamp}.csv",
+        mime="text/csv",
+        key="dl_csv",
+        on_click="ignore",
+        help="One row an event, in the columns the events loader reads back.",
+    )
+    d3.download_button(
+        "HTML map",
+        lambda: export.to_html_bytes(shown, used, window=window, sources=ws.sources, texts=texts_ok),
+        file_name=f"itinera_{stamp}.html",
+        mime="text/html",
+        key="dl_html",
+        on_click="ignore",
+        help="One standalone page with its own time slider; opens offline in any browser.",
+    )
+    d4.download_button(
+        "Places (LPF)",
+        lambda: export.to_lpf_bytes(export.places_used(shown, used)),
+        file_name=f"itinera_places_{stamp}.lpf.json",
+        mime="application/ld+json",
+        key="dl_lpf",
+        on_click="ignore",
+        help="The places these events name, in Linked Places Format (World Historical Gazetteer).",
+    )

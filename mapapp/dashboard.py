@@ -1027,7 +1027,13 @@ def base_map(events: Sequence[Event], places: Mapping[str, Any], sources: Mappin
             one_per_place.setdefault(e.place_id, e)
             kinds.setdefault(e.kind, e)
     sample = list({id(e): e for e in [*one_per_place.values(), *kinds.values()]}.values())
-    m = build_map(sample, places, sources=sources, layers=("bases", "events", "contested"), height=560)
+    m = build_map(
+        sample,
+        places_for(sample, places),
+        sources=sources,
+        layers=("bases", "events", "contested"),
+        height=560,
+    )
     strip_overlays(m)
     return m
 
@@ -1067,3 +1073,20 @@ def events_near(
         if p is not None and abs(p.lat - lat) <= tolerance and abs(p.lon - lon) <= tolerance:
             hits.append(e)
     return hits
+
+
+def places_for(events: Iterable[Event], places: Mapping[str, Any]) -> dict[str, Any]:
+    """The places the events name, resolved (builders copy a mapping by iterating it, which a
+    ``PlaceLookup`` cannot do for the full gazetteer)."""
+    out: dict[str, Any] = {}
+    for e in events:
+        for pid in (e.place_id, e.from_place_id, e.via_place_id):
+            if pid and pid not in out:
+                p = places.get(pid)
+                if p is not None:
+                    out[pid] = p
+    # the period's polities come from the curated gazetteer, whatever the events name
+    if isinstance(places, PlaceLookup):
+        for pid, p in places.curated.items():
+            out.setdefault(pid, p)
+    return out
