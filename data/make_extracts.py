@@ -19,6 +19,7 @@ Every extract carries its citation and method in its properties.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from typing import Any
 
 import pyogrio
 import shapely
+import shapely.affinity
 from shapely.geometry import LineString, Polygon, box, mapping, shape
 from shapely.ops import linemerge, unary_union
 
@@ -88,8 +90,11 @@ def topo_geometries(path: Path, obj: str) -> dict[str, Any]:
             coords.extend(pts if not coords else pts[1:])
         return coords
 
-    def polygon(rings: list[list[int]]) -> Polygon:
-        return Polygon(ring(rings[0]), [ring(r) for r in rings[1:]])
+    def polygon(rings: list[list[int]]):
+        coords = [ring(r) for r in rings]
+        if not any(abs(a[0] - b[0]) > 180 for c in coords for a, b in itertools.pairwise(c)):
+            return Polygon(coords[0], coords[1:])
+        return _split_at_antimeridian(coords)
 
     out: dict[str, Any] = {}
     for geom in topo["objects"][obj]["geometries"]:
@@ -103,6 +108,33 @@ def topo_geometries(path: Path, obj: str) -> dict[str, Any]:
         out[key] = shapely.make_valid(shp)
         out["name:" + geom.get("properties", {}).get("name", key)] = out[key]
     return out
+
+
+def _split_at_antimeridian(rings: list[list[tuple[float, float]]]):
+    """A ring that jumps from 180 to -180 (Chukotka, the Aleutians, Fiji) becomes polygons on each side.
+
+    Planar tools would otherwise read the jump as a band around the world. Each ring is unwrapped into
+    continuous longitudes (beyond 180 where it crosses), then cut into 360-degree windows that are
+    shifted back into -180..180.
+    """
+
+    def unwrap(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        out, offset = [ring[0]], 0.0
+        for (x0, _), (x1, y1) in itertools.pairwise(ring):
+            if x1 - x0 > 180:
+                offset -= 360
+            elif x0 - x1 > 180:
+                offset += 360
+            out.append((x1 + offset, y1))
+        return out
+
+    whole = shapely.make_valid(Polygon(unwrap(rings[0]), [unwrap(r) for r in rings[1:]]))
+    parts = []
+    for k in (-1, 0, 1):
+        piece = whole.intersection(box(360 * k - 180, -90, 360 * k + 180, 90))
+        if not piece.is_empty:
+            parts.append(shapely.affinity.translate(piece, xoff=-360 * k))
+    return unary_union(parts)
 
 
 def _geo_dir() -> Path:
