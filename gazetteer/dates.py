@@ -203,7 +203,8 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
     (
         "later",
         re.compile(
-            r"(?<!sooner or )\b(?:later(?:\s+on)?|afterwards)\b(?!\s+(?:than|become|became|years?|life|stage|date|period))",
+            r"(?<!sooner or )\b(?:later(?:\s+on)?|afterwards)\b"
+            r"(?!\s+(?:than|become|became|years?|life|stage|date|period))",
             re.I,
         ),
     ),
@@ -467,7 +468,6 @@ def _relative(kind: str, m: re.Match[str], anchor: DateValue) -> DateValue | Non
         return season_value(ay + year_offset, SEASONS[m.group("season").lower()])
     if kind == "rel-season":
         code = SEASONS[m.group("season").lower()]
-        a, _ = _SEASON_MONTHS[code]
         if which in ("last", "the previous", "the preceding"):
             # the most recent such season that had ended before the anchor began
             y = ay if season_value(ay, code).upper < anchor.lower else ay - 1

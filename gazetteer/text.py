@@ -144,7 +144,7 @@ def _checked(text: str, name: str) -> str:
     if not text.strip():
         raise TextInputError(f"{name}: holds only blank space")
     sample = text[:_SNIFF]
-    control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v" or c == "\x7f")
+    control = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v") or c == "\x7f")
     if control > max(8, len(sample) // 20):
         raise TextInputError(f"{name}: is a binary file ({control} control characters), not text")
     return text
@@ -329,7 +329,15 @@ class Quotation:
 class Layout:
     """Paragraph, sentence and quotation spans of a (clean) text, each as (start, end) pairs."""
 
-    __slots__ = ("_para_starts", "_sent_starts", "paragraphs", "quotations", "sentences")
+    __slots__ = (
+        "_cite_starts",
+        "_para_starts",
+        "_quote_starts",
+        "_sent_starts",
+        "paragraphs",
+        "quotations",
+        "sentences",
+    )
 
     def __init__(self, paragraphs, sentences, quotations):
         self.paragraphs: tuple[tuple[int, int], ...] = tuple(paragraphs)
@@ -337,6 +345,10 @@ class Layout:
         self.quotations: tuple[Quotation, ...] = tuple(quotations)
         self._para_starts = [s for s, _ in self.paragraphs]
         self._sent_starts = [s for s, _ in self.sentences]
+        self._quote_starts = [q.start for q in self.quotations]
+        self._cite_starts = [
+            q.citation_start if q.citation_start is not None else -1 for q in self.quotations
+        ]
 
     def paragraph_of(self, offset: int) -> int:
         """Index of the paragraph holding ``offset`` (the one before it when in a gap)."""
@@ -346,13 +358,17 @@ class Layout:
         return max(0, bisect_right(self._sent_starts, offset) - 1)
 
     def quotation_at(self, offset: int) -> Quotation | None:
-        for q in self.quotations:
-            if q.start <= offset < q.end:
-                return q
+        """The quotation holding ``offset`` (quotations do not overlap), or None."""
+        k = bisect_right(self._quote_starts, offset) - 1
+        if k >= 0 and offset < self.quotations[k].end:
+            return self.quotations[k]
         return None
 
     def citation_at(self, offset: int) -> Quotation | None:
-        for q in self.quotations:
+        """The quotation whose citation parenthesis holds ``offset``, or None."""
+        k = bisect_right(self._quote_starts, offset) - 1
+        if k >= 0:
+            q = self.quotations[k]
             if q.citation_start is not None and q.citation_start <= offset < (q.citation_end or 0):
                 return q
         return None

@@ -1,0 +1,926 @@
+"""Finding place mentions in running text, driven by the gazetteer's names.
+
+Every run of up to ``MAX_TOKENS`` words that starts with a capital (or with a direction word before a
+capital: "north Korea", "northern Manchuria") is looked up, longest first, as a normalized key in the
+curated gazetteer and in GeoNames, so "Soviet Far East" wins over "Far East" and "North Hamgyong
+Province" over "Hamgyong". A capitalised generic word ("County", "River", "City", "District") may end a
+name whose core is known ("Raohe County", "Dong Da District"); a lower-case one ("the Far East region")
+stays outside the span, as does a leading "the".
+
+A name found is not yet a place. What we reject, and why:
+
+- **People.** A personal title right before the name ("General Sorkin", "Lieutenant General Nichev");
+  the shape of an East Asian personal name (a common Korean or Chinese surname followed by one or two
+  capitalised syllables or a hyphenated given name: "Kim Chaek", "Zhou Bao-zhong", "He Long"); a
+  surname already seen as a person earlier in the text ("Apanasenko said" after "General
+  Apanasenko"); a speech or thought verb right after a name only GeoNames knows ("Sorkin said"); and,
+  as a last resort, a short list of famous people whose names are also towns ("Stalin", "Hitler",
+  "Lenin" are all GeoNames names) unless a locative preposition says otherwise ("in Lenin").
+- **Common words.** Sentence-initial words ("Nevertheless", "Later", "Many"), words the same text also
+  uses in lower case, and a stop list of English words that are towns somewhere, unless the curated
+  gazetteer knows them. A place only GeoNames knows must also be big enough for its context: at least
+  ``MIN_POP_MID_SENTENCE`` people mid-sentence, ``MIN_POP_SENTENCE_START`` at the start of a sentence,
+  ``MIN_POP_WITH_CUE`` after a locative preposition ("in", "to", "from", "near"...).
+- **Pieces of longer proper names.** A GeoNames-only word inside a run of other capitalised words
+  ("Special Political Police", "the Young General") belongs to that name, not to a map.
+- **Acronyms** ("KPRA", "IAF") match only curated names.
+
+**Demonyms are not place mentions**: "Soviet army", "Korean comrades", "Siberian divisions" name people
+or things of a place, not the place; they count only inside a place name ("Soviet Union", "Soviet Far
+East"). The exception is a territorial organisation (a "Military District", "Front" or "Fleet"), whose
+name designates a territory: "Central Asian Military District" is a mention of Central Asia.
+
+**Places inside organisation names** ("Soviet Far East Forces", "Kwantung Army", "Namyang police
+station", "Kyongsong University", "Voronezh front", "the Pacific War", "The Korea Times") are reported
+as mentions with ``role="in_organisation"`` and the organisation's name: the place is named, but
+nobody is said to be there.
+
+Resolution ranks the gazetteer's candidates for each name with the year the text speaks of and, as
+context, the places of the same document found without ambiguity (curated ones), so "Moscow" in a text
+about Khabarovsk and Kiev is Moscow, Russia.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .names import GENERIC_PREFIXES, GENERIC_SUFFIXES, normalize
+
+if TYPE_CHECKING:
+    from .geocoder import Candidate, Gazetteer
+    from .places import Place
+
+MAX_TOKENS = 7
+MIN_POP_MID_SENTENCE = 15_000
+MIN_POP_SENTENCE_START = 100_000
+MIN_POP_WITH_CUE = 1_000
+UNRESOLVED_BELOW = 0.40
+"""A best candidate scoring under this is reported as unresolved, with its guesses."""
+
+_TOKEN = re.compile(r"[^\W\d_][\w]*(?:['’][\w]+)*|\d+", re.UNICODE)
+_DIRECTIONS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "central",
+    "upper",
+    "lower",
+    "inner",
+    "outer",
+}
+_CONNECTORS = {"of", "on", "upon", "de", "del", "la", "le", "du", "am", "an", "der", "the", "and"}
+_ABBREVIATED = {"mt", "st", "ft", "pt", "mts"}
+_NAME_WORDS = {"young", "red", "white"}  # common words that start proper names ("Young General")
+_GENERIC_CAPITALISED = {w.capitalize() for w in GENERIC_SUFFIXES}
+
+TITLES = {
+    "general",
+    "gen",
+    "lieutenant",
+    "lt",
+    "colonel",
+    "col",
+    "major",
+    "maj",
+    "captain",
+    "capt",
+    "commander",
+    "marshal",
+    "admiral",
+    "sergeant",
+    "sgt",
+    "corporal",
+    "private",
+    "comrade",
+    "comrades",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "professor",
+    "prof",
+    "president",
+    "premier",
+    "chairman",
+    "secretary",
+    "minister",
+    "commissar",
+    "king",
+    "queen",
+    "emperor",
+    "empress",
+    "prince",
+    "princess",
+    "lord",
+    "lady",
+    "sir",
+    "madame",
+    "monsieur",
+    "herr",
+    "frau",
+    "father",
+    "brother",
+    "sister",
+    "uncle",
+    "aunt",
+    "chief",
+    "deputy",
+    "governor",
+    "mayor",
+    "ambassador",
+    "consul",
+    "bishop",
+    "pastor",
+    "reverend",
+    "rev",
+    "elder",
+    "teacher",
+    "officer",
+}
+# Common Korean and Chinese surnames in the romanisations of the period (McCune-Reischauer, Wade-Giles,
+# pinyin). A name shape, not a list of people.
+EA_SURNAMES = {
+    "kim",
+    "ri",
+    "li",
+    "lee",
+    "yi",
+    "pak",
+    "park",
+    "choe",
+    "choi",
+    "chong",
+    "jong",
+    "jung",
+    "kang",
+    "cho",
+    "jo",
+    "yun",
+    "yoon",
+    "jang",
+    "chang",
+    "zhang",
+    "han",
+    "o",
+    "oh",
+    "so",
+    "suh",
+    "shin",
+    "sin",
+    "kwon",
+    "hwang",
+    "an",
+    "ahn",
+    "song",
+    "ryu",
+    "yu",
+    "hong",
+    "jon",
+    "jeon",
+    "ko",
+    "go",
+    "mun",
+    "moon",
+    "yang",
+    "son",
+    "pae",
+    "paek",
+    "baek",
+    "ho",
+    "he",
+    "nam",
+    "sim",
+    "no",
+    "roh",
+    "ha",
+    "kwak",
+    "wang",
+    "liu",
+    "chen",
+    "zhao",
+    "huang",
+    "zhou",
+    "chou",
+    "wu",
+    "xu",
+    "sun",
+    "ma",
+    "zhu",
+    "hu",
+    "guo",
+    "lin",
+    "gao",
+    "luo",
+    "zheng",
+    "liang",
+    "xie",
+    "tang",
+    "feng",
+    "deng",
+    "cao",
+    "peng",
+    "zeng",
+    "xiao",
+    "tian",
+    "dong",
+    "pan",
+    "yuan",
+    "cai",
+    "jiang",
+    "du",
+    "ye",
+    "cheng",
+    "wei",
+    "su",
+    "lu",
+    "ding",
+    "ren",
+    "shen",
+    "yao",
+    "mao",
+    "chiang",
+    "chu",
+    "bo",
+    "lo",
+    "tsai",
+    "teng",
+    "tseng",
+    "hsu",
+    "kuo",
+}
+# Fallback only: famous people of the period whose names are also GeoNames names (towns once named
+# after them, or homonyms). Title, shape and verb cues come first.
+KNOWN_PEOPLE = {
+    "stalin",
+    "hitler",
+    "lenin",
+    "trotsky",
+    "kirov",
+    "kalinin",
+    "zhdanov",
+    "frunze",
+    "voroshilov",
+    "molotov",
+    "kuibyshev",
+    "sverdlov",
+    "dzerzhinsky",
+    "budyonny",
+    "zhukov",
+    "mussolini",
+    "churchill",
+    "roosevelt",
+    "truman",
+    "tojo",
+    "hirohito",
+    "gandhi",
+    "nehru",
+    "tito",
+    "franco",
+    "marx",
+    "engels",
+}
+
+
+def _words(text: str) -> set[str]:
+    """A word list written as running text (easier to read and review than a list of strings)."""
+    return set(text.split())
+
+
+_SPEECH_VERBS = re.compile(
+    r"\s+(?:(?:had|has|have|then|also|once|later|again)\s+)?(?:said|says|told|tells|asked|asks|replied|answered|"
+    r"ordered|expressed|stressed|emphasized|emphasised|thought|wrote|writes|recalled|explained|declared|"
+    r"proposed|agreed|valued|organized|organised|cannot|can't|could|would|will|was\s+born|died|himself|"
+    r"herself|reiterated|guided|stepped|summed|met|shook|smiled|laughed|praised|reported|received)\b"
+)
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|into|at|to|from|near|towards|toward|via|across|through|around|outside|inside|"
+    r"reached|entered|crossed|left|visited|occupied|liberate|liberated|capture|captured|defend|defended|"
+    r"near|beyond|between)\s+(?:the\s+)?)$",
+    re.I,
+)
+DEMONYMS = _words(
+    """
+    african albanian american arab arabian asian australian austrian belgian british bulgarian burmese
+    canadian chinese czech czechoslovak danish dutch egyptian english european filipino finnish
+    french german greek hungarian indian indonesian irish italian japanese jewish korean latvian
+    lithuanian manchu manchurian mexican mongol mongolian norwegian persian polish portuguese prussian
+    romanian russian scottish serbian siberian slovak soviet spanish swedish swiss thai tibetan turkish
+    ukrainian vietnamese welsh yugoslav
+    """
+)
+# English words that are also towns somewhere; a name only GeoNames knows is never one of these.
+COMMON_WORDS = _words(
+    """
+    a about above across after again against all also although always among an and another any anyway
+    are around as at away back be because been before being below between both but by can come could
+    did do does done down during each early even ever every far few first following for from further
+    had has have he her here him his how however i if in into is it its just last later least less like
+    long many may me more moreover most much must my near needless never nevertheless new next no nor
+    not now of off often on once one only or other our out over own perhaps same she should since so
+    some soon still such than thanks that the their them then there therefore these they this those
+    though through thus to today together too toward towards under unless until up upon us very was we
+    well were what when where whether which while who whom whose why will with within without would yet
+    you your
+    address advance alliance army art battle bay beach bell border bridge brigade building bureau camp
+    canal castle center central centre chapter chief church city civil coast college commander common
+    company conversely copyright corps council country county court cross crossing deal defence defense
+    deputy district division east eastern empire english fair faith fall fame field flag force forces
+    forest fort freedom friendship front frontier gate general glory government grace great green
+    guard harbor harbour harmony haven headquarters heaven hill home hope house independence
+    independent information infantry interior international island justice junction king lake land
+    liberty life light lincoln little love mail main major march market middle military mill ministry
+    mission monthly mount mountain mutual national nation north northern ocean october office old
+    orange order owing page paradise park party patience peace people phone photo plain pleasant
+    point police policy political port post prairie privacy progress prospect providence queen range
+    realizing receiving red reform report republic revolution right river road rock route royal rugby
+    sea second security shaking simultaneously social society sometimes south southern special spring
+    square staff star state station street summer summit sun table tax temple thanksgiving time times
+    top tower town trade treaty union unity university valley victory village violating war ward water
+    west western white winning winter world young zion
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    """
+)
+_ORG_HEADS = re.compile(
+    r"(?P<head>(?:[A-Z][\w'-]*\s+){0,3}?"
+    r"(?:Army|army|Armies|Forces|forces|Force|Fleet|fleet|Front|front|Military\s+District|District\s+Command|"
+    r"Command|Corps|corps|Division|Brigade|Regiment|Garrison|garrison|Route\s+Army|"
+    r"police\s+station|Police\s+Station|Police|police\s+department|Gendarmerie|gendarmerie|"
+    r"University|College|Academy|Institute|School|Government|government|Party|Committee|Council|"
+    r"Ministry|Bureau|Railway|Railways|Company|Bank|Times|Herald|Daily|News|Post|Radio|Society|"
+    r"Association|League|War|Incident|Expedition|Affair|Campaign|Offensive|Operation|Treaty|Pact))\b"
+)
+_TERRITORIAL_HEADS = re.compile(r"\s+(?:Military\s+District|Front|Fleet|Army\s+Group)\b")
+_ORG_OF = re.compile(
+    r"(?:University|Bank|Army|Government|Ministry|Party|Council|Academy|Institute|Museum|Archives|"
+    r"Republic|Kingdom|Governor|Governor-General|Bishop|Archbishop|Prince|Duke|Earl|Emperor)\s+of\s+(?:the\s+)?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word; ``key`` is its normalized form, ``bare`` the key without a possessive ``'s``."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    bare: str
+    poss: int = 0  # length of a trailing possessive ('s) left out of a name's span
+
+
+@dataclass(slots=True)
+class Mention:
+    """A place name found in a text; offsets are into the text ``find_mentions`` was given.
+
+    ``place`` is the best candidate's place, or ``None`` when the best scores under
+    ``UNRESOLVED_BELOW`` (``candidates`` still holds the guesses). ``role`` is ``place`` or
+    ``in_organisation`` (then ``organisation`` names it). ``reasons`` says why it was kept.
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str
+    source: str  # curated | geonames: which gazetteer knew the name
+    role: str = "place"
+    organisation: str | None = None
+    place: Place | None = None
+    score: float = 0.0
+    candidates: tuple[Candidate, ...] = ()
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return self.place is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A name the gazetteer knows that was not taken for a place, and why (for debugging and tests)."""
+
+    start: int
+    end: int
+    text: str
+    why: str
+
+
+def tokenize(text: str) -> list[Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        key, bare, poss = _token_keys(tok)
+        out.append(Token(m.start(), m.end(), tok, key, bare, poss))
+    return out
+
+
+_KEY_CACHE: dict[str, tuple[str, str, int]] = {}
+
+
+def _token_keys(tok: str) -> tuple[str, str, int]:
+    got = _KEY_CACHE.get(tok)
+    if got is None:
+        key = normalize(tok)
+        possessive = tok.endswith(("'s", "’s")) and len(tok) > 3
+        got = (key, normalize(tok[:-2]), 2) if possessive else (key, key, 0)
+        if len(_KEY_CACHE) < 500_000:
+            _KEY_CACHE[tok] = got
+    return got
+
+
+def _key(tokens: list[Token], i: int, j: int) -> str:
+    """The key of the name tokens i..j: the last word without its possessive ("Germany's")."""
+    if i == j:
+        return tokens[i].bare
+    return "".join(t.key for t in tokens[i:j]) + tokens[j].bare
+
+
+def _is_capital(tok: str) -> bool:
+    c = tok[0]
+    return c.isupper() and (c.isascii() or "\u00c0" <= c <= "\u024f")
+
+
+class MentionFinder:
+    """Finds mentions with one gazetteer; reuse it across texts (it caches name look-ups)."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gz = gazetteer
+        self.curated = gazetteer.curated
+        self.geonames = gazetteer.geonames
+        self._known: dict[str, str | None] = {}
+        self._generic_known: dict[str, str | None] = {}
+        self._lookups: dict[tuple[str, int | None], list[Candidate]] = {}
+        self._geonames_best: dict[str, Candidate | None] = {}
+
+    # -- name look-ups --
+
+    def _source_of(self, key: str) -> str | None:
+        """``curated``, ``geonames`` or None: which gazetteer knows this key (curated first)."""
+        if key in self._known:
+            return self._known[key]
+        src = None
+        if self.curated.has_key(key):
+            src = "curated"
+        elif self.geonames is not None and self.geonames.has_key(key):
+            src = "geonames"
+        if len(self._known) > 500_000:
+            self._known.clear()
+        self._known[key] = src
+        return src
+
+    def _lookup(self, name: str, year: int | None, context: Sequence[Place] = ()) -> list[Candidate]:
+        k = (normalize(name), year)
+        if not context and k in self._lookups:
+            return self._lookups[k]
+        found = self.gz.lookup(name, when=year, context=list(context) or None)
+        if not context:
+            self._lookups[k] = found
+        return found
+
+    def _best_geonames(self, name: str) -> Candidate | None:
+        """The most populous GeoNames place under this name (population decides what "big" means)."""
+        if name not in self._geonames_best:
+            found = [c for c in self._lookup(name, None) if c.place.source == "geonames"]
+            best = max(
+                found, key=lambda c: (c.place.feature_type == "country", c.place.population), default=None
+            )
+            self._geonames_best[name] = best
+        return self._geonames_best[name]
+
+    # -- finding --
+
+    def find(
+        self,
+        text: str,
+        *,
+        sentence_starts: Sequence[int] = (),
+        years: Sequence[tuple[int, int | None]] = (),
+        exclude: Sequence[tuple[int, int]] = (),
+        paragraphs: Sequence[tuple[int, int]] = (),
+        rejected: list[Rejected] | None = None,
+    ) -> list[Mention]:
+        """Mentions in ``text``, resolved. ``sentence_starts`` are the offsets where sentences begin;
+        ``years`` gives (offset, year) pairs of the dates governing the text from each offset on, used
+        as the time hint; ``exclude`` lists spans that are not names (date expressions: "June 1941",
+        "Showa 19"); ``paragraphs`` (spans) give each name its nearest context; ``rejected`` collects
+        names turned down, with the reason."""
+        tokens = tokenize(text)
+        if exclude:
+            tokens = _without(tokens, exclude)
+        starts = set(sentence_starts)
+        lower_words = {t.text for t in tokens if t.text.islower()} if tokens else set()
+        persons: set[str] = set()
+        found: list[Mention] = []
+        n = len(tokens)
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            first = tok.text
+            capital = _is_capital(first)
+            if not capital and first.lower() not in _DIRECTIONS:
+                i += 1
+                continue
+            person_run = self._person_run(text, tokens, i, persons)
+            if person_run:
+                if rejected is not None and any(self._source_of(t.key) for t in tokens[i : i + person_run]):
+                    a, b = tokens[i].start, tokens[i + person_run - 1].end
+                    rejected.append(Rejected(a, b, text[a:b], "person: name shape or title"))
+                i += person_run
+                continue
+            match = self._longest(text, tokens, i)
+            if match is None:
+                i += 1
+                continue
+            j, src, generic = match  # tokens i..j inclusive
+            start, end = tokens[i].start, tokens[j].end - tokens[j].poss
+            surface = text[start:end]
+            why = self._reject(text, tokens, i, j, src, starts, lower_words, persons)
+            if why:
+                if rejected is not None:
+                    rejected.append(Rejected(start, end, surface, why))
+                if why.startswith("person"):
+                    persons.add(tokens[j].bare)
+                    i = j + 1
+                elif j > i:
+                    i += 1  # a shorter name inside may still be a place ("Kwantung" in a longer run)
+                else:
+                    i += 1
+                continue
+            m = Mention(start, end, surface, _key(tokens, i, j), src)
+            if generic:
+                m.reasons.append("name with its generic word")
+            self._organisation(text, m)
+            found.append(m)
+            i = j + 1
+        found.extend(self._territorial_adjectives(text, tokens, found))
+        found.sort(key=lambda m: m.start)
+        self._resolve(found, years, paragraphs)
+        return found
+
+    def _longest(self, text: str, tokens: list[Token], i: int) -> tuple[int, str, bool] | None:
+        """(last token index, source, via generic word) of the longest known name starting at token i."""
+        n = len(tokens)
+        last = i
+        # how far a name may extend: single spaces or hyphens between tokens, capitals or connectors
+        for j in range(i + 1, min(n, i + MAX_TOKENS)):
+            gap = text[tokens[j - 1].end : tokens[j].start]
+            prev = tokens[j - 1].text.lower()
+            if gap not in (" ", "-", "- ", "–", "'", "’") and not (gap == ". " and prev in _ABBREVIATED):
+                break
+            t = tokens[j].text
+            if not (_is_capital(t) or t.lower() in _CONNECTORS or (gap == "-" and t.islower())):
+                break
+            last = j
+        first_is_direction = not _is_capital(tokens[i].text)
+        for j in range(last, i - 1, -1):
+            t = tokens[j].text
+            if not _is_capital(t) and not (gap_is_hyphen(text, tokens, j) and t.islower()):
+                continue  # a name ends on a capitalised word
+            if first_is_direction and j == i:
+                return None
+            key = _key(tokens, i, j)
+            if not key:
+                continue
+            src = self._source_of(key)
+            if src:
+                if tokens[i].text.isupper() and len(tokens[i].text) <= 5 and j == i and src != "curated":
+                    continue  # an acronym (KPRA, IAF): curated names only
+                return j, src, False
+            # "Raohe County", "Dong Da District": a known core and a capitalised generic word
+            if j > i:
+                gw = tokens[j].text.lower()
+                if gw in GENERIC_SUFFIXES:
+                    core = _key(tokens, i, j - 1)
+                    src = self._source_of(core)
+                    if src:
+                        return j, src, True
+                gp = tokens[i].key
+                if gp in GENERIC_PREFIXES and j > i:
+                    core = _key(tokens, i + 1, j)
+                    src = self._source_of(core) if core else None
+                    if src == "curated":
+                        return j, src, True
+        return None
+
+    # -- cues --
+
+    def _person_run(self, text: str, tokens: list[Token], i: int, persons: set[str]) -> int:
+        """Length of an East Asian personal name starting at token i ("Kim Il Sung", "Zhou Bao-zhong"),
+        or of a titled name ("General Sorkin"), else 0. Names found are remembered in ``persons``."""
+        t = tokens[i]
+        low = t.text.lower()
+        n = len(tokens)
+        if low in TITLES and _is_capital(t.text):
+            # one or more titles, then capitalised name words: "Lieutenant General Nichev"
+            j = i
+            while j + 1 < n and tokens[j + 1].text.lower() in TITLES and _adjacent(text, tokens, j):
+                j += 1
+            k = j
+            while k + 1 < n and _is_capital(tokens[k + 1].text) and _adjacent(text, tokens, k) and k - j < 3:
+                if tokens[k + 1].text.lower() in TITLES:
+                    break
+                k += 1
+            if k == j or self._source_of(_key(tokens, j + 1, k)) == "curated":
+                return 0  # "Commander of the ...": no name follows; or a curated place does
+            for x in range(j + 1, k + 1):
+                persons.add(tokens[x].bare)
+            return k - i + 1
+        if low in EA_SURNAMES and _is_capital(t.text) and i + 1 < n and _adjacent(text, tokens, i):
+            j = i
+            while (
+                j + 1 < n
+                and j - i < 3
+                and _adjacent(text, tokens, j, allow_hyphen=True)
+                and _syllabic(tokens[j + 1].text, hyphen=text[tokens[j].end : tokens[j + 1].start] == "-")
+            ):
+                j += 1
+            if j + 1 < n and _adjacent(text, tokens, j) and tokens[j + 1].text in _GENERIC_CAPITALISED:
+                return 0  # "Dong Da District": a place name with its generic word
+            if j > i and not self._whole_run_is_curated(tokens, i, j):
+                if _locative_before(text, t.start) and self._source_of(
+                    "".join(x.key for x in tokens[i : j + 1])
+                ):
+                    return 0  # "in Kim Chaek": the city named after the man
+                for x in range(i, j + 1):
+                    persons.add(tokens[x].bare)
+                return j - i + 1
+        return 0
+
+    def _whole_run_is_curated(self, tokens: list[Token], i: int, j: int) -> bool:
+        return any(
+            self._source_of("".join(x.key for x in tokens[i : k + 1])) == "curated" for k in range(i, j + 1)
+        )
+
+    def _reject(
+        self,
+        text: str,
+        tokens: list[Token],
+        i: int,
+        j: int,
+        src: str,
+        starts: set[int],
+        lower_words: set[str],
+        persons: set[str],
+    ) -> str | None:
+        """Why the name in tokens i..j is not a place here, or None to keep it."""
+        start, end = tokens[i].start, tokens[j].end
+        single = i == j
+        tok = tokens[i].text
+        low = tokens[i].bare if single else tok.lower()
+        before = text[max(0, start - 40) : start]
+        locative = bool(_LOCATIVE.search(before))
+        if (
+            i > 0
+            and tokens[i - 1].text.lower() in TITLES
+            and _is_capital(tokens[i - 1].text)
+            and _adjacent(text, tokens, i - 1)
+        ):
+            return "person: title before the name"
+        if single and tokens[i].bare in persons:
+            return "person: named as a person earlier in the text"
+        if src == "curated":
+            return None
+        # --- only GeoNames knows this name ---
+        if tok.isupper() and len(tok) <= 5:
+            return "acronym"
+        if single and (low in COMMON_WORDS or low in lower_words):
+            return "common word"
+        if single and low in DEMONYMS:
+            return "demonym"
+        if all(t.text.lower() in COMMON_WORDS for t in tokens[i : j + 1]):
+            return "common words"
+        if text[end : end + 1] == "-" or text[start - 1 : start] == "-":
+            return "part of a hyphenated word"
+        if single and tokens[i].bare in KNOWN_PEOPLE and not locative:
+            return "person: a famous person's name (fallback list)"
+        if _SPEECH_VERBS.match(text, end) and not locative:
+            return "person: a speech or action verb follows"
+        sentence_start = _at_sentence_start(text, start, starts)
+        if self._inside_longer_name(text, tokens, i, j):
+            return "part of a longer proper name"
+        best = self._best_geonames(text[start:end])
+        pop = best.place.population if best else 0
+        is_country = best is not None and best.place.feature_type == "country"
+        if is_country:
+            return None
+        if locative:
+            return (
+                None if pop >= MIN_POP_WITH_CUE else f"population {pop:,} too small even after a preposition"
+            )
+        if sentence_start:
+            return None if pop >= MIN_POP_SENTENCE_START else f"sentence start, population {pop:,}"
+        return None if pop >= MIN_POP_MID_SENTENCE else f"population {pop:,} too small without a cue"
+
+    def _inside_longer_name(self, text: str, tokens: list[Token], i: int, j: int) -> bool:
+        """A run of other capitalised words right before or after ("Special Political Police")."""
+        n = len(tokens)
+        if i > 0 and _adjacent(text, tokens, i - 1) and _is_capital(tokens[i - 1].text):
+            prev = tokens[i - 1].text.lower()
+            name_like = prev not in COMMON_WORDS - {"great", "new", "old", "little"} or prev in _NAME_WORDS
+            if name_like and not _at_sentence_start(text, tokens[i - 1].start, ()):
+                return True
+        if j + 1 < n and _adjacent(text, tokens, j) and _is_capital(tokens[j + 1].text):
+            nxt = tokens[j + 1].text.lower()
+            if nxt not in GENERIC_SUFFIXES:
+                return True
+        return False
+
+    def _organisation(self, text: str, m: Mention) -> None:
+        """Flag a mention inside an organisation's (or war's) name: "Kwantung Army", "the Pacific War"."""
+        after = text[m.end : m.end + 60]
+        head = _ORG_HEADS.match(after.lstrip(" ")) if after[:1] == " " else None
+        if head:
+            # the organisation's name: capitalised words before the place ("Great East Asia War",
+            # "the puppet Manchukuo army" keeps only the proper part)
+            lead = re.search(r"((?:[A-Z][\w'-]*\s+)+)$", text[max(0, m.start - 40) : m.start])
+            org_start = (
+                m.start - len(lead.group(1)) if lead and not _ends_sentence(lead.group(1)) else m.start
+            )
+            org_start = _drop_sentence_initial(text, org_start, m.start)
+            org_end = m.end + 1 + head.end()
+            m.role = "in_organisation"
+            m.organisation = text[org_start:org_end]
+            m.reasons.append(f"inside the name {m.organisation!r}")
+            return
+        before = text[max(0, m.start - 40) : m.start]
+        of = _ORG_OF.search(before)
+        if of and not of.group().startswith("Republic"):
+            m.role = "in_organisation"
+            m.organisation = text[m.start - len(of.group()) : m.end]
+            m.reasons.append(f"inside the name {m.organisation!r}")
+
+    def _territorial_adjectives(self, text: str, tokens: list[Token], found: list[Mention]) -> list[Mention]:
+        """ "Central Asian Military District": an adjective of a curated place before a territorial head."""
+        out: list[Mention] = []
+        taken = [(m.start, m.end) for m in found]
+        for m in _TERRITORIAL_HEADS.finditer(text):
+            lead = re.search(r"((?:[A-Z][\w'-]*\s+)*[A-Z][\w'-]*)$", text[max(0, m.start() - 40) : m.start()])
+            if not lead:
+                continue
+            words = lead.group(1).split()
+            a = m.start() - len(lead.group(1))
+            for k in range(len(words)):
+                phrase = " ".join(words[k:])
+                s = a + len(" ".join(words[:k])) + (1 if k else 0)
+                if any(ts < m.start() and s < te for ts, te in taken):
+                    break
+                for suffix, repl in (("ern", ""), ("ian", "ia"), ("an", "a"), ("n", ""), ("ese", "")):
+                    if phrase.endswith(suffix):
+                        base = phrase[: -len(suffix)] + repl
+                        key = normalize(base)
+                        if key and self._source_of(key) == "curated":
+                            mm = Mention(s, m.start(), phrase, key, "curated", "in_organisation")
+                            mm.organisation = text[s : m.end()]
+                            mm.reasons.append(
+                                f"adjective of {base!r} in the territorial name {mm.organisation!r}"
+                            )
+                            mm.reasons.append(f"looked up as {base!r}")
+                            out.append(mm)
+                            break
+                else:
+                    continue
+                break
+        return out
+
+    # -- resolution --
+
+    def _resolve(
+        self,
+        mentions: list[Mention],
+        years: Sequence[tuple[int, int | None]],
+        paragraphs: Sequence[tuple[int, int]] = (),
+    ) -> None:
+        """Rank each mention's candidates with its year. An ambiguous name is ranked again with the
+        unambiguous places of its paragraph as context (of the whole document when its paragraph has
+        none): curated places, countries and cities of a million or more that stand clear of their
+        namesakes."""
+        from bisect import bisect_right
+
+        offsets = [o for o, _ in years]
+        para_starts = [a for a, _ in paragraphs]
+
+        def year_at(pos: int) -> int | None:
+            k = bisect_right(offsets, pos) - 1
+            return years[k][1] if k >= 0 else None
+
+        def para_at(pos: int) -> int:
+            return bisect_right(para_starts, pos) - 1
+
+        def name_of(m: Mention) -> str:
+            for r in m.reasons:
+                if r.startswith("looked up as "):
+                    return r[len("looked up as ") + 1 : -1]
+            return m.text
+
+        def clear(cands: list[Candidate]) -> bool:
+            return len(cands) == 1 or cands[0].score - cands[1].score >= 0.15
+
+        first: dict[int, list[Candidate]] = {}
+        doc_ctx: dict[str, Place] = {}
+        para_ctx: dict[int, dict[str, Place]] = {}
+        for idx, m in enumerate(mentions):
+            cands = self._lookup(name_of(m), year_at(m.start))
+            first[idx] = cands
+            if not cands or not clear(cands):
+                continue
+            top = cands[0].place
+            if top.source != "geonames" or top.feature_type == "country" or top.population >= 1_000_000:
+                doc_ctx.setdefault(top.id, top)
+                para_ctx.setdefault(para_at(m.start), {}).setdefault(top.id, top)
+        doc = list(doc_ctx.values())[:60]
+        cache: dict[tuple[str, int | None, int], list[Candidate]] = {}
+        for idx, m in enumerate(mentions):
+            cands = first[idx]
+            if len(cands) > 1 and (cands[0].place.source == "geonames" or not clear(cands)):
+                key = normalize(name_of(m))
+                p = para_at(m.start)
+                local = [x for x in para_ctx.get(p, {}).values() if normalize(x.name) != key]
+                ctx = local or [x for x in doc if normalize(x.name) != key]
+                if ctx:
+                    k = (key, year_at(m.start), p if local else -1)
+                    if k not in cache:
+                        cache[k] = self._lookup(name_of(m), k[1], ctx)
+                    cands = cache[k]
+            m.candidates = tuple(cands[:5])
+            if cands:
+                m.score = cands[0].score
+                m.place = cands[0].place if cands[0].score >= UNRESOLVED_BELOW else None
+
+
+def _without(tokens: list[Token], spans: Sequence[tuple[int, int]]) -> list[Token]:
+    """Tokens outside the given spans; a dropped span leaves a gap no name can bridge."""
+    from bisect import bisect_right
+
+    spans = sorted(spans)
+    starts = [a for a, _ in spans]
+    kept = []
+    for t in tokens:
+        k = bisect_right(starts, t.start) - 1
+        if k >= 0 and spans[k][0] <= t.start < spans[k][1]:
+            continue
+        kept.append(t)
+    return kept
+
+
+def gap_is_hyphen(text: str, tokens: list[Token], j: int) -> bool:
+    return j > 0 and text[tokens[j - 1].end : tokens[j].start] == "-"
+
+
+def _adjacent(text: str, tokens: list[Token], j: int, *, allow_hyphen: bool = False) -> bool:
+    """Token j and j+1 are separated by one space (or a hyphen when allowed)."""
+    if j + 1 >= len(tokens):
+        return False
+    gap = text[tokens[j].end : tokens[j + 1].start]
+    return gap == " " or (allow_hyphen and gap == "-")
+
+
+def _syllabic(tok: str, *, hyphen: bool) -> bool:
+    """A romanised Korean/Chinese given-name syllable: short, capitalised (or lower case after a hyphen)."""
+    if hyphen:
+        return tok.isalpha() and len(tok) <= 6
+    return _is_capital(tok) and tok.isalpha() and len(tok) <= 6 and tok.lower() not in COMMON_WORDS
+
+
+def _locative_before(text: str, start: int) -> bool:
+    return bool(_LOCATIVE.search(text[max(0, start - 40) : start]))
+
+
+def _at_sentence_start(text: str, start: int, starts: set[int] | Sequence[int]) -> bool:
+    if start in starts:
+        return True
+    k = start - 1
+    while k >= 0 and text[k] in " \t\"'([":
+        k -= 1
+    return k < 0 or text[k] in ".!?:;\n"
+
+
+def _ends_sentence(lead: str) -> bool:
+    return False
+
+
+def _drop_sentence_initial(text: str, org_start: int, place_start: int) -> int:
+    """Do not swallow a sentence-initial word ("The", "In") into an organisation's name."""
+    words = list(re.finditer(r"[A-Z][\w'-]*", text[org_start:place_start]))
+    while words and words[0].group().lower() in COMMON_WORDS and words[0].group() not in {"Great", "Special"}:
+        org_start += words[0].end()
+        while org_start < place_start and text[org_start] == " ":
+            org_start += 1
+        words = list(re.finditer(r"[A-Z][\w'-]*", text[org_start:place_start]))
+    return org_start
