@@ -12,6 +12,7 @@ from .errors import (
     TextInputError,
 )
 from .geocoder import Candidate, Gazetteer, OnlineServiceWarning
+from .geoparser import ParseResult, parse
 from .names import normalize
 from .places import AlternateName, Place, read_lpf, write_lpf
 
@@ -22,11 +23,13 @@ __all__ = [
     "GazetteerDataError",
     "GazetteerError",
     "OnlineServiceWarning",
+    "ParseResult",
     "Place",
     "PlaceNotFound",
     "ServiceUnavailable",
     "TextInputError",
     "normalize",
+    "parse",
     "read_lpf",
     "write_lpf",
 ]
