@@ -26,7 +26,7 @@ def default_curated_path() -> Path:
     return data_dir() / CURATED_FILE
 
 
-def _read_any(path: Path) -> list[Place]:
+def _read_any(path: Path, source: str) -> list[Place]:
     """An LPF FeatureCollection, or plain GeoJSON whose features carry ``name``/``title``."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -40,11 +40,10 @@ def _read_any(path: Path) -> list[Place]:
                     _adopt_geojson(f, path, i)
     elif isinstance(data, dict) and data.get("type") == "Feature" and not (data.get("@id") or data.get("id")):
         _adopt_geojson(data, path, 0)
-    return (
-        read_lpf(data, source=f"user:{path.name}")
-        if path.name != CURATED_FILE
-        else read_lpf(data, source="curated")
-    )
+    try:
+        return read_lpf(data, source=source)
+    except GazetteerDataError as exc:
+        raise GazetteerDataError(f"{path}: {exc}") from exc
 
 
 def _adopt_geojson(feature: dict[str, Any], path: Path, index: int) -> None:
@@ -65,11 +64,11 @@ class CuratedSource(PlaceSource):
     def __init__(self, path: str | Path | None = None, extra: Iterable[str | Path] = ()):
         self.path = Path(path) if path else default_curated_path()
         places: dict[str, Place] = {}
-        files = [self.path, *(Path(p) for p in extra)]
-        for f in files:
-            if f == self.path and not f.exists():
-                continue  # no curated file yet: GeoNames alone still answers
-            for p in _read_any(f):
+        if path or self.path.exists():  # a checkout without the data file still has GeoNames
+            for p in _read_any(self.path, "curated"):
+                places[p.id] = p
+        for f in (Path(p) for p in extra):
+            for p in _read_any(f, f"user:{f.name}"):
                 places[p.id] = p
         self._places = places
         self._index: dict[str, list[NameHit]] = defaultdict(list)
