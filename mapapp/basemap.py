@@ -12,6 +12,7 @@ simplified in proportion to its size, so the page stays small.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -20,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from shapely import make_valid
+from shapely import affinity, make_valid
 from shapely.geometry import MultiPolygon, Polygon, box, mapping, shape
 
 from .timespan import EDTFError, edtf_span
@@ -50,6 +51,7 @@ POLITY_COLOURS: dict[str, str] = {
 }
 
 STYLE_LAND = {"color": "#8a9a8a", "weight": 0.8, "fillColor": "#f3efe2", "fillOpacity": 1.0}
+STYLE_WORLD = {"stroke": False, "fillColor": "#f3efe2", "fillOpacity": 1.0}
 STYLE_RIVER = {"color": "#6d9fc8", "weight": 1.0, "opacity": 0.9}
 STYLE_LAKE = {"color": "#6d9fc8", "weight": 0.6, "fillColor": "#cfe3ef", "fillOpacity": 1.0}
 SEA_COLOUR = "#cfe3ef"
@@ -104,8 +106,47 @@ def topojson_object(path: Path, name: str):
             rings = [_ring(r, arcs) for r in part]
             rings = [r for r in rings if len(r) >= 4]
             if rings:
-                polygons.append(Polygon(rings[0], rings[1:]))
+                polygons.extend(_split_at_antimeridian(rings))
     return make_valid(MultiPolygon(polygons))
+
+
+def _jumps(ring: list[tuple[float, float]]) -> int:
+    return sum(1 for a, b in itertools.pairwise(ring) if abs(a[0] - b[0]) > 180)
+
+
+def _unwrap(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Longitudes made continuous: past each 180-degree jump, shift by a whole turn."""
+    out = [ring[0]]
+    shift = 0.0
+    for (x0, _), (x1, y1) in itertools.pairwise(ring):
+        if x1 - x0 > 180:
+            shift -= 360
+        elif x0 - x1 > 180:
+            shift += 360
+        out.append((x1 + shift, y1))
+    return out
+
+
+def _split_at_antimeridian(rings: list[list[tuple[float, float]]]) -> list[Polygon]:
+    """A polygon whose rings cross 180 degrees (Chukotka, Wrangel Island, Fiji) unwrapped and cut
+    into its eastern and western halves; drawn as is it would stretch a band across the whole map.
+    A ring crossing an odd number of times circles a pole (Antarctica): left out."""
+    counts = [_jumps(r) for r in rings]
+    if not any(counts):
+        return [Polygon(rings[0], rings[1:])]
+    if any(c % 2 for c in counts):
+        return []
+    unwrapped = [_unwrap(r) for r in rings]
+    poly = make_valid(Polygon(unwrapped[0], unwrapped[1:]))
+    pieces = [
+        poly.intersection(box(-180, -90, 180, 90)),
+        affinity.translate(poly.intersection(box(180, -90, 540, 90)), xoff=-360),
+        affinity.translate(poly.intersection(box(-540, -90, -180, 90)), xoff=360),
+    ]
+    out = []
+    for g in pieces:
+        out.extend(p for p in getattr(g, "geoms", [g]) if isinstance(p, Polygon) and not p.is_empty)
+    return out
 
 
 # --- prepared layers (cached) ----------------------------------------------------------------------
@@ -159,14 +200,28 @@ def _features(name: str) -> tuple[tuple[Any, str], ...]:
     )
 
 
+WORLD: BBox = (-180.0, -85.0, 180.0, 85.0)
+WORLD_TOLERANCE = 0.5
+
+
+@lru_cache(maxsize=1)
+def world_land() -> dict[str, Any]:
+    """All land, coarse (0.5 degree): the backdrop outside the detailed box, where an outlying event
+    (a claim about Berlin on a Manchurian map) still needs land under it. About 60 KB."""
+    land = _prepare(_land(), WORLD, WORLD_TOLERANCE)
+    return _collection([(land, "")] if land is not None else [])
+
+
 @lru_cache(maxsize=16)
 def physical_layers(bbox: BBox) -> dict[str, dict[str, Any]]:
-    """Land, rivers and lakes inside ``bbox`` as GeoJSON FeatureCollections (cached per box)."""
+    """Land, rivers and lakes inside ``bbox`` as GeoJSON FeatureCollections (cached per box), and
+    ``world`` (coarse land everywhere) when the box is not the whole world."""
     bbox = snap_bbox(bbox)
     tol = tolerance_for(bbox)
     clip = box(*bbox)
     land = _prepare(_land(), bbox, tol)
     layers: dict[str, dict[str, Any]] = {}
+    layers["world"] = world_land() if bbox != WORLD else _collection([])
     layers["land"] = _collection([(land, "")] if land is not None else [])
     for key, file, min_len in (("rivers", "rivers-50m.geojson", 0), ("lakes", "lakes-50m.geojson", 0)):
         kept = []

@@ -34,6 +34,7 @@ from .basemap import (
     STYLE_LAKE,
     STYLE_LAND,
     STYLE_RIVER,
+    STYLE_WORLD,
     day_number,
     physical_layers,
     polity_layer,
@@ -140,6 +141,7 @@ class BaseMapLayer(_ItineraAssets, Layer):
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.layerGroup([
+                Itinera.areaLayer({{ this.world }}, {interactive: false, style: {{ this.world_style }}}),
                 Itinera.areaLayer({{ this.land }}, {interactive: false, style: {{ this.land_style }}}),
                 Itinera.areaLayer({{ this.lakes }}, {interactive: false, style: {{ this.lake_style }}}),
                 Itinera.areaLayer({{ this.rivers }}, {interactive: false, style: {{ this.river_style }}})
@@ -152,6 +154,8 @@ class BaseMapLayer(_ItineraAssets, Layer):
     def __init__(self, layers: Mapping[str, Any], *, name: str = "Offline physical map", show: bool = True):
         super().__init__(name=name, overlay=False, control=True, show=show)
         self._name = "ItineraBaseMap"
+        self.world = script_json(layers["world"])
+        self.world_style = script_json(STYLE_WORLD)
         self.land = script_json(layers["land"])
         self.lakes = script_json(layers["lakes"])
         self.rivers = script_json(layers["rivers"])
@@ -535,7 +539,7 @@ def _swatch(css: str, label: str, cls: str = "sw") -> str:
 
 def legend_html(kinds: Iterable[str], with_routes: bool, with_uncertainty: bool) -> str:
     """Our own static markup: kind names come from ``EVENT_KINDS``, nothing from user data."""
-    rows = ["<h4>Legend</h4>"]
+    rows = ["<details open><summary><b>Legend</b></summary>"]
     for kind in kinds:
         stroke, fill = KIND_COLOURS.get(kind, KIND_COLOURS["context"])
         rows.append(_swatch(f"border-color:{stroke};background:{fill}", escape(kind)))
@@ -546,19 +550,20 @@ def legend_html(kinds: Iterable[str], with_routes: bool, with_uncertainty: bool)
         rows.append(_swatch("border-color:#377eb8;border-top-style:dashed", "uncertain route", "ln"))
     if with_uncertainty:
         rows.append(_swatch("border-color:#555;background:#ddd", "uncertainty"))
-    return "".join(rows)
+    return "".join(rows) + "</details>"
 
 
 # --- the builder --------------------------------------------------------------------------------------
 
 
 def _bbox_of(points: Sequence[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """The detailed basemap's box: the core of the events, padded (East Asia when there are none)."""
     if not points:
         return EAST_ASIA
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     w, e, s, n = min(xs), max(xs), min(ys), max(ys)
-    pad = max(5.0, 0.15 * max(e - w, n - s))
+    pad = max(8.0, 0.3 * max(e - w, n - s))
     return (max(-180.0, w - pad), max(-85.0, s - pad), min(180.0, e + pad), min(85.0, n + pad))
 
 
@@ -627,7 +632,7 @@ def build_map(
         place_days.setdefault(place.id, []).append(days or (None, None))
 
     n_points = sum(len(r) for r in rows_by_layer.values())
-    bbox = _bbox_of(points)
+    bbox = _bbox_of(_core_bounds(points) if points else [])
     w, s, e_, n = bbox
     m = folium.Map(
         location=[(s + n) / 2, (w + e_) / 2],
@@ -728,11 +733,21 @@ def build_map(
         TimeControl(time_layers, start, end, undated_labels).add_to(m)
 
     if points:
-        xs = [p[0] for p in points]
-        ys = [p[1] for p in points]
-        m.fit_bounds([[min(ys), min(xs)], [max(ys), max(xs)]], padding=(20, 20), max_zoom=7)
+        (w, s), (e_, n) = _core_bounds(points)
+        m.fit_bounds([[s, w], [n, e_]], padding=(20, 20), max_zoom=7)
     m.itinera = summary  # type: ignore[attr-defined]
     return localize(m, asset_mode)
+
+
+def _core_bounds(points: Sequence[tuple[float, float]]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Where most events are: the 10th-90th percentiles once there are 20 points, so a claim about
+    Berlin or Pearl Harbor does not zoom a Manchurian story out to the whole world."""
+    xs = sorted(p[0] for p in points)
+    ys = sorted(p[1] for p in points)
+    if len(points) < 20:
+        return (xs[0], ys[0]), (xs[-1], ys[-1])
+    lo, hi = len(points) // 10, len(points) - 1 - len(points) // 10
+    return (xs[lo], ys[lo]), (xs[hi], ys[hi])
 
 
 def _snap(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

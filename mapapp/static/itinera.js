@@ -24,7 +24,8 @@
     var s = I.KIND_STYLE[p.kind] || I.KIND_STYLE.context;
     var o = {
       radius: s.radius, color: s.color, fillColor: s.fillColor, weight: s.weight,
-      opacity: 0.95, fillOpacity: p.implied ? 0.35 : 0.8, className: "itinera-event itinera-" + p.kind
+      opacity: 0.95, fillOpacity: p.implied ? 0.35 : 0.8,
+      className: "itinera-event itinera-" + p.kind + " ev-" + String(p.event_id).replace(/[^A-Za-z0-9_-]/g, "_")
     };
     if (p.contested) {
       o.color = I.CONTESTED.color; o.dashArray = I.CONTESTED.dashArray; o.weight = I.CONTESTED.weight;

@@ -1,0 +1,140 @@
+"""The ``--offline`` HTML export in a real headless Chromium with the network off: the map renders,
+the time control changes what is shown (by EDTF spans, as ``mapapp.timespan`` computes them), popups
+show data as text, and no request leaves the machine."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from mapapp.cli import main
+from mapapp.corpus import load_corpus
+from mapapp.timespan import in_window, undated
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def corpus(seeds_dir: Path):
+    return load_corpus(texts_dir=seeds_dir)
+
+
+@pytest.fixture(scope="session")
+def offline_html(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    out = tmp_path_factory.mktemp("export") / "map.html"
+    assert main(["export", "--offline", "--texts", str(seeds_dir), "--html", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def served(offline_html: Path):
+    """The export's folder on a local http.server, 127.0.0.1 only."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(offline_html.parent))
+
+    class Quiet(handler.func):  # type: ignore[name-defined]
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, **handler.keywords))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/{offline_html.name}"
+    server.shutdown()
+    server.server_close()
+
+
+def open_map(offline_page, url: str):
+    page = offline_page.page
+    page.goto(url)
+    page.wait_for_function("window.itineraTime && window.itineraTime.shown !== undefined", timeout=30_000)
+    return page
+
+
+def month_index(page, label: str) -> int:
+    return page.evaluate("(l) => window.itineraTime.options.months.findIndex((m) => m[0] === l)", label)
+
+
+def set_slider(page, selector: str, value: int) -> None:
+    """Move a range input as a user would: set its value and fire ``input``."""
+    page.eval_on_selector(
+        selector, "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", value
+    )
+
+
+def test_offline_export_renders_its_map_and_markers_from_file_url(offline_page, offline_html, corpus):
+    page = open_map(offline_page, offline_html.as_uri())
+    assert page.locator(".leaflet-container").count() == 1
+    located = [e for e in corpus.events if e.place_id in corpus.places]
+    assert page.locator("path.itinera-event").count() == len(located)
+    assert page.locator("path.itinera-route").count() >= 1
+    assert page.locator(".leaflet-control-layers").count() == 1
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert not [e for e in offline_page.console_errors if "is not defined" in e]
+    assert offline_page.console_errors == []
+
+
+def test_time_slider_shows_an_event_iff_its_span_overlaps_the_window(offline_page, served, corpus):
+    page = open_map(offline_page, served)
+    before = page.locator("path.itinera-event").count()
+    set_slider(page, ".itinera-to", month_index(page, "1942-08"))
+    set_slider(page, ".itinera-from", month_index(page, "1942-06"))
+    assert page.locator(".itinera-time-label").inner_text() == "1942-06 \u2013 1942-08"
+    located = [e for e in corpus.events if e.place_id in corpus.places]
+    expected = len(in_window(located, "1942-06", "1942-08")) + len(undated(located))
+    after = page.locator("path.itinera-event").count()
+    assert after == expected
+    assert 0 < after < before
+    # summer 1942 (1942-22) overlaps the window; summer 1943 does not; undated events stay listed
+    assert page.locator("path.ev-mem-ed-iaf-summer").count() == 1
+    assert page.locator("path.ev-nam-yanan-trip").count() == 0
+    assert page.locator(".itinera-undated summary").inner_text() == f"undated: {len(undated(located))}"
+    # a window of one month later in 1943 shows the Yan'an trip (summer 1943) again
+    july43 = month_index(page, "1943-07")
+    set_slider(page, ".itinera-to", july43)
+    set_slider(page, ".itinera-from", july43)
+    assert page.locator("path.ev-nam-yanan-trip").count() == 1
+    assert page.locator("path.ev-mem-ed-iaf-summer").count() == 0
+
+
+def test_play_button_steps_the_window_forward(offline_page, offline_html):
+    page = open_map(offline_page, offline_html.as_uri())
+    set_slider(page, ".itinera-to", 0)
+    first = page.locator(".itinera-time-label").inner_text()
+    page.locator(".itinera-play").click()
+    page.wait_for_function(f"document.querySelector('.itinera-time-label').textContent !== {first!r}")
+    page.locator(".itinera-play").click()
+    assert page.locator(".itinera-time-label").inner_text() != first
+
+
+def test_popup_shows_a_script_summary_as_text_and_runs_nothing(offline_page, tmp_path, seeds_dir):
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "id,actors,kind,place_id,source_id,edtf,summary\n"
+        "evil,Someone,stay,itinera:khabarovsk,memoir,1942-07,"
+        '"<script>alert(1)</script><img src=x onerror=alert(2)>"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "evil.html"
+    assert main(["export", "--offline", "--events", str(events), "--html", str(out)]) == 0
+    dialogs: list[str] = []
+    offline_page.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page = open_map(offline_page, out.as_uri())
+    page.locator("path.ev-evil").click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert "<script>alert(1)</script>" in popup.inner_text()
+    assert popup.locator("script, img").count() == 0
+    assert dialogs == []
+
+
+def test_passage_from_the_seed_text_is_shown_with_its_place_marked(offline_page, offline_html):
+    page = open_map(offline_page, offline_html.as_uri())
+    page.locator("path.ev-mem-apanasenko-meeting").click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("blockquote.itinera-passage").count() == 1
+    assert popup.locator("mark").first.inner_text().lower() == "khabarovsk"
