@@ -120,7 +120,9 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "parse",
         help="find place mentions, dates and candidate events in a text file or folder",
-        description="Geoparse a text file, or every .txt file of a folder.",
+        description="Geoparse a text file, or every .txt file of a folder (in two processes, with a "
+        "progress bar). Offsets count characters of the file as given. Exits 1 when a file is refused "
+        "(empty, binary, unreadable); the other files are still parsed.",
     )
     p.add_argument("path", type=Path, help="a text file or a folder of .txt files")
     p.add_argument("--document-date", metavar="EDTF", help="date relative expressions anchor to")
@@ -131,7 +133,44 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_parse(args: argparse.Namespace) -> int:
-    raise CLIError("parse is not implemented yet", 2)
+    import json
+
+    from gazetteer.dates import edtf_value
+    from gazetteer.geoparser import format_table, parse_files, text_files
+
+    if args.document_date is not None and edtf_value(args.document_date) is None:
+        raise CLIError(f"--document-date {args.document_date!r}: not an EDTF date (e.g. 1944-02-21, 1944)", 2)
+    if args.path.is_dir():
+        paths = text_files(args.path)
+        if not paths:
+            raise CLIError(f"{args.path}: no .txt files in this folder")
+    elif args.path.exists():
+        paths = [args.path]
+    else:
+        raise CLIError(f"{args.path}: no such file or folder")
+    failed = 0
+    features: list[dict] = []
+    for fp in parse_files(paths, document_date=args.document_date, progress=len(paths) > 1):
+        for w in fp.warnings:
+            print(f"itinera parse: warning: {w}", file=sys.stderr)
+        if fp.result is None:
+            failed += 1
+            print(f"itinera parse: {fp.error}", file=sys.stderr)
+            continue
+        if args.json:
+            sys.stdout.write(fp.result.to_jsonl(file=fp.path))
+        elif args.geojson:
+            features.extend(fp.result.features(file=fp.path))
+        else:
+            sys.stdout.write(format_table(fp) + ("\n" if len(paths) > 1 else ""))
+        sys.stdout.flush()
+    if args.geojson:
+        json.dump({"type": "FeatureCollection", "features": features}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    if failed:
+        print(f"itinera parse: {failed} of {len(paths)} file(s) could not be parsed", file=sys.stderr)
+        return 1
+    return 0
 
 
 # --- export ------------------------------------------------------------------------------------
