@@ -56,6 +56,17 @@ def event_index(_ws: db.Workspace, ws_key: str, fixes_key: str, extra_key: str) 
     return db.EventIndex.build(events)
 
 
+@st.cache_resource(show_spinner="Finding the places the texts name…")
+def corpus_mentions(key: str, _ws: db.Workspace) -> list[dict]:
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for found in _ws.texts.values():
+        if found.verified and found.text_file not in seen:
+            seen.add(found.text_file)
+            rows += db.map_mentions(db.geoparse(found.text_file, found.text, gazetteer())["mentions"])
+    return rows
+
+
 @st.cache_resource(max_entries=4)
 def base_map(_index: db.EventIndex, _places, _sources, key: str):
     return db.base_map(_index.events, _places, _sources)
@@ -97,12 +108,30 @@ with guarded("Your corrections"):
     for problem in store.problems:
         st.warning(problem)
 
+# Uploads are taken before anything is drawn, so the map and table of this very run include them.
+with guarded("Your material"):
+    ss = st.session_state
+    if ss.get("places_upload") is not None:
+        db.take_places_upload(ss, ss.places_upload.name, ss.places_upload.getvalue())
+    else:
+        db.forget_upload(ss, "places")
+    places = ws.places.with_extra(ss.get("user_places", []))
+    if ss.get("events_upload") is not None:
+        db.take_events_upload(ss, ss.events_upload.name, ss.events_upload.getvalue(), places, ws)
+    else:
+        db.forget_upload(ss, "events")
+    if ss.get("text_upload") is not None:
+        db.take_text_upload(ss, ss.text_upload.name, ss.text_upload.getvalue(), ws.sources, gazetteer())
+    elif (ss.get("pasted_text") or "").strip():
+        db.take_text_upload(ss, "pasted text", ss.pasted_text.encode("utf-8"), ws.sources, gazetteer())
+    else:
+        db.forget_upload(ss, "text")
+
 places = ws.places.with_extra(st.session_state.get("user_places", []))
 fixes_key = hashlib.sha1(store.to_json_bytes()).hexdigest() if store is not None else ""
-user_events = st.session_state.get("user_events", [])
-index = event_index(
-    ws, ws_key, fixes_key, f"{len(user_events)}:{st.session_state.get('user_events_key', '')}"
-)
+user_key = f"{st.session_state.get('user_events_key', '')}|{st.session_state.get('upload_places_key', '')}"
+index = event_index(ws, ws_key, fixes_key, user_key)
+data_key = f"{ws_key}|{fixes_key}|{user_key}"  # what the event index, the table and the base map hang on
 facets = db.facet_values(index)
 date_range = index.date_range()
 
@@ -218,10 +247,21 @@ if not shown:
 
 map_col, detail_col = st.columns([3, 2], gap="medium")
 
+
+def mentions_on_map() -> list[dict]:
+    """The corpus texts' mentions and those of the reader's text, corrections applied."""
+    rows = list(corpus_mentions(ws_key, ws))
+    parsed = st.session_state.get("user_parse")
+    if parsed:
+        fixes = store.for_target("mention") if store else {}
+        rows += db.map_mentions(db.with_mention_fixes(parsed["mentions"], fixes, places))
+    return rows
+
+
 with map_col, guarded("The map"):
     from streamlit_folium import st_folium
 
-    m = copy.deepcopy(base_map(index, places, ws.sources, f"{ws_key}|{fixes_key}|{len(places)}"))
+    m = copy.deepcopy(base_map(index, places, ws.sources, data_key))
     overlay = build_map(
         shown,
         db.places_for(shown, places),
@@ -229,7 +269,7 @@ with map_col, guarded("The map"):
         layers=db.build_layers(chosen_layers, show_contested),
         sources=ws.sources,
         texts={k: v.text for k, v in ws.texts.items() if v.verified},
-        mentions=(st.session_state.get("user_parse") or {}).get("map_mentions"),
+        mentions=mentions_on_map() if "mentions" in chosen_layers else None,
     )
     missing = overlay.itinera.missing_place
     out = st_folium(
@@ -297,7 +337,7 @@ tab_table, tab_time, tab_compare, tab_yours, tab_fix, tab_dl = st.tabs(
 )
 
 with tab_table, guarded("The events table"):
-    frame = events_frame(index, places, ws.sources, f"{ws_key}|{fixes_key}|{len(places)}")
+    frame = events_frame(index, places, ws.sources, data_key)
     view, total = db.table_view(frame, mask)
     st.session_state.table_ids = view["event_id"].tolist()
 
@@ -350,45 +390,31 @@ with tab_yours, guarded("Your material"):
     up_text, up_events, up_places = st.columns(3)
     with up_text:
         st.markdown("**A text** (.txt)")
-        text_file = st.file_uploader(
+        st.file_uploader(
             "A text to geoparse",
             type=["txt", "md", "text"],
             key="text_upload",
             help="UTF-8 (or UTF-16 with a BOM) plain text, up to 5 MB. If it is one of the corpus's "
             "texts, its passages appear beside the events too.",
         )
-        pasted = st.text_area(
-            "…or paste a text", key="pasted_text", height=100, placeholder="paste text here"
-        )
-        if text_file is not None:
-            db.take_text_upload(
-                st.session_state, text_file.name, text_file.getvalue(), ws.sources, gazetteer()
-            )
-        elif pasted.strip():
-            db.take_text_upload(
-                st.session_state, "pasted text", pasted.encode("utf-8"), ws.sources, gazetteer()
-            )
+        st.text_area("…or paste a text", key="pasted_text", height=100, placeholder="paste text here")
     with up_events:
         st.markdown("**Events** (.csv, .json, .yaml)")
-        events_file = st.file_uploader(
+        st.file_uploader(
             "An events file",
             type=["csv", "json", "yaml", "yml", "tsv"],
             key="events_upload",
             help="One row an event, columns as data/events.csv (id, actors, kind, place_id, edtf, "
             "source_id, …). Every problem is listed by row; good rows are shown on the map.",
         )
-        if events_file is not None:
-            db.take_events_upload(st.session_state, events_file.name, events_file.getvalue(), places, ws)
     with up_places:
         st.markdown("**Places** (GeoJSON or Linked Places)")
-        places_file = st.file_uploader(
+        st.file_uploader(
             "Places to add to the gazetteer",
             type=["json", "geojson", "jsonld"],
             key="places_upload",
             help="A FeatureCollection; each feature needs a geometry and a name (properties.name or title).",
         )
-        if places_file is not None:
-            db.take_places_upload(st.session_state, places_file.name, places_file.getvalue())
 
     for kind, label in (("text", "text"), ("events", "events"), ("places", "places")):
         report = st.session_state.get(f"upload_{kind}_report")
@@ -408,7 +434,14 @@ with tab_yours, guarded("Your material"):
     if parsed:
         st.subheader(f"Places in {parsed['name']}")
         if len(parsed["mentions"]):
-            st.dataframe(parsed["mentions"], hide_index=True, width="stretch", key="mentions_table")
+            st.dataframe(
+                db.with_mention_fixes(
+                    parsed["mentions"], store.for_target("mention") if store else {}, places
+                ),
+                hide_index=True,
+                width="stretch",
+                key="mentions_table",
+            )
         else:
             st.info("No place names found in this text.")
         if len(parsed["candidates"]):

@@ -891,8 +891,11 @@ def take_text_upload(
     matched = [s for s in sources.values() if s.sha256 and s.sha256.lower() == digest]
     ok = f"{name}: {len(text):,} characters read."
     if matched:
-        titles = ", ".join(s.title for s in matched)
-        ok += f" It is the text of {titles}: its passages now show beside the events."
+        outer = [s for s in matched if not s.quoted_in] or matched
+        quoted = len(matched) - len(outer)
+        ok += f" It is the text of {', '.join(s.title for s in outer)}"
+        ok += f" (and of {quoted} source{'s' if quoted != 1 else ''} quoted in it)" if quoted else ""
+        ok += ": its passages now show beside the events."
     try:
         state["user_parse"] = geoparse(name, text, gazetteer)
     except Exception as exc:  # the geoparser's failure is reported, the text is still kept
@@ -957,8 +960,89 @@ def take_places_upload(state: MutableMapping[str, Any], name: str, data: bytes) 
 
 
 def geoparse(name: str, text: str, gazetteer: Any = None) -> dict[str, Any]:
-    """Mentions and candidate events of a text as tables (and map points), via ``gazetteer.parse``."""
-    raise NotImplementedError("the geoparser is not available yet")
+    """A text's place mentions and candidate events as tables, via ``gazetteer.parse``.
+
+    Each mention is keyed ``<name>:<start>-<end>`` (``corrections.mention_key``), the key a
+    correction of its place is saved under.
+    """
+    from gazetteer.geoparser import parse
+
+    from .corrections import mention_key
+
+    result = parse(text, gazetteer=gazetteer)
+    mentions = pd.DataFrame(
+        [
+            {
+                "as written": m.text,
+                "place": m.place_name or "(not identified)",
+                "type": m.feature_type or "",
+                "score": round(m.score, 2),
+                "lat": m.lat,
+                "lon": m.lon,
+                "place_id": m.place_id or "",
+                "other candidates": ", ".join(dict.fromkeys(a.name for a in m.alternatives)),
+                "mention": mention_key(name, m.start, m.end),
+            }
+            for m in result.mentions
+        ],
+        columns=[
+            "as written",
+            "place",
+            "type",
+            "score",
+            "lat",
+            "lon",
+            "place_id",
+            "other candidates",
+            "mention",
+        ],
+    )
+    candidates = pd.DataFrame(
+        [
+            {
+                "place": e.place_name or e.text,
+                "kind": e.kind,
+                "cue": e.cue or "",
+                "date (EDTF)": e.edtf or "",
+                "as dated": e.date_phrase or "",
+                "from": e.from_place_id or "",
+                "in a quotation": e.in_quotation,
+                "passage": f"{e.passage_start}-{e.passage_end}",
+            }
+            for e in result.events
+        ],
+        columns=["place", "kind", "cue", "date (EDTF)", "as dated", "from", "in a quotation", "passage"],
+    )
+    return {"name": name, "mentions": mentions, "candidates": candidates}
+
+
+def with_mention_fixes(
+    mentions: pd.DataFrame, fixes: Mapping[str, Any], places: Mapping[str, Any]
+) -> pd.DataFrame:
+    """The mentions table with the reader's corrections in place (marked in a ``corrected`` column)."""
+    out = mentions.copy()
+    out["corrected"] = False
+    for i, key in enumerate(out["mention"].tolist()):
+        fix = fixes.get(key)
+        place = places.get(fix.place_id) if fix is not None else None
+        if place is None:
+            continue
+        out.iloc[i, out.columns.get_loc("place")] = place.name
+        out.iloc[i, out.columns.get_loc("place_id")] = place.id
+        out.iloc[i, out.columns.get_loc("type")] = place.feature_type
+        out.iloc[i, out.columns.get_loc("lat")] = place.lat
+        out.iloc[i, out.columns.get_loc("lon")] = place.lon
+        out.iloc[i, out.columns.get_loc("corrected")] = True
+    return out
+
+
+def map_mentions(mentions: pd.DataFrame) -> list[dict[str, Any]]:
+    """Resolved mentions as ``build_map(mentions=...)`` takes them."""
+    rows = mentions.dropna(subset=["lat", "lon"])
+    return [
+        {"lat": float(r.lat), "lon": float(r.lon), "text": r[0], "name": r.place}
+        for r in rows[["as written", "lat", "lon", "place"]].itertuples(index=False)
+    ]
 
 
 def place_choices(
@@ -1090,3 +1174,16 @@ def places_for(events: Iterable[Event], places: Mapping[str, Any]) -> dict[str, 
         for pid, p in places.curated.items():
             out.setdefault(pid, p)
     return out
+
+
+UPLOAD_KEYS = {
+    "text": ("user_parse",),
+    "events": ("user_events", "user_events_key"),
+    "places": ("user_places",),
+}
+
+
+def forget_upload(state: MutableMapping[str, Any], kind: str) -> None:
+    """The reader removed an upload: its data and report go too (a text stays known by checksum)."""
+    for key in (f"upload_{kind}_key", f"upload_{kind}_report", *UPLOAD_KEYS[kind]):
+        state.pop(key, None)
