@@ -121,6 +121,7 @@ def test_month_steps_cover_both_ends():
 
 def test_an_open_interval_ending_in_a_decade_parses_quietly(capsys):
     # edtf 5.0.2 prints a debugging line when it parses "../193X" whole; we parse each end alone
+    span.cache_clear()
     assert edtf_span("../193X") == (date.min, date(1939, 12, 31))
     assert capsys.readouterr().out == ""
 
