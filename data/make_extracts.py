@@ -548,8 +548,8 @@ def finish(ext: Extract):
     return geom
 
 
-def write(ext: Extract, geom) -> Path:
-    OUT.mkdir(exist_ok=True)
+def write(ext: Extract, geom, out_dir: Path = OUT) -> Path:
+    out_dir.mkdir(exist_ok=True)
     data = {
         "type": "FeatureCollection",
         "features": [
@@ -567,23 +567,25 @@ def write(ext: Extract, geom) -> Path:
             }
         ],
     }
-    path = OUT / f"{ext.slug}.geojson"
+    path = out_dir / f"{ext.slug}.geojson"
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     return path
+
+
+def generate(out_dir: Path = OUT) -> list[Path]:
+    """Build every extract from the installed data and write it to ``out_dir``."""
+    src = Sources()
+    return [write(ext, finish(ext), out_dir) for ext in build(src)]
 
 
 def main() -> int:
     if not GPKG.exists():
         print(f"error: {GPKG} not found (install Debian's qgis-common)", file=sys.stderr)
         return 1
-    src = Sources()
-    total = 0
-    for ext in build(src):
-        geom = finish(ext)
-        path = write(ext, geom)
-        total += path.stat().st_size
-        print(f"{path.relative_to(HERE.parent)}: {geom.geom_type}, {path.stat().st_size / 1024:.0f} KiB")
-    print(f"total {total / 1024:.0f} KiB")
+    paths = generate()
+    for path in paths:
+        print(f"{path.relative_to(HERE.parent)}: {path.stat().st_size / 1024:.0f} KiB")
+    print(f"total {sum(p.stat().st_size for p in paths) / 1024:.0f} KiB")
     return 0
 
 

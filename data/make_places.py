@@ -177,18 +177,23 @@ def _table(places: list[Place]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main() -> int:
+def build_all() -> list[Place]:
+    """Every place of places.yaml, checked; raises SourceError naming the slug and field."""
     entries = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
     cities, countries = _geonames()
+    places = [build_place(e, cities, countries) for e in entries]
+    ids = [p.id for p in places]
+    dupes = sorted({s for s in ids if ids.count(s) > 1})
+    if dupes:
+        raise SourceError(f"places.yaml: duplicate slugs {dupes}")
+    return places
+
+
+def main() -> int:
     try:
-        places = [build_place(e, cities, countries) for e in entries]
+        places = build_all()
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    slugs = [p.id for p in places]
-    dupes = {s for s in slugs if slugs.count(s) > 1}
-    if dupes:
-        print(f"error: places.yaml: duplicate slugs {sorted(dupes)}", file=sys.stderr)
         return 1
     write_compact(places, OUT)
     TABLE.write_text(_table(places), encoding="utf-8")
