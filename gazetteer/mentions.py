@@ -19,8 +19,9 @@ A name found is not yet a place. What we reject, and why:
 - **Common words.** Sentence-initial words ("Nevertheless", "Later", "Many"), words the same text also
   uses in lower case, and a stop list of English words that are towns somewhere, unless the curated
   gazetteer knows them. A place only GeoNames knows must also be big enough for its context: at least
-  ``MIN_POP_MID_SENTENCE`` people mid-sentence, ``MIN_POP_SENTENCE_START`` at the start of a sentence,
-  ``MIN_POP_WITH_CUE`` after a locative preposition ("in", "to", "from", "near"...).
+  ``MIN_POP_MID_SENTENCE`` people mid-sentence, ``MIN_POP_WITH_CUE`` after a locative preposition
+  ("in", "to", "from", "near"...), and at the start of a sentence (where every word is capitalised)
+  ``MIN_POP_SENTENCE_START`` unless the text names the place elsewhere too.
 - **Pieces of longer proper names.** A GeoNames-only word inside a run of other capitalised words
   ("Special Political Police", "the Young General") belongs to that name, not to a map.
 - **Acronyms** ("KPRA", "IAF") match only curated names.
@@ -55,7 +56,8 @@ if TYPE_CHECKING:
 
 MAX_TOKENS = 7
 MIN_POP_MID_SENTENCE = 15_000
-MIN_POP_SENTENCE_START = 100_000
+MIN_POP_SENTENCE_START = 1_000_000
+_SENTENCE_START = "sentence start"
 MIN_POP_WITH_CUE = 1_000
 UNRESOLVED_BELOW = 0.40
 """A best candidate scoring under this is reported as unresolved, with its guesses."""
@@ -325,6 +327,12 @@ DEMONYMS = _words(
     ukrainian vietnamese welsh yugoslav
     """
 )
+# Enough to read a name seen as a person's as a place after all: "went to Tula" after "Colonel Tula".
+_STRONG_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|into|(?:went|came|returned|moved|travell?ed|fled|escaped|go|going|back|arrived)\s+"
+    r"(?:to|in|at))\s+(?:the\s+)?$",
+    re.I,
+)
 # English words that are also towns somewhere; a name only GeoNames knows is never one of these.
 COMMON_WORDS = _words(
     """
@@ -528,6 +536,7 @@ class MentionFinder:
         lower_words = {t.text for t in tokens if t.text.islower()} if tokens else set()
         persons: set[str] = set()
         found: list[Mention] = []
+        deferred: list[tuple[int, int, str, str, str, str]] = []
         n = len(tokens)
         i = 0
         while i < n:
@@ -553,15 +562,15 @@ class MentionFinder:
             surface = text[start:end]
             why = self._reject(text, tokens, i, j, src, starts, lower_words, persons)
             if why:
-                if rejected is not None:
+                if why.startswith(_SENTENCE_START):
+                    deferred.append((start, end, surface, _key(tokens, i, j), src, why))
+                elif rejected is not None:
                     rejected.append(Rejected(start, end, surface, why))
                 if why.startswith("person"):
                     persons.add(tokens[j].bare)
                     i = j + 1
-                elif j > i:
-                    i += 1  # a shorter name inside may still be a place ("Kwantung" in a longer run)
                 else:
-                    i += 1
+                    i += 1  # a shorter name inside may still be a place ("Kwantung" in a longer run)
                 continue
             m = Mention(start, end, surface, _key(tokens, i, j), src)
             if generic:
@@ -569,6 +578,13 @@ class MentionFinder:
             self._organisation(text, m)
             found.append(m)
             i = j + 1
+        # a sentence-initial name too small to stand alone counts when the text names it elsewhere
+        accepted = {m.key for m in found}
+        for start, end, surface, key, src, why in deferred:
+            if key in accepted:
+                found.append(Mention(start, end, surface, key, src, reasons=["named elsewhere in the text"]))
+            elif rejected is not None:
+                rejected.append(Rejected(start, end, surface, why))
         found.extend(self._territorial_adjectives(text, tokens, found))
         found.sort(key=lambda m: m.start)
         self._resolve(found, years, paragraphs)
@@ -693,7 +709,7 @@ class MentionFinder:
             and _adjacent(text, tokens, i - 1)
         ):
             return "person: title before the name"
-        if single and tokens[i].bare in persons:
+        if single and tokens[i].bare in persons and not _STRONG_LOCATIVE.search(before):
             return "person: named as a person earlier in the text"
         if src == "curated":
             return None
@@ -725,7 +741,9 @@ class MentionFinder:
                 None if pop >= MIN_POP_WITH_CUE else f"population {pop:,} too small even after a preposition"
             )
         if sentence_start:
-            return None if pop >= MIN_POP_SENTENCE_START else f"sentence start, population {pop:,}"
+            if single and low.endswith(("ing", "ly", "ed")):
+                return "sentence-initial word that reads as English (-ing, -ly, -ed)"
+            return None if pop >= MIN_POP_SENTENCE_START else f"{_SENTENCE_START}, population {pop:,}"
         return None if pop >= MIN_POP_MID_SENTENCE else f"population {pop:,} too small without a cue"
 
     def _inside_longer_name(self, text: str, tokens: list[Token], i: int, j: int) -> bool:
