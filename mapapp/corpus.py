@@ -641,7 +641,8 @@ def load_places(data_dir: str | Path) -> tuple[dict[str, Any], list[Problem]]:
 
 def load_corpus(data_dir: str | Path | None = None, texts_dir: str | Path | None = None) -> Corpus:
     """The curated corpus of ``data_dir`` (default: the repo's ``data/``), checked against the curated
-    gazetteer, with the texts of ``texts_dir`` (default: ``ITINERA_TEXTS``) verified by checksum."""
+    gazetteer, with the texts of ``texts_dir`` (default: ``ITINERA_TEXTS``; ``""`` for none) verified by
+    checksum."""
     from gazetteer.resources import data_dir as default_data_dir
     from gazetteer.resources import texts_dir as default_texts_dir
 
