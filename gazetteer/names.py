@@ -78,9 +78,7 @@ def _fold_word(w: str) -> str:
     return w
 
 
-@lru_cache(maxsize=262_144)
-def words(name: str) -> tuple[str, ...]:
-    """The folded words of a name, leading "the" removed (empty for a name with no letters)."""
+def _words(name: str) -> tuple[str, ...]:
     s = name
     if not s.isascii():
         s = unicodedata.normalize("NFKD", s)
@@ -90,6 +88,15 @@ def words(name: str) -> tuple[str, ...]:
     if len(ws) > 1 and ws[0] == "the":
         ws = ws[1:]
     return tuple(ws)
+
+
+#: The folded words of a name, leading "the" removed (empty for a name with no letters).
+words = lru_cache(maxsize=65_536)(_words)
+
+
+def normalize_uncached(name: str) -> str:
+    """``normalize`` without its cache, for one-off bulk work (building an index) that would fill it."""
+    return "".join(_words(name))
 
 
 @lru_cache(maxsize=262_144)

