@@ -253,7 +253,7 @@ def mentions_on_map() -> list[dict]:
     rows = list(corpus_mentions(ws_key, ws))
     parsed = st.session_state.get("user_parse")
     if parsed:
-        fixes = store.for_target("mention") if store else {}
+        fixes = store.for_target("mention") if store is not None else {}
         rows += db.map_mentions(db.with_mention_fixes(parsed["mentions"], fixes, places))
     return rows
 
@@ -426,7 +426,7 @@ with tab_yours, guarded("Your material"):
             st.warning(warning)
         if report.get("problems"):
             st.error(f"{len(report['problems'])} problem(s) in the {label} file:")
-            st.dataframe(report["problems"], hide_index=True, width="stretch")
+            st.dataframe(db.problems_frame(report["problems"]), hide_index=True, width="stretch")
         if report.get("ok"):
             st.success(report["ok"])
 
@@ -436,7 +436,7 @@ with tab_yours, guarded("Your material"):
         if len(parsed["mentions"]):
             st.dataframe(
                 db.with_mention_fixes(
-                    parsed["mentions"], store.for_target("mention") if store else {}, places
+                    parsed["mentions"], store.for_target("mention") if store is not None else {}, places
                 ),
                 hide_index=True,
                 width="stretch",
@@ -451,8 +451,8 @@ with tab_yours, guarded("Your material"):
 with tab_fix, guarded("Corrections"):
     st.caption(
         "When the machine put an event or a mention in the wrong place, give the right one. Each "
-        f"correction is saved at once to `{store.path if store else fixes_path()}` and applied on "
-        "every start."
+        f"correction is saved at once to `{store.path if store is not None else fixes_path()}` and "
+        "applied on every start."
     )
     fix_event_col, fix_mention_col = st.columns(2)
     with fix_event_col:
@@ -479,7 +479,9 @@ with tab_fix, guarded("Corrections"):
             placeholder="choose the right place",
         )
         note = st.text_input("Why (optional)", key="fix_event_note")
-        if st.button("Save correction", key="fix_event_save", disabled=not (target and new_place and store)):
+        if st.button(
+            "Save correction", key="fix_event_save", disabled=not (target and new_place and store is not None)
+        ):
             ev = index.event(target)
             store.set(
                 "event",
@@ -509,7 +511,9 @@ with tab_fix, guarded("Corrections"):
                 key="fix_mention_place",
             )
             if st.button(
-                "Save correction", key="fix_mention_save", disabled=not (mtarget and mplace and store)
+                "Save correction",
+                key="fix_mention_save",
+                disabled=not (mtarget and mplace and store is not None),
             ):
                 store.set("mention", mtarget, mplace, place_name=db.place_label(mplace, places))
                 st.success(f"Saved: {mtarget} is {db.place_label(mplace, places)}.")

@@ -919,16 +919,13 @@ def take_events_upload(
     if _seen(state, "events", name, data):
         return
     loaded = load_events(data, places=places.__contains__, sources=None, name=name)
-    problems = [
-        {"row": p.row if p.row is not None else "", "field": p.field, "problem": p.message}
-        for p in loaded.problems
-    ]
+    problems = [{"row": p.row, "field": p.field, "problem": p.message} for p in loaded.problems]
     known = {e.id for e in ws.events}
     good = []
     for e in loaded.items:
         if e.id in known:
             problems.append(
-                {"row": "", "field": "id", "problem": f"event id {e.id!r} is already in the corpus"}
+                {"row": None, "field": "id", "problem": f"event id {e.id!r} is already in the corpus"}
             )
         else:
             good.append(e)
@@ -1187,3 +1184,11 @@ def forget_upload(state: MutableMapping[str, Any], kind: str) -> None:
     """The reader removed an upload: its data and report go too (a text stays known by checksum)."""
     for key in (f"upload_{kind}_key", f"upload_{kind}_report", *UPLOAD_KEYS[kind]):
         state.pop(key, None)
+
+
+def problems_frame(problems: list[dict[str, Any]]) -> pd.DataFrame:
+    """Problems as a table; row numbers stay whole numbers (blank for a problem with the whole file)."""
+    frame = pd.DataFrame(problems)
+    if "row" in frame.columns:
+        frame["row"] = frame["row"].astype("Int64")
+    return frame
