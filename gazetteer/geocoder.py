@@ -197,6 +197,7 @@ class Gazetteer(Geocoder):
         self._min_delay = min_delay_seconds
         self.last_warnings: list[str] = []
         self._has_cache: dict[str, bool] = {}
+        self._lookup_memo: dict[tuple, tuple[Candidate, ...]] = {}
         self._context_cache: dict[str, tuple[float, float, str] | None] = {}
 
     # -- sources --
@@ -267,7 +268,17 @@ class Gazetteer(Geocoder):
         when: int | str | None = None,
         context: Sequence[Any] | None = None,
     ) -> list[Candidate]:
-        """Every place an offline source knows under this exact (normalized) name, ranked; no fuzzy."""
+        """Every place an offline source knows under this exact (normalized) name, ranked; no fuzzy.
+
+        Answers are remembered per (text, when, context) while the context is a list of names, so a
+        geoparser asking about the same name again pays a dictionary look-up.
+        """
+        memo_key = None
+        if context is None or all(isinstance(c, str) for c in context):
+            memo_key = (text, when, tuple(context) if context else None)
+            found = self._lookup_memo.get(memo_key)
+            if found is not None:
+                return list(found)
         key = normalize(text)
         if not key:
             return []
@@ -277,7 +288,12 @@ class Gazetteer(Geocoder):
             raw.extend((h, False) for h in src.lookup(key))
             if gtype and core and core != key:
                 raw.extend((h, True) for h in src.lookup(core))
-        return self._rank(raw, text, gtype, when, context, key=key)
+        found = self._rank(raw, text, gtype, when, context, key=key)
+        if memo_key is not None:
+            if len(self._lookup_memo) >= 100_000:
+                self._lookup_memo.clear()
+            self._lookup_memo[memo_key] = tuple(found)
+        return found
 
     def candidates(
         self,
@@ -335,7 +351,7 @@ class Gazetteer(Geocoder):
         scored: list[tuple[float, str, str]] = []
         for src in self._offline_sources():
             for k, sim, _ in process.extract(
-                key, src.fuzzy_choices(key), scorer=fuzz.ratio, limit=n * 3, score_cutoff=55
+                key, src.fuzzy_choices(key, 55), scorer=fuzz.ratio, limit=n * 3, score_cutoff=55
             ):
                 for hit in src.lookup(k)[:3]:
                     bonus = 5 if src is self.curated else 0
@@ -361,7 +377,7 @@ class Gazetteer(Geocoder):
         sims: dict[str, float] = {}
         for src in self._offline_sources():
             for k, sim, _ in process.extract(
-                key, src.fuzzy_choices(key), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+                key, src.fuzzy_choices(key, cutoff), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
             ):
                 for hit in src.lookup(k):
                     sims[hit.place.id] = max(sims.get(hit.place.id, 0.0), sim)

@@ -72,9 +72,11 @@ def _fold_word(w: str) -> str:
             w = w.replace("kh", "h")
         if "ye" in w:
             w = w.replace("ye", "e")
-        w = _SK_ENDING.sub(r"\1", w)
-        w = _Y_ENDING.sub("y", w)
-        w = _I_BEFORE_CONSONANT.sub("i", w)
+        if w[-1] in "iyj":  # the regexes only ever change such words; skip them otherwise
+            w = _SK_ENDING.sub(r"\1", w)
+            w = _Y_ENDING.sub("y", w)
+        if "iy" in w or "ij" in w or "ii" in w:
+            w = _I_BEFORE_CONSONANT.sub("i", w)
     return w
 
 

@@ -46,6 +46,7 @@ class PlaceSource(ABC):
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None if the source does not hold it."""
 
-    def fuzzy_choices(self, key: str) -> Sequence[str]:
-        """Keys worth comparing with ``key`` in a fuzzy search (default: none)."""
+    def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
+        """Keys worth comparing with ``key`` in a fuzzy search that accepts rapidfuzz ``ratio`` >=
+        ``min_similarity`` (a source may prefilter on it, never dropping a key that would pass)."""
         return ()

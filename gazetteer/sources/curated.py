@@ -101,6 +101,6 @@ class CuratedSource(PlaceSource):
     def get(self, place_id: str) -> Place | None:
         return self._places.get(place_id)
 
-    def fuzzy_choices(self, key: str) -> Sequence[str]:
+    def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
         # A few hundred keys: compare them all, so a typo in the first letter still finds them.
         return self._keys

