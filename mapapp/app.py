@@ -72,6 +72,11 @@ def base_map(_index: db.EventIndex, _places, _sources, key: str):
     return db.base_map(_index.events, _places, _sources)
 
 
+@st.cache_resource(max_entries=4)
+def home(_index: db.EventIndex, _places, key: str):
+    return db.home_view(_index.events, _places)
+
+
 @st.cache_resource(max_entries=8)
 def events_frame(_index: db.EventIndex, _places, _sources, key: str):
     return db.events_frame(_index, _places, _sources)
@@ -245,7 +250,7 @@ if not shown:
 
 # --- map and the event read in full ---------------------------------------------------------------------
 
-map_col, detail_col = st.columns([3, 2], gap="medium")
+map_col, detail_col = st.columns([2, 1], gap="medium")
 
 
 def mentions_on_map() -> list[dict]:
@@ -272,8 +277,11 @@ with map_col, guarded("The map"):
         mentions=mentions_on_map() if "mentions" in chosen_layers else None,
     )
     missing = overlay.itinera.missing_place
+    view = home(index, places, data_key)
     out = st_folium(
         m,
+        center=view[0] if view else None,
+        zoom=view[1] if view else None,
         key="map",
         feature_group_to_add=db.overlay_group(overlay),
         returned_objects=["last_object_clicked"],
@@ -434,10 +442,12 @@ with tab_yours, guarded("Your material"):
     if parsed:
         st.subheader(f"Places in {parsed['name']}")
         if len(parsed["mentions"]):
+            fixed = db.with_mention_fixes(
+                parsed["mentions"], store.for_target("mention") if store is not None else {}, places
+            )
+            st.markdown("**Places named:** " + db.places_summary(fixed))
             st.dataframe(
-                db.with_mention_fixes(
-                    parsed["mentions"], store.for_target("mention") if store is not None else {}, places
-                ),
+                fixed,
                 hide_index=True,
                 width="stretch",
                 key="mentions_table",

@@ -1192,3 +1192,36 @@ def problems_frame(problems: list[dict[str, Any]]) -> pd.DataFrame:
     if "row" in frame.columns:
         frame["row"] = frame["row"].astype("Int64")
     return frame
+
+
+def home_view(events: Iterable[Event], places: Mapping[str, Any]) -> tuple[tuple[float, float], int] | None:
+    """Where the map first looks: the middle of most events (a far-off battle or two does not pull the
+    view out to half the globe), at a zoom that holds the central half of them."""
+    pts = [(p.lat, p.lon) for e in events if (p := places.get(e.place_id)) is not None]
+    if not pts:
+        return None
+    lats = np.array([p[0] for p in pts])
+    lons = np.array([p[1] for p in pts])
+    lat_lo, lat_hi = np.percentile(lats, [25, 75])
+    lon_lo, lon_hi = np.percentile(lons, [25, 75])
+    spread = max(lon_hi - lon_lo, (lat_hi - lat_lo) * 1.5, 2.0)
+    zoom = int(np.clip(np.floor(np.log2(360.0 / spread)) + 1, 2, 8))
+    return (round(float(lat_lo + lat_hi) / 2, 3), round(float(lon_lo + lon_hi) / 2, 3)), zoom
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md_escape(text: str) -> str:
+    """Text safe inside Streamlit markdown: no markup, no HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def places_summary(mentions: pd.DataFrame, limit: int = 30) -> str:
+    """The places a text names, most named first, with how often: a line to read before the table."""
+    named = mentions[mentions["place_id"] != ""]["place"].value_counts()
+    if not len(named):
+        return "No place identified."
+    parts = [f"{md_escape(str(name))} ({n})" for name, n in named.head(limit).items()]
+    more = len(named) - limit
+    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
