@@ -20,6 +20,7 @@ join to each mention (mentions inside an organisation's name are left out: nobod
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -160,6 +161,7 @@ def candidate_events(
 ) -> list[CandidateEvent]:
     """One candidate event per place mention (not those inside organisation names)."""
     dated = [d for d in dates if d.edtf]
+    starts = [d.start for d in dated]
     cues: dict[int, tuple[str, str, int, int]] = {}
     for idx, m in enumerate(mentions):
         if m.role != "place":
@@ -185,7 +187,7 @@ def candidate_events(
             continue
         s_idx = structure.sentence_of(m.start)
         s_start, s_end = structure.sentences[s_idx] if structure.sentences else (0, len(text))
-        date, basis = _governing_date(m.start, s_start, s_end, dated, structure)
+        date, basis = _governing_date(m.start, s_start, s_end, dated, starts, structure)
         edtf = date.edtf if date else None
         if date is None and document_date:
             edtf, basis = document_date, "document"
@@ -259,17 +261,26 @@ def _origin_in_sentence(
     s_start: int,
     s_end: int,
 ) -> int | None:
-    best = None
-    for j, other in enumerate(mentions):
-        if j == idx or not (s_start <= other.start < s_end):
-            continue
-        if cues.get(j, ("", ""))[1] == "origin" and (best is None or abs(j - idx) < abs(best - idx)):
-            best = j
-    return best
+    """The nearest mention of the same sentence that is an origin (mentions are in text order)."""
+    for step in range(1, len(mentions)):
+        inside = False
+        for j in (idx - step, idx + step):
+            if 0 <= j < len(mentions) and s_start <= mentions[j].start < s_end:
+                inside = True
+                if cues.get(j, ("", ""))[1] == "origin":
+                    return j
+        if not inside:
+            return None
+    return None
 
 
 def _governing_date(
-    pos: int, s_start: int, s_end: int, dated: Sequence[DateMention], structure: Layout
+    pos: int,
+    s_start: int,
+    s_end: int,
+    dated: Sequence[DateMention],
+    starts: Sequence[int],
+    structure: Layout,
 ) -> tuple[DateMention | None, str | None]:
     quote = structure.quotation_at(pos)
     citing = structure.citation_at(pos)
@@ -282,7 +293,10 @@ def _governing_date(
             dq is not None and quote is not None and dq.start == quote.start
         )
 
-    in_sentence = [d for d in dated if s_start <= d.start < s_end and usable(d)]
+    def between(a: int, b: int) -> Sequence[DateMention]:
+        return dated[bisect_left(starts, a) : bisect_left(starts, b)]
+
+    in_sentence = [d for d in between(s_start, s_end) if usable(d)]
     before = [d for d in in_sentence if d.start <= pos]
     if before:
         return before[-1], "sentence"
@@ -291,11 +305,11 @@ def _governing_date(
     p_idx = structure.paragraph_of(pos)
     if structure.paragraphs:
         p_start = structure.paragraphs[p_idx][0]
-        running = [d for d in dated if p_start <= d.start < pos and usable(d)]
+        running = [d for d in between(p_start, pos) if usable(d)]
         if running:
             return running[-1], "paragraph"
     if quote is not None and quote.citation_start is not None:
-        cited = [d for d in dated if quote.citation_start <= d.start < (quote.citation_end or 0)]
+        cited = list(between(quote.citation_start, quote.citation_end or 0))
         if cited:
             order = ["year", "season", "month", "part-of-month", "day"]
             best = max(cited, key=lambda d: order.index(d.precision) if d.precision in order else -1)

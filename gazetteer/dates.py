@@ -42,6 +42,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from edtf import parse_edtf
 
@@ -260,7 +261,9 @@ def _last_day(y: int, m: int) -> int:
     return calendar.monthrange(y, m)[1]
 
 
+@lru_cache(maxsize=4096)
 def _valid(edtf: str) -> bool:
+    """Whether the edtf library parses it (slow: tens of ms a call, hence the cache)."""
     try:
         parse_edtf(edtf)
     except Exception:
@@ -307,9 +310,7 @@ def _approximate(v: DateValue) -> DateValue:
 
 def edtf_value(edtf: str) -> DateValue | None:
     """A ``DateValue`` from an EDTF string the caller gives (``document_date``); ``None`` if invalid."""
-    try:
-        obj = parse_edtf(edtf.strip())
-    except Exception:
+    if not _valid(edtf.strip()):
         return None
     parts = edtf.strip().split("/")
 
@@ -329,7 +330,6 @@ def edtf_value(edtf: str) -> DateValue | None:
             return None
         return v.lower, v.upper
 
-    del obj
     if len(parts) == 1:
         b = bounds(parts[0])
         if b is None:
@@ -564,8 +564,9 @@ def find_dates(
     def free(a: int, b: int) -> bool:
         return not any(taken[a:b])
 
+    windows = _windows(text)
     for kind, pattern in _ABSOLUTE:
-        for m in pattern.finditer(text):
+        for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
             a, b = m.span()
             if not free(a, b) or not _word_edges(text, a, b):
                 continue
@@ -642,6 +643,26 @@ def find_dates(
 
 
 _REL_PRECISION = {"later": "open", "vague": "relative"}
+_ANCHORS = re.compile(r"\d{4}|\d{3}0'?s|Meiji|Taish|Sh[oō]wa|Heisei|Reiwa", re.I)
+_BEFORE, _AFTER = 70, 40
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text around years, decades and era names: every absolute form has one of these
+    near its end, so the (slow, many-alternative) absolute patterns only run there. Windows start at
+    a space far enough back for the longest prefix ("approximately the first half of the")."""
+    out: list[tuple[int, int]] = []
+    for m in _ANCHORS.finditer(text):
+        lo = max(0, m.start() - _BEFORE)
+        if lo:
+            space = text.rfind(" ", 0, lo)
+            lo = space + 1 if space >= 0 else 0
+        hi = min(len(text), m.end() + _AFTER)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _word_edges(text: str, a: int, b: int) -> bool:

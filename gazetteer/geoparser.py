@@ -228,6 +228,17 @@ def parse(text: str, *, document_date: str | None = None, gazetteer: Gazetteer |
     )
 
 
+def find_places(text: str, *, gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
+    """Place mentions only (no dates, no events): what a plain geoparser such as geotext returns, with
+    the same cleaning, person and common-word filters and context resolution as ``parse``."""
+    from .text import paragraphs
+
+    gz = gazetteer or default_gazetteer()
+    ct = clean(text)
+    mentions = _finder(gz).find(ct.text, paragraphs=paragraphs(ct.text))
+    return [_mention_out(ct, m) for m in mentions]
+
+
 def _years(dates: list[DateMention]) -> list[tuple[int, int | None]]:
     """(offset, year) from each narrative date on: the time hint for the names after it."""
     out: list[tuple[int, int | None]] = []

@@ -46,7 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .names import GENERIC_PREFIXES, GENERIC_SUFFIXES, normalize
 
@@ -363,7 +363,7 @@ COMMON_WORDS = _words(
     top tower town trade treaty union unity university valley victory village violating war ward water
     west western white winning winter world young zion
     january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday
+    monday tuesday wednesday thursday friday saturday sunday meiji taisho showa heisei reiwa
     """
 )
 _ORG_HEADS = re.compile(
@@ -382,9 +382,10 @@ _ORG_OF = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word; ``key`` is its normalized form, ``bare`` the key without a possessive ``'s``."""
+class Token(NamedTuple):
+    """A word; ``key`` is its normalized form, ``bare`` the key without a possessive ``'s``.
+
+    A named tuple, not a dataclass: a long text has hundreds of thousands of them."""
 
     start: int
     end: int
@@ -430,13 +431,59 @@ class Rejected:
     why: str
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, lo: int = 0, hi: int | None = None) -> list[Token]:
+    """Word tokens of ``text[lo:hi]`` with their name keys."""
     out = []
-    for m in _TOKEN.finditer(text):
+    for m in _TOKEN.finditer(text, lo, len(text) if hi is None else hi):
         tok = m.group()
         key, bare, poss = _token_keys(tok)
         out.append(Token(m.start(), m.end(), tok, key, bare, poss))
     return out
+
+
+_CAP = r"[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f][\w]*(?:['’][\w]+)*"
+_RUN = re.compile(
+    _CAP
+    + r"(?:(?:[ \-–'’]|\.\s)(?:"
+    + _CAP
+    + r"|(?:"
+    + "|".join(sorted(_CONNECTORS))
+    + r")(?=[ \-][A-Z])|(?<=-)[a-z]+))*"
+)
+
+
+def tokenize_runs(text: str, run_ends: list[int] | None = None) -> list[Token]:
+    """Tokens of the runs of capitalised words only (with the connectors and direction words a name
+    may hold): the only places a name can start. Lower-case prose is skipped at regex speed.
+    ``run_ends``, if given, receives the end offset of each token's run."""
+    out: list[Token] = []
+    cache = _RUN_CACHE
+    for m in _RUN.finditer(text):
+        a = m.start()
+        if a and (text[a - 1].isalnum() or text[a - 1] in "'’_"):
+            continue  # a capital inside a word
+        if a > 1 and text[a - 1] == " ":  # "north Korea", "northern Manchuria"
+            lo = max(0, a - 14)
+            ws = text.rfind(" ", lo, a - 1)
+            wstart = ws + 1 if ws >= 0 else lo
+            word_start = wstart == 0 or not text[wstart - 1].isalnum()
+            if word_start and text[wstart : a - 1].lower() in _DIRECTIONS:
+                a = wstart
+        run = text[a : m.end()]
+        rel = cache.get(run)
+        if rel is None:
+            rel = tuple(tokenize(run))
+            if len(cache) > 200_000:
+                cache.clear()
+            cache[run] = rel
+        out.extend(Token(t.start + a, t.end + a, t.text, t.key, t.bare, t.poss) for t in rel)
+        if run_ends is not None:
+            run_ends.extend([m.end()] * len(rel))
+    return out
+
+
+_RUN_CACHE: dict[str, tuple[Token, ...]] = {}
+_MISSING = object()
 
 
 _KEY_CACHE: dict[str, tuple[str, str, int]] = {}
@@ -476,6 +523,8 @@ class MentionFinder:
         self._generic_known: dict[str, str | None] = {}
         self._lookups: dict[tuple[str, int | None], list[Candidate]] = {}
         self._geonames_best: dict[str, Candidate | None] = {}
+        # longest name at the start of a run's remainder: a pure function of that text
+        self._longest_memo: dict[str, tuple[int, str, bool] | None] = {}
 
     # -- name look-ups --
 
@@ -529,11 +578,12 @@ class MentionFinder:
         as the time hint; ``exclude`` lists spans that are not names (date expressions: "June 1941",
         "Showa 19"); ``paragraphs`` (spans) give each name its nearest context; ``rejected`` collects
         names turned down, with the reason."""
-        tokens = tokenize(text)
+        run_ends: list[int] = []
+        tokens = tokenize_runs(text, run_ends)
         if exclude:
-            tokens = _without(tokens, exclude)
+            tokens, run_ends = _without(tokens, exclude, run_ends)
         starts = set(sentence_starts)
-        lower_words = {t.text for t in tokens if t.text.islower()} if tokens else set()
+        lower_words = _LowerWords(text)
         persons: set[str] = set()
         found: list[Mention] = []
         deferred: list[tuple[int, int, str, str, str, str]] = []
@@ -553,7 +603,17 @@ class MentionFinder:
                     rejected.append(Rejected(a, b, text[a:b], "person: name shape or title"))
                 i += person_run
                 continue
-            match = self._longest(text, tokens, i)
+            memo_key = text[tok.start : run_ends[i]]
+            match = self._longest_memo.get(memo_key, _MISSING)
+            if match is _MISSING:
+                match = self._longest(text, tokens, i)
+                if match is not None:
+                    match = (match[0] - i, match[1], match[2])
+                if len(self._longest_memo) > 200_000:
+                    self._longest_memo.clear()
+                self._longest_memo[memo_key] = match
+            if match is not None:
+                match = (match[0] + i, match[1], match[2])
             if match is None:
                 i += 1
                 continue
@@ -692,7 +752,7 @@ class MentionFinder:
         j: int,
         src: str,
         starts: set[int],
-        lower_words: set[str],
+        lower_words: _LowerWords,
         persons: set[str],
     ) -> str | None:
         """Why the name in tokens i..j is not a place here, or None to keep it."""
@@ -701,7 +761,6 @@ class MentionFinder:
         tok = tokens[i].text
         low = tokens[i].bare if single else tok.lower()
         before = text[max(0, start - 40) : start]
-        locative = bool(_LOCATIVE.search(before))
         if (
             i > 0
             and tokens[i - 1].text.lower() in TITLES
@@ -714,9 +773,10 @@ class MentionFinder:
         if src == "curated":
             return None
         # --- only GeoNames knows this name ---
+        locative = bool(_LOCATIVE.search(before))
         if tok.isupper() and len(tok) <= 5:
             return "acronym"
-        if single and (low in COMMON_WORDS or low in lower_words):
+        if single and (low in COMMON_WORDS or tokens[i].text.lower() in lower_words):
             return "common word"
         if single and low in DEMONYMS:
             return "demonym"
@@ -778,7 +838,7 @@ class MentionFinder:
             m.reasons.append(f"inside the name {m.organisation!r}")
             return
         before = text[max(0, m.start - 40) : m.start]
-        of = _ORG_OF.search(before)
+        of = _ORG_OF.search(before) if before.endswith(("of ", "of the ")) else None
         if of and not of.group().startswith("Republic"):
             m.role = "in_organisation"
             m.organisation = text[m.start - len(of.group()) : m.end]
@@ -786,8 +846,11 @@ class MentionFinder:
 
     def _territorial_adjectives(self, text: str, tokens: list[Token], found: list[Mention]) -> list[Mention]:
         """ "Central Asian Military District": an adjective of a curated place before a territorial head."""
+        from bisect import bisect_left
+
         out: list[Mention] = []
-        taken = [(m.start, m.end) for m in found]
+        taken = sorted((m.start, m.end) for m in found)
+        taken_starts = [a for a, _ in taken]
         for m in _TERRITORIAL_HEADS.finditer(text):
             lead = re.search(r"((?:[A-Z][\w'-]*\s+)*[A-Z][\w'-]*)$", text[max(0, m.start() - 40) : m.start()])
             if not lead:
@@ -797,7 +860,8 @@ class MentionFinder:
             for k in range(len(words)):
                 phrase = " ".join(words[k:])
                 s = a + len(" ".join(words[:k])) + (1 if k else 0)
-                if any(ts < m.start() and s < te for ts, te in taken):
+                k0 = bisect_left(taken_starts, m.start())
+                if k0 and taken[k0 - 1][1] > s:  # a name found already ends inside this phrase
                     break
                 for suffix, repl in (("ern", ""), ("ian", "ia"), ("an", "a"), ("n", ""), ("ese", "")):
                     if phrase.endswith(suffix):
@@ -882,19 +946,54 @@ class MentionFinder:
                 m.place = cands[0].place if cands[0].score >= UNRESOLVED_BELOW else None
 
 
-def _without(tokens: list[Token], spans: Sequence[tuple[int, int]]) -> list[Token]:
-    """Tokens outside the given spans; a dropped span leaves a gap no name can bridge."""
+class _LowerWords:
+    """Whether a word occurs in lower case somewhere in the text ("later", "photo"), asked lazily:
+    only a few names per text need the answer, so no set of all words is built."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._seen: dict[str, bool] = {}
+
+    def __contains__(self, word: str) -> bool:
+        got = self._seen.get(word)
+        if got is None:
+            bare = word[:-2] if word.endswith(("'s", "’s")) else word
+            got = bare.isalpha() and self._occurs(bare)
+            self._seen[word] = got
+        return got
+
+    def _occurs(self, word: str) -> bool:
+        text, at, n = self.text, self.text.find(word), len(word)
+        while at >= 0:
+            before = text[at - 1 : at] if at else ""
+            after = text[at + n : at + n + 1]
+            inside = before.isalnum() or before in ("'", "’", "_") or after.isalnum() or after in "'’_"
+            if not inside:
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+def _without(
+    tokens: list[Token], spans: Sequence[tuple[int, int]], run_ends: list[int]
+) -> tuple[list[Token], list[int]]:
+    """Tokens outside the given spans; a dropped span ends the run of the tokens before it."""
     from bisect import bisect_right
 
     spans = sorted(spans)
     starts = [a for a, _ in spans]
-    kept = []
-    for t in tokens:
+    kept: list[Token] = []
+    ends: list[int] = []
+    for t, run_end in zip(tokens, run_ends, strict=True):
         k = bisect_right(starts, t.start) - 1
         if k >= 0 and spans[k][0] <= t.start < spans[k][1]:
             continue
+        nxt = bisect_right(starts, t.start)
+        if nxt < len(spans) and spans[nxt][0] < run_end:
+            run_end = spans[nxt][0]
         kept.append(t)
-    return kept
+        ends.append(run_end)
+    return kept, ends
 
 
 def gap_is_hyphen(text: str, tokens: list[Token], j: int) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import string
 import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -173,14 +174,31 @@ _SAME_LENGTH = str.maketrans(
     }
 )
 
-# Length-changing or context-dependent repairs, tried in this order at each position.
-_REPAIRS = re.compile(
-    r"(?P<crlf>\r\n)"
-    r"|(?P<zw>[\u200b\u200c\u200d\u2060\ufeff\u00ad])"
-    r"|(?<=Soviet)(?P<union>\\u)(?=nion\b)"
-    r"|(?<=[A-Za-z0-9,.;:)\]'\u2019\"\u201d])(?P<slash>\\)(?=[A-Za-z])"
-    r"|(?<![\w'\u2019\\-])(?P<rom>rom)(?=\s+[\w\"'\u201c\u2018])"
-)
+# Length-changing or context-dependent repairs. The trigger regex finds candidates at regex speed (it
+# starts with plain characters); the context of each is checked in Python.
+_TRIGGERS = re.compile(r"\r\n|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|\\[A-Za-z]|rom\s")
+_SLASH_AFTER = frozenset(string.ascii_letters + string.digits + ",.;:)]'\u2019\"\u201d")
+_NOT_BEFORE_ROM = re.compile(r"[\w'\u2019\\-]")
+_AFTER_ROM = re.compile(r"\s+[\w\"'\u201c\u2018]")
+
+
+def _repair(original: str, m: re.Match[str]) -> tuple[int, int, str] | None:
+    """(start, end, replacement) for a trigger whose context calls for a repair, else None."""
+    a = m.start()
+    g = m.group()
+    if g == "\r\n":
+        return a, a + 2, "\n"
+    if g[0] == "\\":
+        if not a or original[a - 1] not in _SLASH_AFTER:
+            return None
+        if original.startswith("union", a + 1) and original.endswith("Soviet", 0, a):
+            return a, a + 2, " U"
+        return a, a + 1, " "
+    if g.startswith("rom"):
+        if a and _NOT_BEFORE_ROM.match(original, a - 1):
+            return None
+        return (a, a + 3, "from") if _AFTER_ROM.match(original, a + 3) else None
+    return a, a + 1, ""  # a zero-width character
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +235,14 @@ class CleanText:
 
 def clean(original: str) -> CleanText:
     """Repair the usual scraping damage, keeping offsets: see the module docstring for the list."""
-    text = original.translate(_SAME_LENGTH) if not original.isascii() else original
+    text = original
+    if not original.isascii():
+        # one str.replace per character present is far faster than str.translate on long texts
+        for ch, new in _SAME_LENGTH.items():
+            if chr(ch) in text:
+                text = text.replace(chr(ch), new)
+    elif "\r" in text:
+        text = text.replace("\r", "\n")
     if "\\" not in text and "rom" not in text and "\r" not in original and text.isascii():
         return CleanText(original, text)
     pieces: list[str] = []
@@ -225,21 +250,13 @@ def clean(original: str) -> CleanText:
     orig_bp: list[int] = [0]
     pos = 0  # in original/text (same length so far: _SAME_LENGTH keeps lengths)
     out = 0  # in the cleaned text
-    for m in _REPAIRS.finditer(original):
-        a, b = m.span()
-        kind = m.lastgroup
+    for m in _TRIGGERS.finditer(original):
+        fix = _repair(original, m)
+        if fix is None:
+            continue
+        a, b, new = fix
         pieces.append(text[pos:a])
         out += a - pos
-        if kind == "crlf":
-            new = "\n"
-        elif kind == "zw":
-            new = ""
-        elif kind == "union":
-            new = " U"
-        elif kind == "slash":
-            new = " "
-        else:  # rom
-            new = "from"
         n, size = len(new), b - a
         if n != size:
             if n > size:  # the extra characters map onto the first source character
