@@ -270,15 +270,13 @@ class Gazetteer(Geocoder):
     ) -> list[Candidate]:
         """Every place an offline source knows under this exact (normalized) name, ranked; no fuzzy.
 
-        Answers are remembered per (text, when, context) while the context is a list of names, so a
-        geoparser asking about the same name again pays a dictionary look-up.
+        Answers are remembered per (text, when, context), so a geoparser asking about the same name
+        again pays a dictionary look-up.
         """
-        memo_key = None
-        if context is None or all(isinstance(c, str) for c in context):
-            memo_key = (text, when, tuple(context) if context else None)
-            found = self._lookup_memo.get(memo_key)
-            if found is not None:
-                return list(found)
+        memo_key = (text, when, _context_key(context))
+        found = self._lookup_memo.get(memo_key)
+        if found is not None:
+            return list(found)
         key = normalize(text)
         if not key:
             return []
@@ -289,10 +287,9 @@ class Gazetteer(Geocoder):
             if gtype and core and core != key:
                 raw.extend((h, True) for h in src.lookup(core))
         found = self._rank(raw, text, gtype, when, context, key=key)
-        if memo_key is not None:
-            if len(self._lookup_memo) >= 100_000:
-                self._lookup_memo.clear()
-            self._lookup_memo[memo_key] = tuple(found)
+        if len(self._lookup_memo) >= 100_000:
+            self._lookup_memo.clear()
+        self._lookup_memo[memo_key] = tuple(found)
         return found
 
     def candidates(
@@ -552,6 +549,16 @@ class Gazetteer(Geocoder):
                 points.append((got[0], got[1]))
                 countries.update(c for c in got[2].split(",") if c)
         return _Context(tuple(points), frozenset(countries))
+
+
+def _context_key(context: Sequence[Any] | None) -> tuple | None:
+    """A hashable stand-in for a context list (places by id: their geometry dicts do not hash)."""
+    if not context:
+        return None
+    return tuple(
+        ("place", c.id) if isinstance(c, Place) else tuple(c) if isinstance(c, tuple) else str(c)
+        for c in context
+    )
 
 
 def _user_agent() -> str:
