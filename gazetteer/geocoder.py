@@ -314,11 +314,11 @@ class Gazetteer(Geocoder):
     def geocode(
         self,
         query: str,
-        *,
         exactly_one: bool = True,
-        timeout: float | None = DEFAULT_SENTINEL,
         when: int | str | None = None,
         context: Sequence[Any] | None = None,
+        timeout: float | None = DEFAULT_SENTINEL,
+        *,
         limit: int = 10,
     ) -> Location | list[Location] | None:
         """geopy's ``geocode``: a ``Location`` (``raw`` holds place, score, reasons, fuzzy), a ranked list

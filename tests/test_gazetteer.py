@@ -360,6 +360,7 @@ def test_geocode_returns_a_geopy_location_with_our_place(gz):
 
 
 def test_geocode_list_is_ranked(gz):
+    assert gz.geocode("Moscow", False) == gz.geocode("Moscow", exactly_one=False)  # geopy's order
     locs = gz.geocode("Moscow", exactly_one=False)
     scores = [loc.raw["score"] for loc in locs]
     assert len(locs) > 3

@@ -93,6 +93,13 @@ def test_index_of_an_older_format_or_another_set_is_refused(small_index):
         geonames._load(small_index, SMALL)
 
 
+def test_unwritable_cache_folder_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    with pytest.raises(GazetteerDataError, match="set ITINERA_CACHE"):
+        GeoNamesSource(blocker / index_name(SMALL), min_population=SMALL)
+
+
 def test_index_file_is_a_checked_zip(small_index):
     with zipfile.ZipFile(small_index) as z:
         assert z.testzip() is None

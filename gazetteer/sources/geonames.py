@@ -134,6 +134,7 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         f"itinera: building the GeoNames cities{min_population} index (once; a few seconds)...",
         file=sys.stderr,
     )
+    path.parent.mkdir(parents=True, exist_ok=True)  # fail before the work if the folder cannot be
     cities_file = _data_file(f"cities{min_population}.json")
     countries = json.loads(_data_file("countries.json").read_text(encoding="utf-8"))
 
@@ -266,7 +267,6 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         "fz_bstart": np.array(bstart, dtype=np.int64),
         "fz_bend": np.array(bend, dtype=np.int64),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".geonames-", suffix=".npz.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -313,7 +313,12 @@ def open_index(
             why = f"{type(exc).__name__}: {exc}"[:300]
             status = f"rebuilt: {why}"
             print(f"itinera: GeoNames index {path} unusable ({why}); rebuilding", file=sys.stderr)
-    build_index(path, min_population=min_population, progress=progress)
+    try:
+        build_index(path, min_population=min_population, progress=progress)
+    except OSError as exc:
+        raise GazetteerDataError(
+            f"cannot build the GeoNames index at {path} ({exc}); set ITINERA_CACHE to a writable folder"
+        ) from exc
     try:
         return _load(path, min_population), status
     except _DAMAGE as exc:
