@@ -45,6 +45,21 @@ def _c(core: str) -> re.Pattern[str]:
     return re.compile(r"(?P<cue>" + core + r")" + _FILLER, re.I)
 
 
+def _triggers(pattern: re.Pattern[str]) -> frozenset[str]:
+    """The words one of which a cue needs (its first group of alternatives), to skip a pattern cheaply
+    when none of them is near the mention."""
+    core = pattern.pattern
+    group = re.search(r"\\b\(\?:([^()]*)\)", core) or re.search(r"\\b(\w+)", core)
+    words: set[str] = set()
+    for alt in group.group(1).split("|"):
+        first = re.split(r"\\s", alt)[0]
+        if "l?" in first:
+            words |= {first.replace("l?", "l"), first.replace("l?", "")}
+        else:
+            words.add(first.replace("\\b", ""))
+    return frozenset(words)
+
+
 # (pattern ending right before the filler, kind, role, label); the first that fits wins.
 _CUES: list[tuple[re.Pattern[str], str, str]] = [
     (
@@ -113,6 +128,8 @@ _CUES: list[tuple[re.Pattern[str], str, str]] = [
         "location",
     ),
 ]
+_CUE_TRIGGERS = [_triggers(p) for p, _, _ in _CUES]
+_WORD = re.compile(r"[a-z]+")
 _FROM = _c(r"\bfrom")
 _PLAIN_LOCATION = _c(r"\b(?:in|at|near|around|outside|inside|on|within)")
 _MOVEMENT_WORDS = re.compile(
@@ -226,11 +243,14 @@ def candidate_events(
 
 def _cue(prefix: str, sentence: str) -> tuple[str, str, int, int] | None:
     """(kind, role, cue start, cue end) of the cue ending right before a mention, offsets in ``prefix``."""
-    for pattern, kind, role in _CUES:
+    near = set(_WORD.findall(prefix.lower()))
+    for (pattern, kind, role), needs in zip(_CUES, _CUE_TRIGGERS, strict=True):
+        if needs.isdisjoint(near):
+            continue
         m = pattern.search(prefix)
         if m:
             return kind, role, m.start(), _cue_end(prefix, m)
-    m = _FROM.search(prefix)
+    m = _FROM.search(prefix) if "from" in near else None
     if m:
         if _MOVEMENT_WORDS.search(sentence):
             return "move", "origin", m.start(), _cue_end(prefix, m)

@@ -564,9 +564,13 @@ def find_dates(
     def free(a: int, b: int) -> bool:
         return not any(taken[a:b])
 
+    # ASCII-lowered bytes of the same length (non-ASCII -> "?"): fast keyword tests and anchors
+    low = text.encode("ascii", "replace").lower()
     windows = _windows(text)
     for kind, pattern in _ABSOLUTE:
-        for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
+        needs = _NEEDS.get(kind)
+        spans = windows if needs is None else [(lo, hi) for lo, hi in windows if needs.search(low, lo, hi)]
+        for m in (m for lo, hi in spans for m in pattern.finditer(text, lo, hi)):
             a, b = m.span()
             if not free(a, b) or not _word_edges(text, a, b):
                 continue
@@ -576,8 +580,9 @@ def find_dates(
             approx = bool(m.groupdict().get("approx"))
             found.append(_Found(a, b, kind, m, value, False, approx))
             taken[a:b] = b"\x01" * (b - a)
+    rel_windows = _windows(low, _REL_ANCHORS, 60, 16)
     for kind, pattern in _RELATIVE:
-        for m in pattern.finditer(text):
+        for m in (m for lo, hi in rel_windows for m in pattern.finditer(text, lo, hi)):
             a, b = m.span()
             if not free(a, b) or not _word_edges(text, a, b):
                 continue
@@ -643,21 +648,40 @@ def find_dates(
 
 
 _REL_PRECISION = {"later": "open", "vague": "relative"}
-_ANCHORS = re.compile(r"\d{4}|\d{3}0'?s|Meiji|Taish|Sh[oō]wa|Heisei|Reiwa", re.I)
-_BEFORE, _AFTER = 70, 40
+_ANCHORS = re.compile(r"\d{4}|\d{3}0'?s|Meiji|Taish|Sh[oō]wa|Heisei|Reiwa|MEIJI|TAISH|SH[OŌ]WA")
+# every relative form ends with (or, for "later", is) one of these words; matched in lowered bytes
+_REL_ANCHORS = re.compile(
+    rb"(?:days?|morning|evening|night|months?|years?|weeks?|spring|summer|autumn|fall|winter|later|"
+    rb"afterwards|ago|earlier|before|after|time|period|then)\b"
+)
+# a word an absolute form of this kind must contain, to skip windows that cannot hold one
+_MONTH_WORD = re.compile(rb"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_NEEDS: dict[str, re.Pattern[bytes]] = {
+    "year-range": re.compile(rb"\d\s*(?:-|\?)\s*\d"),
+    "day": _MONTH_WORD,
+    "part-of-month": _MONTH_WORD,
+    "month": _MONTH_WORD,
+    "season": re.compile(rb"spring|summer|autumn|fall|winter"),
+    "part-of-decade": re.compile(rb"0'?s"),
+    "decade": re.compile(rb"0'?s"),
+    "part-of-year": re.compile(rb"beginning|start|middle|end|half|part|month|early|mid|late"),
+}
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Stretches of text around years, decades and era names: every absolute form has one of these
-    near its end, so the (slow, many-alternative) absolute patterns only run there. Windows start at
-    a space far enough back for the longest prefix ("approximately the first half of the")."""
+def _windows(
+    text, anchors: re.Pattern = _ANCHORS, before: int = 70, after: int = 40
+) -> list[tuple[int, int]]:
+    """Stretches of text around the words a date form must hold (a year, a decade, an era name; for
+    relative forms a word such as "summer" or "later"), so the slow many-alternative patterns only run
+    there. Windows start at a space far enough back for the longest prefix ("approximately the first
+    half of the")."""
     out: list[tuple[int, int]] = []
-    for m in _ANCHORS.finditer(text):
-        lo = max(0, m.start() - _BEFORE)
+    for m in anchors.finditer(text):
+        lo = max(0, m.start() - before)
         if lo:
-            space = text.rfind(" ", 0, lo)
+            space = text.rfind(b" " if isinstance(text, bytes) else " ", 0, lo)
             lo = space + 1 if space >= 0 else 0
-        hi = min(len(text), m.end() + _AFTER)
+        hi = min(len(text), m.end() + after)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
