@@ -34,7 +34,7 @@ class Alternative:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlaceMention:
     """A place mention; ``start``/``end`` index the original text. Place fields are None when unresolved
     (then ``alternatives`` holds the best guesses)."""
@@ -79,7 +79,7 @@ class PlaceMention:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DateExpression:
     """A date expression; ``start``/``end`` index the original text. ``edtf`` is None for a relative
     expression with nothing to anchor to."""
@@ -99,7 +99,7 @@ class DateExpression:
         return {"type": "date", **asdict(self)}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EventCandidate:
     """A mention with its governing date and movement cue; every offset indexes the original text.
 
@@ -218,7 +218,8 @@ def parse(text: str, *, document_date: str | None = None, gazetteer: Gazetteer |
         paragraphs=structure.paragraphs,
     )
     events = candidate_events(ct.text, mentions, dates, structure, document_date=document_date)
-    out_mentions = [_mention_out(ct, m) for m in mentions]
+    memo: dict = {}
+    out_mentions = [_mention_out(ct, m, memo) for m in mentions]
     return ParseResult(
         text=text,
         mentions=out_mentions,
@@ -236,7 +237,8 @@ def find_places(text: str, *, gazetteer: Gazetteer | None = None) -> list[PlaceM
     gz = gazetteer or default_gazetteer()
     ct = clean(text)
     mentions = _finder(gz).find(ct.text, paragraphs=paragraphs(ct.text))
-    return [_mention_out(ct, m) for m in mentions]
+    memo: dict = {}
+    return [_mention_out(ct, m, memo) for m in mentions]
 
 
 def _years(dates: list[DateMention]) -> list[tuple[int, int | None]]:
@@ -250,11 +252,17 @@ def _years(dates: list[DateMention]) -> list[tuple[int, int | None]]:
     return out
 
 
-def _mention_out(ct: CleanText, m: Mention) -> PlaceMention:
+def _mention_out(ct: CleanText, m: Mention, memo: dict | None = None) -> PlaceMention:
     s, e = ct.span(m.start, m.end)
     p = m.place
-    alts = tuple(Alternative(c.place.id, c.place.name, c.score) for c in m.candidates[1 if p else 0 : 4])
-    top_reasons = m.candidates[0].reasons if m.candidates else ()
+    key = (id(m.candidates), p is None)
+    got = memo.get(key) if memo is not None else None
+    if got is None:
+        alts = tuple(Alternative(c.place.id, c.place.name, c.score) for c in m.candidates[1 if p else 0 : 4])
+        got = (alts, m.candidates[0].reasons if m.candidates else (), m.candidates)
+        if memo is not None:
+            memo[key] = got  # the candidates tuple is kept alive in the value, so its id stays unique
+    alts, top_reasons, _ = got
     return PlaceMention(
         start=s,
         end=e,
@@ -270,7 +278,7 @@ def _mention_out(ct: CleanText, m: Mention) -> PlaceMention:
         role=m.role,
         organisation=m.organisation,
         alternatives=alts,
-        reasons=tuple(r for r in (*m.reasons, *top_reasons) if not r.startswith("looked up as ")),
+        reasons=(*(r for r in m.reasons if not r.startswith("looked up as ")), *top_reasons),
     )
 
 

@@ -44,7 +44,7 @@ about Khabarovsk and Kiev is Moscow, Russia.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -452,11 +452,15 @@ _RUN = re.compile(
 )
 
 
-def tokenize_runs(text: str, run_ends: list[int] | None = None) -> list[Token]:
+def tokenize_runs(
+    text: str, run_ends: list[int] | None = None, useful: Callable[[tuple[Token, ...]], bool] | None = None
+) -> list[Token]:
     """Tokens of the runs of capitalised words only (with the connectors and direction words a name
     may hold): the only places a name can start. Lower-case prose is skipped at regex speed.
-    ``run_ends``, if given, receives the end offset of each token's run."""
+    ``run_ends``, if given, receives the end offset of each token's run; ``useful``, if given, drops
+    the runs it says no (runs holding no known name: "The", "However", "Comintern")."""
     out: list[Token] = []
+    verdicts: dict[str, bool] = {}
     cache = _RUN_CACHE
     for m in _RUN.finditer(text):
         a = m.start()
@@ -476,7 +480,14 @@ def tokenize_runs(text: str, run_ends: list[int] | None = None) -> list[Token]:
             if len(cache) > 200_000:
                 cache.clear()
             cache[run] = rel
-        out.extend(Token(t.start + a, t.end + a, t.text, t.key, t.bare, t.poss) for t in rel)
+        if useful is not None:
+            ok = verdicts.get(run)
+            if ok is None:
+                ok = verdicts[run] = useful(rel)
+            if not ok:
+                continue
+        new = tuple.__new__
+        out.extend(new(Token, (t.start + a, t.end + a, t.text, t.key, t.bare, t.poss)) for t in rel)
         if run_ends is not None:
             run_ends.extend([m.end()] * len(rel))
     return out
@@ -579,7 +590,7 @@ class MentionFinder:
         "Showa 19"); ``paragraphs`` (spans) give each name its nearest context; ``rejected`` collects
         names turned down, with the reason."""
         run_ends: list[int] = []
-        tokens = tokenize_runs(text, run_ends)
+        tokens = tokenize_runs(text, run_ends, self._useful)
         if exclude:
             tokens, run_ends = _without(tokens, exclude, run_ends)
         starts = set(sentence_starts)
@@ -649,6 +660,14 @@ class MentionFinder:
         found.sort(key=lambda m: m.start)
         self._resolve(found, years, paragraphs)
         return found
+
+    def _useful(self, rel: tuple[Token, ...]) -> bool:
+        """Whether any stretch of a run's words is a known name (else the run is skipped whole)."""
+        for i in range(len(rel)):
+            for j in range(i, min(len(rel), i + MAX_TOKENS)):
+                if self._source_of(_key(list(rel), i, j)):
+                    return True
+        return False
 
     def _longest(self, text: str, tokens: list[Token], i: int) -> tuple[int, str, bool] | None:
         """(last token index, source, via generic word) of the longest known name starting at token i."""
