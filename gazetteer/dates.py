@@ -28,12 +28,14 @@ says "the middle ten days of November", which an interval states exactly and a t
 
 Relative expressions ("last summer", "the following day", "that day", "towards the end of last year",
 "in the summer of that year", "later", "in those days", "three days later") are anchored to the nearest
-date before them in the same scope, else to ``document_date``. The scope matters for quotations: inside
-a quoted report, the anchor is a date earlier in the same quotation, else the date of the citation
-right after the closing mark (a police report dated February 21, Showa 19 (1944) that says "last
-summer" means summer 1943). Dates inside such citations date the document, not the narrative, so the
-narrative after them does not anchor to them. Vague relatives ("later", "in those days") never serve as
-anchors themselves.
+date before them in the same scope, else to ``document_date``. The scope matters for quotations: a
+quoted report speaks from its own date, given in the citation right after the closing mark (a police
+report dated February 21, Showa 19 (1944) that says "last summer" means summer 1943). So inside a
+quotation, deictic expressions ("last", "this", "next" summer/year, "two years ago": counted from the
+speaker's now) take the citation's date first, and anaphoric ones ("the following day", "that year",
+"later") the nearest date earlier in the same quotation first, each falling back to the other. Dates
+inside such citations date the document, not the narrative, so the narrative after them does not
+anchor to them. Vague relatives ("later", "in those days") never serve as anchors themselves.
 """
 
 from __future__ import annotations
