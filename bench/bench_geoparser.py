@@ -100,8 +100,11 @@ def quality() -> None:
             f"  {name:<8} {'geotext':<9} {len(gold):>5} {len(gt):>6} {gp_:>6.3f} {gr:>6.3f} {gf:>6.3f}"
             f" {gfo:>10.3f} {'n/a':>15} {'n/a':>11}"
         )
-        missed = collections.Counter(gold[k]["text"] for k in set(gold) - {(a, b) for a, b, _ in gt})
-        print(f"           geotext misses: {', '.join(sorted(missed))}")
+        found_gt = {(a, b) for a, b, _ in gt}
+        total = collections.Counter(g["place_id"] for g in gold.values())
+        missed = collections.Counter(gold[k]["place_id"] for k in set(gold) - found_gt)
+        listing = ", ".join(f"{pid.split(':')[1]} {n}/{total[pid]}" for pid, n in sorted(missed.items()))
+        print(f"           geotext misses (place: missed/gold mentions): {listing}")
         extra = sorted(
             {found[k].text for k in set(found) - set(gold)}
             | {gold[k]["text"] for k in set(gold) - set(found)}
