@@ -378,7 +378,7 @@ class GeoNamesSource(PlaceSource):
         for (f, _), (s, e) in self._buckets.items():
             lo, hi = self._letters.get(f, (s, e))
             self._letters[f] = (min(lo, s), max(hi, e))
-        self._letter_keys: dict[int, list[str]] = {}
+        self._letter_keys: dict[int, np.ndarray] = {}
         self._row_of_gid: dict[int, int] | None = None
         self._place = lru_cache(maxsize=65_536)(self._make_place)
 
@@ -446,20 +446,23 @@ class GeoNamesSource(PlaceSource):
         letter = self._letter_block(first)
         base = block[0]
         if min_similarity <= 0:
-            return letter[start - base : end - base]
+            return letter[start - base : end - base].tolist()
         budget = int((1 - min_similarity / 100) * (2 * len(key) + spread))
         diff = np.bitwise_count(self._fz_mask[start:end] ^ np.uint32(letter_mask(key)))
-        return [letter[i] for i in (np.flatnonzero(diff <= budget) + (start - base)).tolist()]
+        return letter[np.flatnonzero(diff <= budget) + (start - base)].tolist()
 
-    def _letter_block(self, first: int) -> list[str]:
-        """Every key starting with this character, decoded once and kept."""
+    def _letter_block(self, first: int) -> np.ndarray:
+        """Every key starting with this character, decoded once and kept (an object array, so a
+        selection is one fancy-indexing call)."""
         cached = self._letter_keys.get(first)
         if cached is None:
             s, e = self._letters[first]
             lo, hi = int(self._fz_off[s]), int(self._fz_off[e])
             offs = (self._fz_off[s : e + 1] - lo).tolist()
             text = self._fz_blob[lo:hi]
-            cached = [text[offs[i] : offs[i + 1]].decode("utf-8") for i in range(e - s)]
+            cached = np.array(
+                [text[offs[i] : offs[i + 1]].decode("utf-8") for i in range(e - s)], dtype=object
+            )
             self._letter_keys[first] = cached
         return cached
 
