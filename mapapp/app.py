@@ -267,9 +267,15 @@ with map_col, guarded("The map"):
     from streamlit_folium import st_folium
 
     m = copy.deepcopy(base_map(index, places, ws.sources, data_key))
+    on_map = db.map_events(index, mask) if len(shown) > db.MAP_LIMIT else shown
+    if len(on_map) < len(shown):
+        st.warning(
+            f"{len(shown):,} events in this window: the map draws the earliest {len(on_map):,}. "
+            "Narrow the window or filter to see the rest; the downloads hold them all."
+        )
     overlay = build_map(
-        shown,
-        db.places_for(shown, places),
+        on_map,
+        db.places_for(on_map, places),
         window=window,
         layers=db.build_layers(chosen_layers, show_contested),
         sources=ws.sources,

@@ -411,8 +411,10 @@ def compare_sources(
     events: Iterable[Event],
     sources: Mapping[str, Source],
     places: Mapping[str, Any],
+    per_cell: int = 12,
 ) -> pd.DataFrame:
-    """The same years as each source tells them: one row per year, one column per source."""
+    """The same years as each source tells them: one row per year, one column per source (at most
+    ``per_cell`` events a cell, then how many more)."""
     cells: dict[tuple[str, str], list[str]] = {}
     columns: list[str] = []
     for e in sorted(events, key=lambda e: (span_start(e), e.id)):
@@ -425,8 +427,13 @@ def compare_sources(
         mark = " [contested]" if e.contested_by else ""
         cells.setdefault((year, col), []).append(f"{text}{f' ({where})' if where else ''}{mark}")
     years = sorted({y for y, _ in cells}, key=lambda y: (y == "undated", y.lstrip("…")))
-    data = {col: [" · ".join(cells.get((y, col), [])) for y in years] for col in columns}
+    data = {col: [_cell(cells.get((y, col), []), per_cell) for y in years] for col in columns}
     return pd.DataFrame(data, index=pd.Index(years, name="period"))
+
+
+def _cell(items: list[str], limit: int) -> str:
+    more = len(items) - limit
+    return " · ".join(items[:limit]) + (f" · … and {more} more" if more > 0 else "")
 
 
 def span_start(e: Event) -> date:
@@ -456,10 +463,14 @@ def disagreements(
     index: EventIndex,
     sources: Mapping[str, Source],
     places: Mapping[str, Any],
+    limit: int = 500,
 ) -> pd.DataFrame:
-    """Each contested claim among ``shown`` beside what contradicts it, with our note on why."""
+    """Each contested claim among ``shown`` beside what contradicts it, with our note on why (at most
+    ``limit`` rows)."""
     rows = []
     for e in shown:
+        if len(rows) >= limit:
+            break
         for other_id in e.contested_by:
             other = index.event(other_id)
             rows.append(
@@ -1078,6 +1089,10 @@ def place_choices(
 # file and stays the same while the window moves; the overlays of ``build_map`` for the window go into
 # one FeatureGroup.
 
+MAP_LIMIT = 20_000
+"""Events drawn on the dashboard's map at most (the page's data grows with them; a window with more
+says so and draws the earliest); the downloads and the standalone HTML have them all."""
+
 MAP_LAYERS = {
     "bases": "Bases and stays",
     "events": "Other events",
@@ -1147,13 +1162,18 @@ def overlay_group(m: Any) -> Any:
 def events_near(
     lat: float, lon: float, events: Iterable[Event], places: Mapping[str, Any], tolerance: float = 0.05
 ) -> list[Event]:
-    """The events drawn at the point a reader clicked (a circle marker reports its centre)."""
-    hits = []
+    """The events drawn at the point a reader clicked (a circle marker reports its own centre): those at
+    the nearest place within ``tolerance`` degrees, so a city is not confused with the region whose
+    point lies beside it."""
+    scored = []
     for e in events:
         p = places.get(e.place_id)
         if p is not None and abs(p.lat - lat) <= tolerance and abs(p.lon - lon) <= tolerance:
-            hits.append(e)
-    return hits
+            scored.append((abs(p.lat - lat) + abs(p.lon - lon), e))
+    if not scored:
+        return []
+    best = min(d for d, _ in scored)
+    return [e for d, e in scored if d <= best + 1e-6]
 
 
 def places_for(events: Iterable[Event], places: Mapping[str, Any]) -> dict[str, Any]:
@@ -1225,3 +1245,11 @@ def places_summary(mentions: pd.DataFrame, limit: int = 30) -> str:
     parts = [f"{md_escape(str(name))} ({n})" for name, n in named.head(limit).items()]
     more = len(named) - limit
     return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+
+
+def map_events(index: EventIndex, mask: np.ndarray, limit: int = MAP_LIMIT) -> list[Event]:
+    """The events the filters keep, the earliest first, at most ``limit`` of them."""
+    rows = np.flatnonzero(mask)
+    if len(rows) > limit:
+        rows = rows[np.argsort(index.start[rows], kind="stable")[:limit]]
+    return [index.events[i] for i in rows]

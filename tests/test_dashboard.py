@@ -252,3 +252,167 @@ def test_a_downloaded_corrections_file_uploads_again_and_bad_entries_are_named(t
     assert found == [] and problems[0].startswith("upload.json, correction 1: target")
     with pytest.raises(CorrectionsError, match=r"upload\.json"):
         parse_corrections(b"\xff\xfe", "upload.json")
+
+
+# --- uploads, places, the map's pieces (on the real corpus and the seed texts) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def workspace(seeds_dir) -> db.Workspace:
+    return db.load_workspace(texts_dir=str(seeds_dir))
+
+
+def test_the_workspace_is_the_first_corpus_with_its_texts_verified(workspace):
+    assert workspace.problems == []
+    assert len(workspace.events) >= 60
+    assert workspace.texts["memoir"].verified
+    assert "itinera:khabarovsk" in workspace.places
+
+
+def test_text_for_an_event_comes_from_the_folder_or_from_an_upload(workspace, memoir_path):
+    event = next(e for e in workspace.events if e.source_id == "memoir" and e.passage_start is not None)
+    given = db.text_for(event, workspace.sources, workspace.texts, {})
+    assert given["text"] is not None and given["text_problem"] is None
+    missing = db.text_for(event, workspace.sources, {}, {})
+    assert missing["text"] is None and "--texts" in missing["text_problem"]
+    digest = __import__("hashlib").sha256(memoir_path.read_bytes()).hexdigest()
+    uploaded = db.text_for(event, workspace.sources, {}, {digest: "the text"})
+    assert uploaded["text"] == "the text"
+
+
+def test_taking_the_memoir_upload_geoparses_it_and_knows_it_as_a_corpus_text(workspace, memoir_path):
+    state: dict = {}
+    data = memoir_path.read_bytes()
+    db.take_text_upload(state, "memoir.txt", data, workspace.sources)
+    report = state["upload_text_report"]
+    assert "passages now show" in report["ok"] and report["warnings"] == []
+    mentions = state["user_parse"]["mentions"]
+    khabarovsk = mentions[mentions["place_id"] == "itinera:khabarovsk"]
+    assert len(khabarovsk) >= 3
+    start, end = map(int, khabarovsk["mention"].iloc[0].rsplit(":", 1)[1].split("-"))
+    assert data.decode("utf-8")[start:end] == "Khabarovsk"
+    assert "Khabarovsk" in db.places_summary(mentions)
+    parsed = state["user_parse"]
+    db.take_text_upload(state, "memoir.txt", data, workspace.sources)  # the same upload on a rerun
+    assert state["user_parse"] is parsed
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"PK\x03\x04 zipped", "ZIP archive"),
+        (b"\x00\x01\x02\x03" * 50, "binary"),
+        (b"x" * (db.MAX_TEXT_BYTES + 1), "too large"),
+    ],
+)
+def test_a_bad_text_upload_is_refused_with_the_files_name(data, message):
+    state: dict = {}
+    db.take_text_upload(state, "upload.bin", data, {})
+    assert state["upload_text_report"]["error"].startswith("upload.bin")
+    assert message in state["upload_text_report"]["error"]
+    assert "user_parse" not in state
+
+
+def test_an_events_upload_lists_problems_by_row_and_refuses_corpus_ids(workspace):
+    state: dict = {}
+    data = (
+        b"id,actors,kind,place_id,edtf,source_id\n"
+        b"u1,Someone,stay,itinera:seoul,1944-03,my-notes\n"
+        b"u2,Someone,stay,itinera:atlantis,1944-03,my-notes\n"
+        b"mem-iaf-founded,Someone,stay,itinera:seoul,1944,my-notes\n"
+    )
+    db.take_events_upload(state, "mine.csv", data, workspace.places, workspace)
+    assert [e.id for e in state["user_events"]] == ["u1"]
+    problems = db.problems_frame(state["upload_events_report"]["problems"])
+    assert problems.loc[problems["field"] == "place_id", "row"].tolist() == [3]
+    assert str(problems["row"].dtype) == "Int64"
+    assert any("already in the corpus" in p for p in problems["problem"])
+    db.forget_upload(state, "events")
+    assert "user_events" not in state and "upload_events_report" not in state
+
+
+def test_places_upload_reads_geojson_and_lpf_and_names_bad_features():
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": "Sea Camp"},
+                "geometry": {"type": "Point", "coordinates": [131, 43]},
+            },
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [1, 2]}},
+            {
+                "type": "Feature",
+                "properties": {"name": "Far"},
+                "geometry": {"type": "Point", "coordinates": [500, 2]},
+            },
+        ],
+    }
+    places, problems = db.places_from_upload("add.geojson", json.dumps(geojson).encode())
+    assert [(p.id, p.name, p.lat, p.lon) for p in places] == [("upload:sea-camp", "Sea Camp", 43, 131)]
+    assert problems[0] == "add.geojson, feature 2: no id and no name (give properties.name)"
+    assert "out of range" in problems[1]
+    with pytest.raises(db.UploadError, match="not valid JSON"):
+        db.places_from_upload("add.geojson", b"{")
+    with pytest.raises(db.UploadError, match="FeatureCollection"):
+        db.places_from_upload("add.geojson", b"[1, 2]")
+
+
+def test_place_lookup_adds_the_readers_places_and_asks_the_gazetteer_one_id_at_a_time(workspace):
+    from gazetteer.places import Place
+
+    extra = workspace.places.with_extra([Place("upload:x", "X", "settlement", 1.0, 2.0)])
+    assert extra["upload:x"].name == "X" and "upload:x" not in workspace.places
+    assert extra["itinera:seoul"].name
+    with pytest.raises(KeyError):
+        extra["itinera:atlantis"]
+
+
+def test_place_choices_search_the_gazetteer_and_list_curated_places(workspace):
+    everything = db.place_choices("", workspace.places)
+    assert len(everything) == len(workspace.places.curated)
+    found = dict(db.place_choices("camp north", workspace.places))
+    assert "itinera:camp-north" in found
+
+
+def test_events_near_a_click_are_those_at_that_place(workspace):
+    seoul = workspace.places["itinera:khabarovsk"]
+    near = db.events_near(seoul.lat, seoul.lon, workspace.events, workspace.places)
+    assert near and all(e.place_id == "itinera:khabarovsk" for e in near)
+    assert db.events_near(0.0, 0.0, workspace.events, workspace.places) == []
+
+
+def test_the_base_map_keeps_no_event_layers_and_the_overlays_go_into_one_group(workspace):
+    from mapapp.build import build_map
+
+    base = db.base_map(workspace.events, workspace.places, workspace.sources)
+    html = base.get_root().render()
+    assert "Itinera.eventLayer" not in html and "Itinera.legend" in html
+    full = build_map(
+        workspace.events, db.places_for(workspace.events, workspace.places), layers={"bases", "routes"}
+    )
+    group = db.overlay_group(full)
+    assert len(group._children) == 2
+    assert not [c for c in full._children.values() if getattr(c, "overlay", False)]
+
+
+def test_build_layers_follow_the_contested_toggle():
+    assert db.build_layers(["bases", "routes"], True) == {"bases", "routes", "contested"}
+    assert db.build_layers(["bases", "routes"], False) == {"bases", "routes"}
+    assert db.build_layers(["routes"], True) == {"routes"}
+
+
+def test_the_home_view_looks_at_the_middle_of_the_corpus(workspace):
+    (lat, lon), zoom = db.home_view(workspace.events, workspace.places)
+    assert 35 < lat < 60 and 60 < lon < 135 and 2 <= zoom <= 5
+
+
+def test_the_map_limit_keeps_the_earliest_events():
+    index = db.EventIndex.build(EVENTS)
+    kept = db.map_events(index, db.filter_mask(index, db.Filters()), limit=2)
+    assert [e.id for e in kept] == ["khabarovsk-1941", "stalingrad-claim"]
+
+
+def test_markdown_escaping_keeps_names_as_text():
+    assert db.md_escape("*bold* <b>") == "\\*bold\\* \\<b\\>"
