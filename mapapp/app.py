@@ -25,7 +25,7 @@ def guarded(what: str):
     try:
         yield
     except Exception as exc:  # the page shows a message, never a traceback
-        st.error(f"{what} could not be shown: {exc}")
+        st.error(f"{what} could not be shown: {db.md_escape(str(exc))}")
 
 
 # --- loading (cached: once per process, or once per change) ------------------------------------------
@@ -111,7 +111,7 @@ store = None
 with guarded("Your corrections"):
     store = corrections_store(fixes_path())
     for problem in store.problems:
-        st.warning(problem)
+        st.warning(db.md_escape(problem))
 
 # Uploads are taken before anything is drawn, so the map and table of this very run include them.
 with guarded("Your material"):
@@ -301,7 +301,9 @@ with map_col, guarded("The map"):
         if near:
             st.session_state.event_id = near[0].id
     if missing:
-        st.caption(f"{len(missing)} event(s) not drawn: their place is unknown ({', '.join(missing[:5])}).")
+        st.caption(
+            f"{len(missing)} event(s) not drawn, their place unknown: {db.md_escape(', '.join(missing[:5]))}."
+        )
 
 with detail_col, guarded("The event"):
     st.subheader("Read an event")
@@ -328,21 +330,26 @@ with detail_col, guarded("The event"):
             places,
             **db.text_for(chosen, ws.sources, ws.texts, st.session_state.get("user_texts", {})),
         )
-        st.markdown(f"#### {detail.title}")
-        st.markdown(f"**When:** {detail.dates}  \n**Where:** {detail.place}")
-        st.markdown("**Who says so:** " + "; ".join(detail.says_so))
+        st.markdown(f"#### {db.md_escape(detail.title)}")
+        st.markdown(f"**When:** {db.md_escape(detail.dates)}  \n**Where:** {db.md_escape(detail.place)}")
+        st.markdown("**Who says so:** " + db.md_escape("; ".join(detail.says_so)))
+        if detail.reliability:
+            with st.expander("About this source"):
+                st.caption(db.md_escape(detail.reliability))
         if detail.contradicted_by:
             st.warning(
                 "**Contradicted by:** "
-                + "; ".join(f"{s} ({i})" for i, s in detail.contradicted_by)
-                + (f"  \n{detail.contest_note}" if detail.contest_note else "")
+                + db.md_escape("; ".join(f"{s} ({i})" for i, s in detail.contradicted_by))
+                + (f"  \n{db.md_escape(detail.contest_note)}" if detail.contest_note else "")
             )
         if detail.contradicts:
-            st.info("**Contradicts:** " + "; ".join(f"{s} ({i})" for i, s in detail.contradicts))
+            st.info(
+                "**Contradicts:** " + db.md_escape("; ".join(f"{s} ({i})" for i, s in detail.contradicts))
+            )
         if detail.passage_html:
             st.html(detail.passage_html)
         elif detail.passage_problem:
-            st.caption(f"Passage not shown: {detail.passage_problem}")
+            st.caption(f"Passage not shown: {db.md_escape(detail.passage_problem)}")
 
 # --- tabs: table, timeline, sources, material, corrections, downloads --------------------------------------
 
@@ -435,14 +442,14 @@ with tab_yours, guarded("Your material"):
         if not report:
             continue
         if report.get("error"):
-            st.error(report["error"])
+            st.error(db.md_escape(report["error"]))
         for warning in report.get("warnings", []):
-            st.warning(warning)
+            st.warning(db.md_escape(warning))
         if report.get("problems"):
             st.error(f"{len(report['problems'])} problem(s) in the {label} file:")
             st.dataframe(db.problems_frame(report["problems"]), hide_index=True, width="stretch")
         if report.get("ok"):
-            st.success(report["ok"])
+            st.success(db.md_escape(report["ok"]))
 
     parsed = st.session_state.get("user_parse")
     if parsed:
@@ -507,7 +514,7 @@ with tab_fix, guarded("Corrections"):
                 was_place_id=ev.place_id if ev else "",
                 note=note,
             )
-            st.success(f"Saved: {target} is now at {db.place_label(new_place, places)}.")
+            st.success(db.md_escape(f"Saved: {target} is now at {db.place_label(new_place, places)}."))
             st.rerun()
     with fix_mention_col:
         st.markdown("**The place of a mention** (in a text you gave)")
@@ -532,7 +539,7 @@ with tab_fix, guarded("Corrections"):
                 disabled=not (mtarget and mplace and store is not None),
             ):
                 store.set("mention", mtarget, mplace, place_name=db.place_label(mplace, places))
-                st.success(f"Saved: {mtarget} is {db.place_label(mplace, places)}.")
+                st.success(db.md_escape(f"Saved: {mtarget} is {db.place_label(mplace, places)}."))
                 st.rerun()
 
     if store is not None:
@@ -564,12 +571,12 @@ with tab_fix, guarded("Corrections"):
             try:
                 found, problems = parse_corrections(more.getvalue(), more.name)
             except CorrectionsError as exc:
-                st.error(str(exc))
+                st.error(db.md_escape(str(exc)))
             else:
                 for p in problems:
-                    st.error(p)
+                    st.error(db.md_escape(p))
                 if found:
-                    st.success(f"{store.merge(found)} correction(s) restored from {more.name}.")
+                    st.success(db.md_escape(f"{store.merge(found)} correction(s) restored from {more.name}."))
 
 with tab_dl, guarded("Downloads"):
     st.caption(

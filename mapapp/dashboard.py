@@ -522,6 +522,7 @@ class EventDetail:
     contest_note: str
     passage_html: str | None
     passage_problem: str | None
+    reliability: str = ""
 
 
 def event_detail(
@@ -536,8 +537,13 @@ def event_detail(
     dates = event.edtf or "undated"
     if event.date_phrase:
         dates += f" — “{event.date_phrase}”"
-    if i is not None and index.start[i] >= 0:
-        dates += f" (between {span_label(index, i)})" if index.start[i] != index.end[i] else ""
+    if (
+        i is not None
+        and index.start[i] >= 0
+        and index.start[i] != index.end[i]
+        and index.precision[i] != "interval"
+    ):
+        dates += f" (some time between {span_label(index, i)})"
     src = sources.get(event.source_id)
     says = [source_label(event.source_id, sources)]
     if event.attribution:
@@ -548,8 +554,6 @@ def event_detail(
         seen.add(chain.quoted_in)
         says.append(f"quoted in {source_label(chain.quoted_in, sources)}")
         chain = sources.get(chain.quoted_in)
-    if src is not None and src.reliability:
-        says.append(f"on this source: {src.reliability}")
     place = place_label(event.place_id, places) or "no place"
     if event.place_implied:
         place += " (implied, not named in the text)"
@@ -579,6 +583,7 @@ def event_detail(
         contest_note=event.contest_note,
         passage_html=passage,
         passage_problem=problem,
+        reliability=src.reliability if src is not None else "",
     )
 
 
@@ -1215,8 +1220,8 @@ def problems_frame(problems: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def home_view(events: Iterable[Event], places: Mapping[str, Any]) -> tuple[tuple[float, float], int] | None:
-    """Where the map first looks: the middle of most events (a far-off battle or two does not pull the
-    view out to half the globe), at a zoom that holds the central half of them."""
+    """Where the map first looks: the median event's point (a far-off battle or two does not pull the
+    view out to half the globe), at a zoom that holds the central half of the events."""
     pts = [(p.lat, p.lon) for e in events if (p := places.get(e.place_id)) is not None]
     if not pts:
         return None
@@ -1226,14 +1231,15 @@ def home_view(events: Iterable[Event], places: Mapping[str, Any]) -> tuple[tuple
     lon_lo, lon_hi = np.percentile(lons, [25, 75])
     spread = max(lon_hi - lon_lo, (lat_hi - lat_lo) * 1.5, 2.0)
     zoom = int(np.clip(np.floor(np.log2(360.0 / spread)) + 1, 2, 8))
-    return (round(float(lat_lo + lat_hi) / 2, 3), round(float(lon_lo + lon_hi) / 2, 3)), zoom
+    return (round(float(np.median(lats)), 3), round(float(np.median(lons)), 3)), zoom
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#!|<>~$])")
 
 
 def md_escape(text: str) -> str:
-    """Text safe inside Streamlit markdown: no markup, no HTML."""
+    """Text safe inside Streamlit markdown: no emphasis, link, image, heading, table, maths or HTML
+    (with ``[`` escaped no link or ``:color[...]`` can form, so ``(``, ``-`` and ``.`` stay as they are)."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
