@@ -858,8 +858,8 @@ def text_for(
         return {"text": None, "text_problem": found.message}
     return {
         "text": None,
-        "text_problem": f"the text {source.text_file} was not given: start with "
-        "`itinera app --texts DIR` or upload it under Your material",
+        "text_problem": f"the text {source.text_file} was not given: start the app with "
+        "itinera app --texts DIR, or upload the text under Your material",
     }
 
 

@@ -1,7 +1,9 @@
 """Take the README's screenshot: ``itinera app`` on the first corpus, in Debian's headless Chromium.
 
-Starts the dashboard on a free 127.0.0.1 port with the seed texts, blocks every request that leaves
-the machine, opens an event so its passage shows, and saves ``docs/screenshot.png`` (1400x1000).
+Starts the dashboard on a free 127.0.0.1 port, blocks every request that leaves the machine, opens an
+event beside the map and saves ``docs/screenshot.png`` (1400x1000). The seed texts are not ours, so by
+default the app gets no texts folder and the picture shows no passage of them (``--texts DIR`` for a
+private picture with passages).
 Run: ``.venv/bin/python scripts/screenshot.py [--out docs/screenshot.png] [--pick 1942-07-22]``
 """
 
@@ -45,7 +47,7 @@ def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot.png")
-    ap.add_argument("--texts", type=Path, default=REPO.parent / "shared" / "seeds")
+    ap.add_argument("--texts", type=Path, default=None, help="texts folder (default: none, no passages)")
     ap.add_argument("--pick", default="1942-07-22", help="text that picks the event to open beside the map")
     ap.add_argument("--window", nargs=2, default=("1941-06", "1943-12"), metavar=("FROM", "TO"))
     args = ap.parse_args()
@@ -53,11 +55,10 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    env = dict(
-        os.environ,
-        ITINERA_TEXTS=str(args.texts),
-        ITINERA_CORRECTIONS=str(Path(tempfile.mkdtemp()) / "corrections.json"),
-    )
+    env = dict(os.environ, ITINERA_CORRECTIONS=str(Path(tempfile.mkdtemp()) / "corrections.json"))
+    env.pop("ITINERA_TEXTS", None)
+    if args.texts:
+        env["ITINERA_TEXTS"] = str(args.texts)
     proc = subprocess.Popen(
         [sys.executable, "-m", "mapapp.cli", "app", "--port", str(port), "--headless"],
         cwd=REPO,
