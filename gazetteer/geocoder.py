@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import FrozenInstanceError, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from geopy.location import Location
 from . import resources
 from .errors import GazetteerError, PlaceNotFound, ServiceUnavailable
 from .names import normalize, split_generic, types_agree
-from .places import Place
+from .places import AlternateName, Place
 from .sources.base import NameHit, PlaceSource
 from .sources.curated import CuratedSource
 
@@ -45,6 +46,17 @@ TYPE_PRIOR = {
 }
 FUZZY_FACTOR = 0.8  # a fuzzy hit never outranks the same place found exactly
 
+_set = object.__setattr__
+_SOURCE_REASON = {
+    "curated": "curated historical gazetteer",
+    "geonames": "GeoNames (modern)",
+    "online": "online geocoder",
+}
+# Stand-ins for a GeoNames row's matched name while scoring (only its kind and period count; GeoNames
+# names carry no period); the real name is read when the reasons are asked for.
+_PREFERRED = AlternateName("", kind="preferred")
+_VARIANT = AlternateName("")
+
 # One opened GeoNames index per file, shared by every Gazetteer of the process (it is read-only).
 _OPEN_INDEXES: dict[Path, PlaceSource] = {}
 
@@ -53,15 +65,92 @@ class OnlineServiceWarning(UserWarning):
     """An online geocoder failed; the offline answer was used instead."""
 
 
-@dataclass(frozen=True, slots=True)
 class Candidate:
-    """A place a name may refer to, its score in 0..1 and the reasons for that score."""
+    """A place a name may refer to, its score in 0..1 and the reasons for that score.
 
-    place: Place
-    score: float
-    reasons: tuple[str, ...]
-    fuzzy: bool = False
-    matched_name: str = ""
+    Immutable, like a frozen dataclass of (place, score, reasons, fuzzy, matched_name). The gazetteer
+    makes them lazily: ranking needs only the score (computed on the GeoNames index's columns), so a
+    GeoNames ``Place``, the reasons and the matched name are built on first access, once. Asking for
+    the best of fifty namesakes builds one ``Place``, not fifty.
+    """
+
+    __slots__ = ("_matched_name", "_place", "_reasons", "_resolve", "fuzzy", "score")
+
+    def __init__(
+        self,
+        place: Place,
+        score: float,
+        reasons: tuple[str, ...],
+        fuzzy: bool = False,
+        matched_name: str = "",
+    ):
+        _set(self, "_place", place)
+        _set(self, "score", score)
+        _set(self, "_reasons", tuple(reasons))
+        _set(self, "fuzzy", fuzzy)
+        _set(self, "_matched_name", matched_name)
+        _set(self, "_resolve", None)
+
+    @classmethod
+    def _lazy(cls, score: float, fuzzy: bool, resolve: Callable[[], tuple[Place, tuple[str, ...], str]]):
+        """A candidate whose (place, reasons, matched name) ``resolve`` gives when first asked for."""
+        self = cls.__new__(cls)
+        _set(self, "score", score)
+        _set(self, "fuzzy", fuzzy)
+        _set(self, "_resolve", resolve)
+        return self
+
+    def _force(self) -> None:
+        place, reasons, matched = self._resolve()
+        _set(self, "_place", place)
+        _set(self, "_reasons", reasons)
+        _set(self, "_matched_name", matched)
+        _set(self, "_resolve", None)
+
+    @property
+    def place(self) -> Place:
+        if self._resolve is not None:
+            self._force()
+        return self._place
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self._resolve is not None:
+            self._force()
+        return self._reasons
+
+    @property
+    def matched_name(self) -> str:
+        if self._resolve is not None:
+            self._force()
+        return self._matched_name
+
+    def _fields(self) -> tuple:
+        return (self.place, self.score, self.reasons, self.fuzzy, self.matched_name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        place, score, reasons, fuzzy, matched = self._fields()
+        return (
+            f"Candidate(place={place!r}, score={score!r}, reasons={reasons!r}, fuzzy={fuzzy!r}, "
+            f"matched_name={matched!r})"
+        )
+
+    def __reduce__(self):
+        return (Candidate, self._fields())
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (geometry reduced to its type; the full one is in the gazetteer)."""
@@ -273,7 +362,7 @@ class Gazetteer(Geocoder):
         Answers are remembered per (text, when, context), so a geoparser asking about the same name
         again pays a dictionary look-up.
         """
-        memo_key = (text, when, _context_key(context))
+        memo_key = (text, when, _context_key(context) if context else None)
         found = self._lookup_memo.get(memo_key)
         if found is not None:
             return list(found)
@@ -281,12 +370,14 @@ class Gazetteer(Geocoder):
         if not key:
             return []
         core, gtype = split_generic(text)
-        raw: list[tuple[NameHit, bool]] = []
-        for src in self._offline_sources():
-            raw.extend((h, False) for h in src.lookup(key))
-            if gtype and core and core != key:
-                raw.extend((h, True) for h in src.lookup(core))
-        found = self._rank(raw, text, gtype, when, context, key=key)
+        keys = [(key, False)]
+        if gtype and core and core != key:
+            keys.append((core, True))
+        hits = [(h, via_core) for k, via_core in keys for h in self.curated.lookup(k)]
+        gn = self.geonames
+        rows = [(r, n, via_core) for k, via_core in keys for r, n in gn.entries(k)] if gn is not None else []
+        ranked = self._rank(hits, query=text, gtype=gtype, when=when, context=context, key=key, rows=rows)
+        found = [c for c, _ in ranked]
         if len(self._lookup_memo) >= 100_000:
             self._lookup_memo.clear()
         self._lookup_memo[memo_key] = tuple(found)
@@ -370,27 +461,30 @@ class Gazetteer(Geocoder):
         if len(key) < 4:
             return []
         cutoff = 88 if len(key) < 7 else 80
-        raw: list[tuple[NameHit, bool]] = []
+        hits: list[tuple[NameHit, bool]] = []
+        rows: list[tuple[int, int, bool]] = []
         sims: dict[str, float] = {}
+        gn = self.geonames
         for src in self._offline_sources():
             for k, sim, _ in process.extract(
                 key, src.fuzzy_choices(key, cutoff), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
             ):
-                for hit in src.lookup(k):
-                    sims[hit.place.id] = max(sims.get(hit.place.id, 0.0), sim)
-                    raw.append((hit, False))
-        ranked = self._rank(raw, query, None, when, context, key=key)
+                if src is gn:
+                    for row, number in gn.entries(k):
+                        pid = gn.row_id(row)
+                        sims[pid] = max(sims.get(pid, 0.0), sim)
+                        rows.append((row, number, False))
+                else:
+                    for hit in src.lookup(k):
+                        sims[hit.place.id] = max(sims.get(hit.place.id, 0.0), sim)
+                        hits.append((hit, False))
+        ranked = self._rank(hits, query=query, gtype=None, when=when, context=context, key=key, rows=rows)
         out = []
-        for c in ranked:
-            sim = sims.get(c.place.id, 0.0)
-            reason = f"fuzzy match: {query!r} ~ {c.matched_name!r} (similarity {sim:.0f}%)"
+        for c, pid in ranked:
+            sim = sims.get(pid, 0.0)
             out.append(
-                Candidate(
-                    c.place,
-                    round(c.score * FUZZY_FACTOR * sim / 100, 4),
-                    (reason, *c.reasons),
-                    True,
-                    c.matched_name,
+                Candidate._lazy(
+                    round(c.score * FUZZY_FACTOR * sim / 100, 4), True, partial(_fuzzy_resolve, c, query, sim)
                 )
             )
         out.sort(key=lambda c: -c.score)
@@ -407,120 +501,183 @@ class Gazetteer(Geocoder):
             self.last_warnings.append(msg)
             warnings.warn(msg, OnlineServiceWarning, stacklevel=3)
             return []
-        return self._rank([(h, False) for h in hits], query, None, when, context, key=normalize(query))
+        ranked = self._rank([(h, False) for h in hits], query=query, gtype=None, when=when, context=context,
+                            key=normalize(query))  # fmt: skip
+        return [c for c, _ in ranked]
 
     def _rank(
         self,
-        raw: list[tuple[NameHit, bool]],
+        hits: list[tuple[NameHit, bool]],
+        *,
         query: str,
         gtype: str | None,
         when,
         context,
-        *,
         key: str,
-    ) -> list[Candidate]:
-        if not raw:
+        rows: list[tuple[int, int, bool]] = (),
+    ) -> list[tuple[Candidate, str]]:
+        """Score and order ``hits`` (places in hand) and ``rows`` (GeoNames rows: row, name number,
+        via_core) without building a ``Place`` for the rows: only the score is computed now."""
+        if not hits and not rows:
             return []
         span = year_span(when)
         ctx = self._context(context, key) if context else None
-        best: dict[str, Candidate] = {}
-        for hit, via_core in raw:
-            cand = self._score(hit, via_core, gtype, span, ctx)
-            prev = best.get(cand.place.id)
-            if prev is None or cand.score > prev.score:
-                best[cand.place.id] = cand
-        # A GeoNames entry for a place we curate is the same place: keep only ours. Same place means
-        # linked by id, or the same type within the curated radius (a county's seat town stays).
-        curated = [c for c in best.values() if c.place.source != "geonames"]
-        linked = {link.replace("gn:", "geonames:") for c in curated for link in c.place.links}
-        out = []
-        for c in best.values():
-            if c.place.source == "geonames" and (
-                c.place.id in linked
-                or any(
-                    k.place.feature_type == c.place.feature_type
-                    and haversine_km(c.place.lat, c.place.lon, k.place.lat, k.place.lon)
-                    <= max(k.place.uncertainty_km, 20.0)
-                    for k in curated
-                )
-            ):
-                continue
-            out.append(c)
-        out.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
-        return out
+        # (score, population, id, candidate, row); per id the best-scoring entry (the first on a tie)
+        best: dict[str, tuple] = {}
+        for hit, via_core in hits:
+            p, name = hit.place, hit.name
+            args = (p.source, p.feature_type, p.population, p.when, name, hit.generic, via_core, gtype, span)
+            where = (p.lat, p.lon, p.country_codes) if ctx is not None else None
+            score = self._score(*args, ctx, where)
+            prev = best.get(p.id)
+            if prev is None or score > prev[0]:
+                cand = Candidate._lazy(score, False, partial(self._resolve, p, args, ctx, where))
+                best[p.id] = (score, p.population, p.id, cand, -1)
+        if rows:
+            gn = self.geonames
+            gn_best: dict[str, tuple] = {}
+            for row, number, via_core in rows:
+                pid = gn.row_id(row)
+                pop = gn.row_population(row)
+                ftype = gn.row_feature_type(row)
+                name = _PREFERRED if number == 0 else _VARIANT
+                args = ("geonames", ftype, pop, None, name, False, via_core, gtype, span)
+                where = (*gn.row_point(row), gn.row_countries(row)) if ctx is not None else None
+                score = self._score(*args, ctx, where)
+                prev = gn_best.get(pid)
+                if prev is None or score > prev[0]:
+                    cand = Candidate._lazy(
+                        score, False, partial(self._resolve_row, row, number, args, ctx, where)
+                    )
+                    gn_best[pid] = (score, pop, pid, cand, row)
+            if best:
+                # A GeoNames entry for a place we curate is the same place: keep only ours. Same place
+                # means linked by id, or the same type within the curated radius (a county's seat stays).
+                twins = [e[3].place for e in best.values()]
+                linked = {link.replace("gn:", "geonames:") for k in twins for link in k.links}
+                for pid, entry in list(gn_best.items()):
+                    row = entry[4]
+                    ftype = gn.row_feature_type(row)
+                    lat, lon = gn.row_point(row)
+                    if pid in linked or any(
+                        k.feature_type == ftype
+                        and haversine_km(lat, lon, k.lat, k.lon) <= max(k.uncertainty_km, 20.0)
+                        for k in twins
+                    ):
+                        del gn_best[pid]
+            best.update(gn_best)
+        return [(e[3], e[2]) for e in sorted(best.values(), key=_order)]
 
-    def _score(self, hit: NameHit, via_core: bool, gtype, span, ctx: _Context | None) -> Candidate:
-        p, name = hit.place, hit.name
-        src = p.source.split(":")[0]
+    def _resolve(self, p: Place, args: tuple, ctx, where) -> tuple[Place, tuple[str, ...], str]:
+        reasons: list[str] = []
+        self._score(*args, ctx, where, reasons)
+        return p, tuple(reasons), args[4].name
+
+    def _resolve_row(
+        self, row: int, number: int, args: tuple, ctx, where
+    ) -> tuple[Place, tuple[str, ...], str]:
+        hit = self.geonames.name_hit(row, number)
+        reasons: list[str] = []
+        self._score(*args[:4], hit.name, *args[5:], ctx, where, reasons)
+        return hit.place, tuple(reasons), hit.name.name
+
+    def _score(
+        self,
+        source: str,
+        ftype: str,
+        population: int,
+        place_when: str | None,
+        name: AlternateName,
+        generic: bool,
+        via_core: bool,
+        gtype: str | None,
+        span: tuple[float, float] | None,
+        ctx: _Context | None,
+        where: tuple[float, float, tuple[str, ...]] | None,
+        reasons: list[str] | None = None,
+    ) -> float:
+        """A place's score for one of its names (``where``: its lat, lon and countries, needed only
+        with a context). With ``reasons`` (a list) each step also says why; without, no text is made."""
+        src = source.split(":")[0]
         score = SOURCE_BASE.get(src, 0.3)
-        reasons = [
-            {
-                "curated": "curated historical gazetteer",
-                "user": f"user gazetteer ({p.source[5:]})",
-                "geonames": "GeoNames (modern)",
-                "online": "online geocoder",
-            }.get(src, p.source)
-        ]
+        if reasons is not None:
+            reasons.append(
+                f"user gazetteer ({source[5:]})" if src == "user" else _SOURCE_REASON.get(src, source)
+            )
         if name.kind == "preferred":
             score += 0.15
-            reasons.append(f"preferred name {name.name!r}")
+            if reasons is not None:
+                reasons.append(f"preferred name {name.name!r}")
         else:
             score += 0.10
-            reasons.append(f"{name.kind} name {name.name!r}")
-        if hit.generic:
-            reasons.append(f"name without its generic word ({p.feature_type})")
+            if reasons is not None:
+                reasons.append(f"{name.kind} name {name.name!r}")
+        if generic and reasons is not None:
+            reasons.append(f"name without its generic word ({ftype})")
         if via_core or gtype:
-            if types_agree(gtype, p.feature_type):
+            if types_agree(gtype, ftype):
                 score += 0.10
-                reasons.append(f"the query names a {gtype}, as this place is")
+                if reasons is not None:
+                    reasons.append(f"the query names a {gtype}, as this place is")
             else:
                 score -= 0.10
-                reasons.append(f"the query names a {gtype}, this is a {p.feature_type}")
-        prior = TYPE_PRIOR.get(p.feature_type, 0.01)
-        score += prior
-        if p.population > 0:
-            score += 0.10 * min(1.0, math.log10(p.population + 1) / 7.0)
-            reasons.append(f"population {p.population:,}")
-        if span is not None:
-            score += self._time_score(p, name, span, reasons)
+                if reasons is not None:
+                    reasons.append(f"the query names a {gtype}, this is a {ftype}")
+        score += TYPE_PRIOR.get(ftype, 0.01)
+        if population > 0:
+            score += 0.10 * min(1.0, math.log10(population + 1) / 7.0)
+            if reasons is not None:
+                reasons.append(f"population {population:,}")
+        if span is not None and (name.when is not None or place_when is not None):
+            score += self._time_score(place_when, name, span, reasons)
         if ctx is not None and ctx.points:
-            score += self._context_score(p, ctx, reasons)
-        return Candidate(p, round(max(0.0, min(1.0, score)), 4), tuple(reasons), False, name.name)
+            score += self._context_score(*where, ctx, reasons)
+        return round(max(0.0, min(1.0, score)), 4)
 
     @staticmethod
-    def _time_score(p: Place, name, span: tuple[float, float], reasons: list[str]) -> float:
+    def _time_score(
+        place_when: str | None, name, span: tuple[float, float], reasons: list[str] | None
+    ) -> float:
         delta = 0.0
         asked = _fmt_year(span[0]) if span[0] == span[1] else f"{_fmt_year(span[0])}-{_fmt_year(span[1])}"
         nspan = year_span(name.when)
         if nspan is not None:
             if _overlaps(nspan, span):
                 delta += 0.10
-                reasons.append(f"name {name.name!r} in use {name.when}, covering {asked}")
+                if reasons is not None:
+                    reasons.append(f"name {name.name!r} in use {name.when}, covering {asked}")
             else:
                 delta -= 0.15
-                reasons.append(f"name {name.name!r} in use {name.when}, not in {asked}")
-        pspan = year_span(p.when)
+                if reasons is not None:
+                    reasons.append(f"name {name.name!r} in use {name.when}, not in {asked}")
+        pspan = year_span(place_when)
         if pspan is not None:
             if _overlaps(pspan, span):
                 delta += 0.03
-                reasons.append(f"place existed {p.when}, covering {asked}")
+                if reasons is not None:
+                    reasons.append(f"place existed {place_when}, covering {asked}")
             else:
                 delta -= 0.20
-                reasons.append(f"place existed {p.when} only, not in {asked}")
+                if reasons is not None:
+                    reasons.append(f"place existed {place_when} only, not in {asked}")
         return delta
 
     @staticmethod
-    def _context_score(p: Place, ctx: _Context, reasons: list[str]) -> float:
-        dists = sorted(haversine_km(p.lat, p.lon, lat, lon) for lat, lon in ctx.points)
+    def _context_score(
+        lat: float, lon: float, countries: tuple[str, ...], ctx: _Context, reasons: list[str] | None
+    ) -> float:
+        dists = sorted(haversine_km(lat, lon, clat, clon) for clat, clon in ctx.points)
         median = dists[len(dists) // 2]
         delta = 0.15 * max(0.0, 1.0 - median / 6000.0)
-        if delta > 0.005:
-            reasons.append(f"near the text's other places (median {median:,.0f} km)")
-        else:
-            reasons.append(f"far from the text's other places (median {median:,.0f} km)")
-        if ctx.countries and set(p.country_codes) & ctx.countries:
+        if reasons is not None:
+            if delta > 0.005:
+                reasons.append(f"near the text's other places (median {median:,.0f} km)")
+            else:
+                reasons.append(f"far from the text's other places (median {median:,.0f} km)")
+        if ctx.countries and set(countries) & ctx.countries:
             delta += 0.05
-            reasons.append("same country as other places in the text")
+            if reasons is not None:
+                reasons.append("same country as other places in the text")
         return delta
 
     def _context(self, context: Sequence[Any], exclude_key: str) -> _Context:
@@ -549,6 +706,16 @@ class Gazetteer(Geocoder):
                 points.append((got[0], got[1]))
                 countries.update(c for c in got[2].split(",") if c)
         return _Context(tuple(points), frozenset(countries))
+
+
+def _order(entry: tuple) -> tuple:
+    """Best score first, then the larger population, then the id (a stable, total order)."""
+    return (-entry[0], -entry[1], entry[2])
+
+
+def _fuzzy_resolve(c: Candidate, query: str, sim: float) -> tuple[Place, tuple[str, ...], str]:
+    reason = f"fuzzy match: {query!r} ~ {c.matched_name!r} (similarity {sim:.0f}%)"
+    return c.place, (reason, *c.reasons), c.matched_name
 
 
 def _context_key(context: Sequence[Any] | None) -> tuple | None:

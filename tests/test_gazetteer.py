@@ -8,6 +8,8 @@ uncertainty radius of it.
 from __future__ import annotations
 
 import json
+import pickle
+from dataclasses import FrozenInstanceError
 
 import pytest
 from geopy.extra.rate_limiter import RateLimiter
@@ -331,6 +333,15 @@ def test_misspelling_is_found_and_marked_fuzzy(gz):
     assert loc.raw["fuzzy"] is True
 
 
+def test_first_letter_typo_of_a_geonames_only_name_is_found_and_marked_fuzzy(gz):
+    assert not gz.has_name("Movosibirsk")
+    best = gz.candidates("Movosibirsk")[0]
+    assert best.place.id == "geonames:1496747"  # Novosibirsk
+    assert best.fuzzy
+    assert best.reasons[0].startswith("fuzzy match: 'Movosibirsk' ~ 'Novosibirsk'")
+    assert gz.geocode("Ladivostok").raw["place"].name == "Vladivostok"  # its first letter dropped
+
+
 def test_exact_lookup_has_no_fuzzy_path(gz):
     assert gz.lookup("Khabarovks") == []
 
@@ -393,3 +404,28 @@ def test_candidate_scores_and_reasons_are_well_formed(gz):
         assert isinstance(c, Candidate)
         assert 0.0 <= c.score <= 1.0
         assert c.reasons and all(isinstance(r, str) for r in c.reasons)
+
+
+def test_ranking_builds_a_place_only_for_the_candidates_used(geonames_only):
+    """Namesakes are ranked on the index's columns; a ``Place`` is made when a candidate is read."""
+    made = geonames_only.geonames._place.cache_info
+    before = made().hits + made().misses
+    found = geonames_only.lookup("San Jose")
+    assert len(found) > 20
+    assert made().hits + made().misses == before
+    loc = geonames_only.geocode("San Jose")
+    assert made().hits + made().misses == before + 1
+    assert loc.raw["place"] is found[0].place
+    assert found[0].place.population == max(c.place.population for c in found)
+    assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+
+
+def test_candidates_are_immutable_values_that_pickle(gz):
+    c = gz.candidates("Harbin", when=1942)[0]
+    with pytest.raises(FrozenInstanceError):
+        c.score = 1.0
+    same = Candidate(c.place, c.score, c.reasons, c.fuzzy, c.matched_name)
+    assert same == c
+    assert hash(same) == hash(c)
+    assert pickle.loads(pickle.dumps(c)) == c
+    assert "Harbin" in repr(c)

