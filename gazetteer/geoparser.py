@@ -253,32 +253,31 @@ def _years(dates: list[DateMention]) -> list[tuple[int, int | None]]:
 
 
 def _mention_out(ct: CleanText, m: Mention, memo: dict | None = None) -> PlaceMention:
+    """The output form of a mention. What follows from its candidates alone (the place's fields, the
+    alternatives, the score) is built once per candidates tuple when ``memo`` is given: a long text
+    names the same places again and again."""
     s, e = ct.span(m.start, m.end)
     p = m.place
     key = (id(m.candidates), p is None)
     got = memo.get(key) if memo is not None else None
     if got is None:
         alts = tuple(Alternative(c.place.id, c.place.name, c.score) for c in m.candidates[1 if p else 0 : 4])
-        got = (alts, m.candidates[0].reasons if m.candidates else (), m.candidates)
+        fields = (
+            (p.id, p.name, p.lat, p.lon, p.feature_type, p.uncertainty_km)
+            if p
+            else (None, None, None, None, None, None)
+        )
+        got = (alts, m.candidates[0].reasons if m.candidates else (), fields, m.score, m.candidates)
         if memo is not None:
             memo[key] = got  # the candidates tuple is kept alive in the value, so its id stays unique
-    alts, top_reasons, _ = got
+    alts, top_reasons, fields, score, _ = got
+    reasons = (
+        (*(r for r in m.reasons if not r.startswith("looked up as ")), *top_reasons)
+        if m.reasons
+        else top_reasons
+    )
     return PlaceMention(
-        start=s,
-        end=e,
-        text=ct.original[s:e],
-        name=m.text,
-        place_id=p.id if p else None,
-        place_name=p.name if p else None,
-        lat=p.lat if p else None,
-        lon=p.lon if p else None,
-        feature_type=p.feature_type if p else None,
-        uncertainty_km=p.uncertainty_km if p else None,
-        score=round(m.score, 4),
-        role=m.role,
-        organisation=m.organisation,
-        alternatives=alts,
-        reasons=(*(r for r in m.reasons if not r.startswith("looked up as ")), *top_reasons),
+        s, e, ct.original[s:e], m.text, *fields, round(score, 4), m.role, m.organisation, alts, reasons
     )
 
 

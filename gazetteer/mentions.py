@@ -375,7 +375,9 @@ _ORG_HEADS = re.compile(
     r"Ministry|Bureau|Railway|Railways|Company|Bank|Times|Herald|Daily|News|Post|Radio|Society|"
     r"Association|League|War|Incident|Expedition|Affair|Campaign|Offensive|Operation|Treaty|Pact))\b"
 )
-_TERRITORIAL_HEADS = re.compile(r"\s+(?:Military\s+District|Front|Fleet|Army\s+Group)\b")
+# The head word only: a leading ``\s+`` made the regex try every run of blanks of a long text. The blanks
+# before the head (required) are found by walking back in ``_territorial_adjectives``.
+_TERRITORIAL_HEADS = re.compile(r"(?:Military\s+District|Front|Fleet|Army\s+Group)\b")
 _ORG_OF = re.compile(
     r"(?:University|Bank|Army|Government|Ministry|Party|Council|Academy|Institute|Museum|Archives|"
     r"Republic|Kingdom|Governor|Governor-General|Bishop|Archbishop|Prince|Duke|Earl|Emperor)\s+of\s+(?:the\s+)?$"
@@ -453,44 +455,129 @@ _RUN = re.compile(
 
 
 def tokenize_runs(
-    text: str, run_ends: list[int] | None = None, useful: Callable[[tuple[Token, ...]], bool] | None = None
+    text: str,
+    run_ends: list[int] | None = None,
+    useful: Callable[[str, tuple[Token, ...]], bool] | None = None,
+    lo: int = 0,
+    hi: int | None = None,
 ) -> list[Token]:
-    """Tokens of the runs of capitalised words only (with the connectors and direction words a name
-    may hold): the only places a name can start. Lower-case prose is skipped at regex speed.
-    ``run_ends``, if given, receives the end offset of each token's run; ``useful``, if given, drops
-    the runs it says no (runs holding no known name: "The", "However", "Comintern")."""
+    """Tokens of the runs of capitalised words in ``text[lo:hi]`` only (with the connectors and
+    direction words a name may hold): the only places a name can start. Lower-case prose is skipped at
+    regex speed. ``run_ends``, if given, receives the end offset of each token's run; ``useful``, if
+    given, drops the runs it says no to (``useful(run, tokens)``; runs holding no known name: "The",
+    "However", "Comintern")."""
     out: list[Token] = []
-    verdicts: dict[str, bool] = {}
-    cache = _RUN_CACHE
-    for m in _RUN.finditer(text):
+    new = tuple.__new__
+    for m in _RUN.finditer(text, lo, len(text) if hi is None else hi):
         a = m.start()
-        if a and (text[a - 1].isalnum() or text[a - 1] in "'’_"):
-            continue  # a capital inside a word
-        if a > 1 and text[a - 1] == " ":  # "north Korea", "northern Manchuria"
-            lo = max(0, a - 14)
-            ws = text.rfind(" ", lo, a - 1)
-            wstart = ws + 1 if ws >= 0 else lo
-            word_start = wstart == 0 or not text[wstart - 1].isalnum()
-            if word_start and text[wstart : a - 1].lower() in _DIRECTIONS:
-                a = wstart
+        if a:
+            c = text[a - 1]
+            if c == " ":
+                if a > 1 and text[a - 2] in _DIRECTION_LAST:  # "north Korea", "northern Manchuria"
+                    lo_ = max(0, a - 14)
+                    ws = text.rfind(" ", lo_, a - 1)
+                    wstart = ws + 1 if ws >= 0 else lo_
+                    word_start = wstart == 0 or not text[wstart - 1].isalnum()
+                    if word_start and text[wstart : a - 1].lower() in _DIRECTIONS:
+                        a = wstart
+            elif c.isalnum() or c in "'’_":
+                continue  # a capital inside a word
         run = text[a : m.end()]
-        rel = cache.get(run)
-        if rel is None:
-            rel = tuple(tokenize(run))
-            if len(cache) > 200_000:
-                cache.clear()
-            cache[run] = rel
-        if useful is not None:
-            ok = verdicts.get(run)
-            if ok is None:
-                ok = verdicts[run] = useful(rel)
-            if not ok:
-                continue
-        new = tuple.__new__
-        out.extend(new(Token, (t.start + a, t.end + a, t.text, t.key, t.bare, t.poss)) for t in rel)
+        rel = _run_tokens(run)
+        if useful is not None and not useful(run, rel):
+            continue
+        if a:
+            out.extend([new(Token, (t.start + a, t.end + a, t.text, t.key, t.bare, t.poss)) for t in rel])
+        else:
+            out.extend(rel)
         if run_ends is not None:
             run_ends.extend([m.end()] * len(rel))
     return out
+
+
+def _run_tokens(run: str) -> tuple[Token, ...]:
+    """The tokens of a run (offsets within it), cached: a text repeats its runs."""
+    rel = _RUN_CACHE.get(run)
+    if rel is None:
+        rel = tuple(tokenize(run))
+        if len(_RUN_CACHE) > 200_000:
+            _RUN_CACHE.clear()
+        _RUN_CACHE[run] = rel
+    return rel
+
+
+# the last letters of the direction words (any case), a cheap test before the full one
+_DIRECTION_LAST = frozenset("htnlrHTNLR")
+# a lower-case direction word before a capital (a paragraph holding one is never skipped)
+_DIRECTION_BEFORE_CAPITAL = re.compile(
+    r"(?:(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?|central|upper|lower|inner|outer)"
+    r" [A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f]"
+)
+_MARGIN_BEFORE = 50
+_MARGIN_AFTER = 80
+"""Characters around a paragraph that the checks of its names read (a preposition or title before, an
+organisation's head word or a speech verb after); part of the paragraph memo's key."""
+
+
+def _start_of(m: Mention) -> int:
+    return m.start
+
+
+_START = _start_of
+
+
+class _Persons:
+    """The text's set of names seen as people, recording what one paragraph asked of it and added to
+    it, so a later copy of that paragraph can check it would be answered the same (``_ChunkFinding``)."""
+
+    __slots__ = ("names", "ops")
+
+    def __init__(self, names: set[str]):
+        self.names = names
+        self.ops: list[tuple[str, bool | None]] = []
+
+    def __contains__(self, word: str) -> bool:
+        got = word in self.names
+        self.ops.append((word, got))
+        return got
+
+    def add(self, word: str) -> None:
+        self.names.add(word)
+        self.ops.append((word, None))
+
+
+class _ChunkFinding:
+    """The names found in one paragraph, offsets relative to its start, for its copies in the text."""
+
+    __slots__ = ("deferred", "ops", "rel")
+
+    def __init__(self, ps: int, mentions: list[Mention], deferred: list, ops: list):
+        self.rel = [
+            (m.start - ps, m.end - ps, m.text, m.key, m.source, m.role, m.organisation, tuple(m.reasons))
+            for m in mentions
+        ]
+        self.deferred = [(a - ps, b - ps, *rest) for a, b, *rest in deferred]
+        self.ops = ops
+
+    def replay(self, persons: set[str]) -> bool:
+        """Apply the paragraph's additions to ``persons`` if every question it asked gets the same
+        answer now; else leave ``persons`` as it was and say no."""
+        added: list[str] = []
+        for word, got in self.ops:
+            if got is None:
+                if word not in persons:
+                    persons.add(word)
+                    added.append(word)
+            elif (word in persons) != got:
+                persons.difference_update(added)
+                return False
+        return True
+
+    def mentions(self, ps: int) -> list[Mention]:
+        return [
+            Mention(a + ps, b + ps, t, k, s, r, o, None, 0.0, (), list(rs))
+            for a, b, t, k, s, r, o, rs in self.rel
+        ]
 
 
 _RUN_CACHE: dict[str, tuple[Token, ...]] = {}
@@ -536,6 +623,10 @@ class MentionFinder:
         self._geonames_best: dict[str, Candidate | None] = {}
         # longest name at the start of a run's remainder: a pure function of that text
         self._longest_memo: dict[str, tuple[int, str, bool] | None] = {}
+        # capitalised runs by whether they hold a known name; runs holding none and no territorial
+        # head word ("Front", "Military District") let a paragraph be skipped
+        self._run_verdicts: dict[str, bool] = {}
+        self._useless_runs: set[str] = set()
 
     # -- name look-ups --
 
@@ -588,14 +679,119 @@ class MentionFinder:
         ``years`` gives (offset, year) pairs of the dates governing the text from each offset on, used
         as the time hint; ``exclude`` lists spans that are not names (date expressions: "June 1941",
         "Showa 19"); ``paragraphs`` (spans) give each name its nearest context; ``rejected`` collects
-        names turned down, with the reason."""
-        run_ends: list[int] = []
-        tokens = tokenize_runs(text, run_ends, self._useful)
-        if exclude:
-            tokens, run_ends = _without(tokens, exclude, run_ends)
-        starts = set(sentence_starts)
+        names turned down, with the reason.
+
+        The text is read paragraph by paragraph. A paragraph whose capitalised runs hold no known name
+        is skipped whole (its runs are listed by one ``findall`` and checked against a set); one whose
+        text, margins, date spans and sentence starts were met before in the same text reuses the
+        names found there, provided the people it asked about are still what they were (see ``_Persons``).
+        """
+        from bisect import bisect_left
+
+        chunks = list(paragraphs) if paragraphs else [(0, len(text))]
+        starts_sorted = sorted(sentence_starts) if sentence_starts else []
+        starts = set(starts_sorted)
+        spans = sorted(exclude)
+        span_starts = [a for a, _ in spans]
         lower_words = _LowerWords(text)
         persons: set[str] = set()
+        found: list[Mention] = []
+        deferred: list[tuple[int, int, str, str, str, str]] = []
+        memo: dict[tuple, _ChunkFinding] = {}
+        useless = self._useless_runs
+        empty = _ChunkFinding(0, [], [], [])
+        for ps, pe in chunks:
+            if spans:
+                k0 = bisect_left(span_starts, ps)
+                while k0 and spans[k0 - 1][1] > ps:
+                    k0 -= 1
+                chunk_spans = spans[k0 : bisect_left(span_starts, pe)]
+            else:
+                chunk_spans = []
+            if rejected is not None:
+                if chunk_spans or self._chunk_may_hold_names(text, ps, pe, useless):
+                    got = self._find_chunk(text, ps, pe, chunk_spans, starts, lower_words, persons, rejected)
+                    found += got[0]
+                    deferred += got[1]
+                continue
+            lo = max(0, ps - _MARGIN_BEFORE)
+            key = (ps - lo, text[lo : pe + _MARGIN_AFTER])
+            if chunk_spans:
+                key += (tuple((a - ps, b - ps) for a, b in chunk_spans),)
+            if starts_sorted:
+                s0, s1 = bisect_left(starts_sorted, ps), bisect_left(starts_sorted, pe)
+                key += (tuple(x - ps for x in starts_sorted[s0:s1]),)
+            entry = memo.get(key)
+            if entry is not None:
+                if entry is empty:
+                    continue
+                if entry.replay(persons):
+                    found += entry.mentions(ps)
+                    if entry.deferred:
+                        deferred += [(a + ps, b + ps, *rest) for a, b, *rest in entry.deferred]
+                    continue
+            if not chunk_spans and not self._chunk_may_hold_names(text, ps, pe, useless):
+                memo[key] = empty
+                continue
+            log = _Persons(persons)
+            ms, ds = self._find_chunk(text, ps, pe, chunk_spans, starts, lower_words, log, None)
+            found += ms
+            deferred += ds
+            memo[key] = _ChunkFinding(ps, ms, ds, log.ops) if ms or ds or log.ops else empty
+        # a sentence-initial name too small to stand alone counts when the text names it elsewhere
+        if deferred:
+            accepted = {m.key for m in found}
+            for start, end, surface, key, src, why in deferred:
+                if key in accepted:
+                    found.append(
+                        Mention(start, end, surface, key, src, reasons=["named elsewhere in the text"])
+                    )
+                elif rejected is not None:
+                    rejected.append(Rejected(start, end, surface, why))
+            found.sort(key=_START)
+        self._resolve(found, years, paragraphs)
+        return found
+
+    def _chunk_may_hold_names(self, text: str, ps: int, pe: int, useless: set[str]) -> bool:
+        """Whether a paragraph has a capitalised run that holds a known name or a territorial head word,
+        or a direction word before a capital ("north Korea"): its runs are listed and checked against a
+        set in C; only runs never seen before are looked at in Python."""
+        runs = set(_RUN.findall(text, ps, pe))
+        if not runs <= useless:
+            for run in runs - useless:
+                if self._run_useful(run, _run_tokens(run)) or _TERRITORIAL_HEADS.search(run):
+                    return True
+                if len(useless) > 200_000:
+                    useless.clear()
+                useless.add(run)
+        return _DIRECTION_BEFORE_CAPITAL.search(text, ps, pe) is not None
+
+    def _run_useful(self, run: str, rel: tuple[Token, ...]) -> bool:
+        ok = self._run_verdicts.get(run)
+        if ok is None:
+            ok = self._useful(rel)
+            if len(self._run_verdicts) > 200_000:
+                self._run_verdicts.clear()
+            self._run_verdicts[run] = ok
+        return ok
+
+    def _find_chunk(
+        self,
+        text: str,
+        ps: int,
+        pe: int,
+        spans: list[tuple[int, int]],
+        starts: set[int],
+        lower_words: _LowerWords,
+        persons: set[str] | _Persons,
+        rejected: list[Rejected] | None,
+    ) -> tuple[list[Mention], list[tuple[int, int, str, str, str, str]]]:
+        """The names of one paragraph ``text[ps:pe]``: mentions (sorted) and the sentence-initial names
+        deferred to the whole-text check."""
+        run_ends: list[int] = []
+        tokens = tokenize_runs(text, run_ends, self._run_useful, ps, pe)
+        if spans:
+            tokens, run_ends = _without(tokens, spans, run_ends)
         found: list[Mention] = []
         deferred: list[tuple[int, int, str, str, str, str]] = []
         n = len(tokens)
@@ -649,17 +845,11 @@ class MentionFinder:
             self._organisation(text, m)
             found.append(m)
             i = j + 1
-        # a sentence-initial name too small to stand alone counts when the text names it elsewhere
-        accepted = {m.key for m in found}
-        for start, end, surface, key, src, why in deferred:
-            if key in accepted:
-                found.append(Mention(start, end, surface, key, src, reasons=["named elsewhere in the text"]))
-            elif rejected is not None:
-                rejected.append(Rejected(start, end, surface, why))
-        found.extend(self._territorial_adjectives(text, tokens, found))
-        found.sort(key=lambda m: m.start)
-        self._resolve(found, years, paragraphs)
-        return found
+        extra = self._territorial_adjectives(text, found, ps, pe)
+        if extra:
+            found += extra
+            found.sort(key=_START)
+        return found, deferred
 
     def _useful(self, rel: tuple[Token, ...]) -> bool:
         """Whether any stretch of a run's words is a known name (else the run is skipped whole)."""
@@ -863,23 +1053,32 @@ class MentionFinder:
             m.organisation = text[m.start - len(of.group()) : m.end]
             m.reasons.append(f"inside the name {m.organisation!r}")
 
-    def _territorial_adjectives(self, text: str, tokens: list[Token], found: list[Mention]) -> list[Mention]:
-        """ "Central Asian Military District": an adjective of a curated place before a territorial head."""
+    def _territorial_adjectives(
+        self, text: str, found: list[Mention], lo: int = 0, hi: int | None = None
+    ) -> list[Mention]:
+        """ "Central Asian Military District": an adjective of a curated place before a territorial head
+        (heads within ``text[lo:hi]``)."""
         from bisect import bisect_left
 
         out: list[Mention] = []
         taken = sorted((m.start, m.end) for m in found)
         taken_starts = [a for a, _ in taken]
-        for m in _TERRITORIAL_HEADS.finditer(text):
-            lead = re.search(r"((?:[A-Z][\w'-]*\s+)*[A-Z][\w'-]*)$", text[max(0, m.start() - 40) : m.start()])
+        for h in _TERRITORIAL_HEADS.finditer(text, lo, len(text) if hi is None else hi):
+            hs = h.start()
+            if not hs or not text[hs - 1].isspace():
+                continue
+            ws = hs - 1
+            while ws > 0 and text[ws - 1].isspace():
+                ws -= 1
+            lead = re.search(r"((?:[A-Z][\w'-]*\s+)*[A-Z][\w'-]*)$", text[max(0, ws - 40) : ws])
             if not lead:
                 continue
             words = lead.group(1).split()
-            a = m.start() - len(lead.group(1))
+            a = ws - len(lead.group(1))
             for k in range(len(words)):
                 phrase = " ".join(words[k:])
                 s = a + len(" ".join(words[:k])) + (1 if k else 0)
-                k0 = bisect_left(taken_starts, m.start())
+                k0 = bisect_left(taken_starts, ws)
                 if k0 and taken[k0 - 1][1] > s:  # a name found already ends inside this phrase
                     break
                 for suffix, repl in (("ern", ""), ("ian", "ia"), ("an", "a"), ("n", ""), ("ese", "")):
@@ -887,8 +1086,8 @@ class MentionFinder:
                         base = phrase[: -len(suffix)] + repl
                         key = normalize(base)
                         if key and self._source_of(key) == "curated":
-                            mm = Mention(s, m.start(), phrase, key, "curated", "in_organisation")
-                            mm.organisation = text[s : m.end()]
+                            mm = Mention(s, ws, phrase, key, "curated", "in_organisation")
+                            mm.organisation = text[s : h.end()]
                             mm.reasons.append(
                                 f"adjective of {base!r} in the territorial name {mm.organisation!r}"
                             )
@@ -911,67 +1110,124 @@ class MentionFinder:
         """Rank each mention's candidates with its year. An ambiguous name is ranked again with the
         unambiguous places of its paragraph as context (of the whole document when its paragraph has
         none): curated places, countries and cities of a million or more that stand clear of their
-        namesakes."""
+        namesakes.
+
+        The work is done per paragraph, and a paragraph's outcome depends only on its (name, year)
+        pairs and the document's context, so paragraphs asking the same are answered once."""
         from bisect import bisect_right
 
         offsets = [o for o, _ in years]
         para_starts = [a for a, _ in paragraphs]
+        # mentions grouped by paragraph, each with its (name looked up, year) pair; both walks are
+        # in text order, so a moving index replaces a bisection per mention
+        groups: list[tuple[list[Mention], tuple[tuple[str, int | None], ...]]] = []
+        k_year = 0
+        current = -2
+        group: list[Mention] = []
+        spec: list[tuple[str, int | None]] = []
+        n_years = len(offsets)
+        for m in mentions:
+            pos = m.start
+            p = bisect_right(para_starts, pos) - 1 if para_starts else -1
+            if p != current:
+                if group:
+                    groups.append((group, tuple(spec)))
+                group, spec, current = [], [], p
+            while k_year < n_years and offsets[k_year] <= pos:
+                k_year += 1
+            year = years[k_year - 1][1] if k_year else None
+            group.append(m)
+            spec.append((_name_of(m), year))
+        if group:
+            groups.append((group, tuple(spec)))
 
-        def year_at(pos: int) -> int | None:
-            k = bisect_right(offsets, pos) - 1
-            return years[k][1] if k >= 0 else None
-
-        def para_at(pos: int) -> int:
-            return bisect_right(para_starts, pos) - 1
-
-        def name_of(m: Mention) -> str:
-            for r in m.reasons:
-                if r.startswith("looked up as "):
-                    return r[len("looked up as ") + 1 : -1]
-            return m.text
-
-        def clear(cands: list[Candidate]) -> bool:
-            return len(cands) == 1 or cands[0].score - cands[1].score >= 0.15
-
-        first: dict[int, list[Candidate]] = {}
+        first_pass: dict[tuple, tuple[list[list[Candidate]], dict[str, Place]]] = {}
         doc_ctx: dict[str, Place] = {}
-        para_ctx: dict[int, dict[str, Place]] = {}
-        for idx, m in enumerate(mentions):
-            cands = self._lookup(name_of(m), year_at(m.start))
-            first[idx] = cands
-            if not cands or not clear(cands):
+        for _, sp in groups:
+            got = first_pass.get(sp)
+            if got is None:
+                got = first_pass[sp] = self._first_pass(sp)
+            if len(doc_ctx) < 60:
+                for pid, place in got[1].items():
+                    doc_ctx.setdefault(pid, place)
+        doc = list(doc_ctx.values())[:60]
+        second_pass: dict[tuple, list[tuple[tuple[Candidate, ...], float, Place | None]]] = {}
+        for ms, sp in groups:
+            out = second_pass.get(sp)
+            if out is None:
+                out = second_pass[sp] = self._second_pass(sp, *first_pass[sp], doc)
+            for m, (cands, score, place) in zip(ms, out, strict=True):
+                m.candidates = cands
+                m.score = score
+                m.place = place
+
+    def _first_pass(
+        self, spec: tuple[tuple[str, int | None], ...]
+    ) -> tuple[list[list[Candidate]], dict[str, Place]]:
+        """Each name's candidates with its year, and the paragraph's unambiguous places (the context)."""
+        firsts: list[list[Candidate]] = []
+        ctx: dict[str, Place] = {}
+        for name, year in spec:
+            cands = self._lookup(name, year)
+            firsts.append(cands)
+            if not cands or not _clear(cands):
                 continue
             top = cands[0].place
             if top.source != "geonames" or top.feature_type == "country" or top.population >= 1_000_000:
-                doc_ctx.setdefault(top.id, top)
-                para_ctx.setdefault(para_at(m.start), {}).setdefault(top.id, top)
-        doc = list(doc_ctx.values())[:60]
-        cache: dict[tuple[str, int | None, int], list[Candidate]] = {}
-        for idx, m in enumerate(mentions):
-            cands = first[idx]
-            if len(cands) > 1 and (cands[0].place.source == "geonames" or not clear(cands)):
-                key = normalize(name_of(m))
-                p = para_at(m.start)
-                local = [x for x in para_ctx.get(p, {}).values() if normalize(x.name) != key]
+                ctx.setdefault(top.id, top)
+        return firsts, ctx
+
+    def _second_pass(
+        self,
+        spec: tuple[tuple[str, int | None], ...],
+        firsts: list[list[Candidate]],
+        para_ctx: dict[str, Place],
+        doc: list[Place],
+    ) -> list[tuple[tuple[Candidate, ...], float, Place | None]]:
+        """(candidates, score, place) of each name, ambiguous ones ranked again with the context."""
+        out: list[tuple[tuple[Candidate, ...], float, Place | None]] = []
+        for (name, year), cands in zip(spec, firsts, strict=True):
+            if len(cands) > 1 and (cands[0].place.source == "geonames" or not _clear(cands)):
+                key = normalize(name)
+                local = [x for x in para_ctx.values() if normalize(x.name) != key]
                 ctx = local or [x for x in doc if normalize(x.name) != key]
                 if ctx:
-                    k = (key, year_at(m.start), p if local else -1)
-                    if k not in cache:
-                        cache[k] = self._lookup(name_of(m), k[1], ctx)
-                    cands = cache[k]
-            m.candidates = tuple(cands[:5])
+                    cands = self._lookup(name, year, ctx)
             if cands:
-                m.score = cands[0].score
-                m.place = cands[0].place if cands[0].score >= UNRESOLVED_BELOW else None
+                top = cands[0]
+                out.append(
+                    (tuple(cands[:5]), top.score, top.place if top.score >= UNRESOLVED_BELOW else None)
+                )
+            else:
+                out.append(((), 0.0, None))
+        return out
+
+
+def _name_of(m: Mention) -> str:
+    """The name to look up: the mention's text, or the base a territorial adjective stands for."""
+    if m.reasons:
+        for r in m.reasons:
+            if r.startswith("looked up as "):
+                return r[len("looked up as ") + 1 : -1]
+    return m.text
+
+
+def _clear(cands: list[Candidate]) -> bool:
+    return len(cands) == 1 or cands[0].score - cands[1].score >= 0.15
 
 
 class _LowerWords:
     """Whether a word occurs in lower case somewhere in the text ("later", "photo"), asked lazily:
-    only a few names per text need the answer, so no set of all words is built."""
+    a short text's few questions are answered by scanning for the word; once a text has asked more
+    than ``_SCANS`` of them, the set of all its words is built once (a scan each costs as much as
+    that on a text of megabytes)."""
+
+    _SCANS = 8
 
     def __init__(self, text: str):
         self.text = text
         self._seen: dict[str, bool] = {}
+        self._words: set[str] | None = None
 
     def __contains__(self, word: str) -> bool:
         got = self._seen.get(word)
@@ -982,6 +1238,11 @@ class _LowerWords:
         return got
 
     def _occurs(self, word: str) -> bool:
+        if self._words is None and len(self._seen) >= self._SCANS:
+            # every maximal run of word characters and apostrophes that has a character after it
+            self._words = set(_WORD_RUN.findall(self.text))
+        if self._words is not None:
+            return word in self._words
         text, at, n = self.text, self.text.find(word), len(word)
         while at >= 0:
             before = text[at - 1 : at] if at else ""
@@ -991,6 +1252,9 @@ class _LowerWords:
                 return True
             at = text.find(word, at + 1)
         return False
+
+
+_WORD_RUN = re.compile(r"[\w'’]+(?=[^\w'’])")
 
 
 def _without(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import string
 import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -174,31 +173,14 @@ _SAME_LENGTH = str.maketrans(
     }
 )
 
-# Length-changing or context-dependent repairs. The trigger regex finds candidates at regex speed (it
-# starts with plain characters); the context of each is checked in Python.
-_TRIGGERS = re.compile(r"\r\n|[\u200b\u200c\u200d\u2060\ufeff\u00ad]|\\[A-Za-z]|rom\s")
-_SLASH_AFTER = frozenset(string.ascii_letters + string.digits + ",.;:)]'\u2019\"\u201d")
-_NOT_BEFORE_ROM = re.compile(r"[\w'\u2019\\-]")
-_AFTER_ROM = re.compile(r"\s+[\w\"'\u201c\u2018]")
-
-
-def _repair(original: str, m: re.Match[str]) -> tuple[int, int, str] | None:
-    """(start, end, replacement) for a trigger whose context calls for a repair, else None."""
-    a = m.start()
-    g = m.group()
-    if g == "\r\n":
-        return a, a + 2, "\n"
-    if g[0] == "\\":
-        if not a or original[a - 1] not in _SLASH_AFTER:
-            return None
-        if original.startswith("union", a + 1) and original.endswith("Soviet", 0, a):
-            return a, a + 2, " U"
-        return a, a + 1, " "
-    if g.startswith("rom"):
-        if a and _NOT_BEFORE_ROM.match(original, a - 1):
-            return None
-        return (a, a + 3, "from") if _AFTER_ROM.match(original, a + 3) else None
-    return a, a + 1, ""  # a zero-width character
+# Repairs, each found by its own regex that starts with a literal (so ``re`` scans for it at C speed)
+# and states the repair's context itself: a backslash after a word or punctuation and before a letter;
+# ``rom`` not inside a word and followed by one. Backslashes keep the length and are replaced in C;
+# only the length-changing repairs (few) are assembled in Python.
+_BACKSLASH = re.compile(r"\\(?<=[A-Za-z0-9,.;:)\]'\u2019\"\u201d]\\)(?=[A-Za-z])")
+_ROM = re.compile(r"rom(?<![\w'\u2019\\-]rom)(?=\s+[\w\"'\u201c\u2018])")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +208,14 @@ class CleanText:
         if end <= start:
             o = self.to_original(start)
             return o, o
+        c = self._clean
+        if end <= len(self.text):
+            if len(c) == 1:  # no length-changing repair: offsets are shared
+                return start, end
+            o = self._orig
+            k = bisect_right(c, start) - 1
+            k2 = bisect_right(c, end - 1, k) - 1
+            return o[k] + start - c[k], o[k2] + end - c[k2]
         return self.to_original(start), self.to_original(end - 1) + 1
 
     @property
@@ -236,39 +226,42 @@ class CleanText:
 def clean(original: str) -> CleanText:
     """Repair the usual scraping damage, keeping offsets: see the module docstring for the list."""
     text = original
-    if not original.isascii():
+    if "\\" in text:
+        # "Soviet\\union" -> "Soviet Union"; any other backslash in context -> a space (same length)
+        text = _BACKSLASH.sub(" ", text.replace("Soviet\\union", "Soviet Union"))
+    if not text.isascii():
         # one str.replace per character present is far faster than str.translate on long texts
         for ch, new in _SAME_LENGTH.items():
             if chr(ch) in text:
                 text = text.replace(chr(ch), new)
     elif "\r" in text:
         text = text.replace("\r", "\n")
-    if "\\" not in text and "rom" not in text and "\r" not in original and text.isascii():
+    # length-changing repairs: (start, end, replacement) in original offsets, which ``text`` shares so far
+    fixes: list[tuple[int, int, str]] = [(m.start(), m.end(), "from") for m in _ROM.finditer(original)]
+    if "\r\n" in original:
+        fixes += [(m.start(), m.start() + 2, "\n") for m in re.finditer("\r\n", original)]
+    if not original.isascii() and any(ch in original for ch in _ZERO_WIDTH):
+        fixes += [(m.start(), m.start() + 1, "") for m in _ZERO_WIDTH_RE.finditer(original)]
+    if not fixes:
         return CleanText(original, text)
+    fixes.sort()
     pieces: list[str] = []
     clean_bp: list[int] = [0]
     orig_bp: list[int] = [0]
-    pos = 0  # in original/text (same length so far: _SAME_LENGTH keeps lengths)
+    pos = 0  # in original/text
     out = 0  # in the cleaned text
-    for m in _TRIGGERS.finditer(original):
-        fix = _repair(original, m)
-        if fix is None:
-            continue
-        a, b, new = fix
+    for a, b, new in fixes:
         pieces.append(text[pos:a])
         out += a - pos
         n, size = len(new), b - a
-        if n != size:
-            if n > size:  # the extra characters map onto the first source character
-                clean_bp.append(out)
-                orig_bp.append(a)
-                clean_bp.append(out + n - size)
-                orig_bp.append(a)
-            elif n:  # shorter: align on the last source characters
-                clean_bp.append(out)
-                orig_bp.append(a + size - n)
-            clean_bp.append(out + n)
-            orig_bp.append(b)
+        if n > size:  # the extra characters map onto the first source character
+            clean_bp += (out, out + n - size)
+            orig_bp += (a, a)
+        elif n:  # shorter: align on the last source characters
+            clean_bp.append(out)
+            orig_bp.append(a + size - n)
+        clean_bp.append(out + n)
+        orig_bp.append(b)
         pieces.append(new)
         out += n
         pos = b
