@@ -19,13 +19,13 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import FrozenInstanceError, dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from geopy.adapters import BaseSyncAdapter
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
+from geopy.point import Point
 
 from . import resources
 from .errors import GazetteerError, PlaceNotFound, ServiceUnavailable
@@ -47,6 +47,7 @@ TYPE_PRIOR = {
 FUZZY_FACTOR = 0.8  # a fuzzy hit never outranks the same place found exactly
 
 _set = object.__setattr__
+_Resolved = tuple[Place, tuple[str, ...], str]  # what a lazy candidate's resolver gives
 _SOURCE_REASON = {
     "curated": "curated historical gazetteer",
     "geonames": "GeoNames (modern)",
@@ -74,7 +75,7 @@ class Candidate:
     the best of fifty namesakes builds one ``Place``, not fifty.
     """
 
-    __slots__ = ("_matched_name", "_place", "_reasons", "_resolve", "fuzzy", "score")
+    __slots__ = ("_args", "_matched_name", "_place", "_reasons", "_resolve", "fuzzy", "score")
 
     def __init__(
         self,
@@ -90,22 +91,29 @@ class Candidate:
         _set(self, "fuzzy", fuzzy)
         _set(self, "_matched_name", matched_name)
         _set(self, "_resolve", None)
+        _set(self, "_args", ())
 
     @classmethod
-    def _lazy(cls, score: float, fuzzy: bool, resolve: Callable[[], tuple[Place, tuple[str, ...], str]]):
-        """A candidate whose (place, reasons, matched name) ``resolve`` gives when first asked for."""
+    def _lazy(cls, score: float, fuzzy: bool, resolve: Callable[..., _Resolved], args: tuple):
+        """A candidate whose (place, reasons, matched name) ``resolve(*args)`` gives when first asked for.
+
+        ``resolve`` is a function or a bound method made once, and ``args`` plain values where it can
+        be: a candidate kept in a memo then adds no object the garbage collector must keep visiting.
+        """
         self = cls.__new__(cls)
         _set(self, "score", score)
         _set(self, "fuzzy", fuzzy)
         _set(self, "_resolve", resolve)
+        _set(self, "_args", args)
         return self
 
     def _force(self) -> None:
-        place, reasons, matched = self._resolve()
+        place, reasons, matched = self._resolve(*self._args)
         _set(self, "_place", place)
         _set(self, "_reasons", reasons)
         _set(self, "_matched_name", matched)
         _set(self, "_resolve", None)
+        _set(self, "_args", ())
 
     @property
     def place(self) -> Place:
@@ -180,7 +188,7 @@ class Candidate:
         cc = ", ".join(self.place.country_codes)
         address = f"{self.place.name}, {cc}" if cc else self.place.name
         raw = {"place": self.place, "score": self.score, "reasons": list(self.reasons), "fuzzy": self.fuzzy}
-        return Location(address, (self.place.lat, self.place.lon), raw)
+        return Location(address, Point(self.place.lat, self.place.lon), raw)
 
 
 class _NoNetworkAdapter(BaseSyncAdapter):
@@ -288,6 +296,9 @@ class Gazetteer(Geocoder):
         self._has_cache: dict[str, bool] = {}
         self._lookup_memo: dict[tuple, tuple[Candidate, ...]] = {}
         self._context_cache: dict[str, tuple[float, float, str] | None] = {}
+        # bound once: every lazy candidate refers to these two rather than to a bound method of its own
+        self._resolve_hit = self._resolve
+        self._resolve_row_hit = self._resolve_row
 
     # -- sources --
 
@@ -365,22 +376,24 @@ class Gazetteer(Geocoder):
         memo_key = (text, when, _context_key(context) if context else None)
         found = self._lookup_memo.get(memo_key)
         if found is not None:
-            return list(found)
+            return [found] if found.__class__ is Candidate else list(found)
         key = normalize(text)
         if not key:
             return []
         core, gtype = split_generic(text)
-        keys = [(key, False)]
-        if gtype and core and core != key:
-            keys.append((core, True))
-        hits = [(h, via_core) for k, via_core in keys for h in self.curated.lookup(k)]
         gn = self.geonames
-        rows = [(r, n, via_core) for k, via_core in keys for r, n in gn.entries(k)] if gn is not None else []
-        ranked = self._rank(hits, query=text, gtype=gtype, when=when, context=context, key=key, rows=rows)
-        found = [c for c, _ in ranked]
+        hits = [(self.curated.lookup(key), False)]
+        rows = [(gn.entries(key), False)] if gn is not None else []
+        if gtype and core and core != key:
+            hits.append((self.curated.lookup(core), True))
+            if gn is not None:
+                rows.append((gn.entries(core), True))
+        found = [e[3] for e in self._rank(hits, query=text, gtype=gtype, when=when, context=context, key=key,
+                                          rows=rows)]  # fmt: skip
         if len(self._lookup_memo) >= 100_000:
             self._lookup_memo.clear()
-        self._lookup_memo[memo_key] = tuple(found)
+        # one answer is kept as itself, not in a tuple: one object fewer for the garbage collector to visit
+        self._lookup_memo[memo_key] = found[0] if len(found) == 1 else tuple(found)
         return found
 
     def candidates(
@@ -461,8 +474,8 @@ class Gazetteer(Geocoder):
         if len(key) < 4:
             return []
         cutoff = 88 if len(key) < 7 else 80
-        hits: list[tuple[NameHit, bool]] = []
-        rows: list[tuple[int, int, bool]] = []
+        hits: list[tuple[list[NameHit], bool]] = []
+        rows: list[tuple[list[tuple[int, int]], bool]] = []
         sims: dict[str, float] = {}
         gn = self.geonames
         for src in self._offline_sources():
@@ -470,21 +483,23 @@ class Gazetteer(Geocoder):
                 key, src.fuzzy_choices(key, cutoff), scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
             ):
                 if src is gn:
-                    for row, number in gn.entries(k):
+                    entries = gn.entries(k)
+                    for row, _ in entries:
                         pid = gn.row_id(row)
                         sims[pid] = max(sims.get(pid, 0.0), sim)
-                        rows.append((row, number, False))
+                    rows.append((entries, False))
                 else:
-                    for hit in src.lookup(k):
+                    found = src.lookup(k)
+                    for hit in found:
                         sims[hit.place.id] = max(sims.get(hit.place.id, 0.0), sim)
-                        hits.append((hit, False))
+                    hits.append((found, False))
         ranked = self._rank(hits, query=query, gtype=None, when=when, context=context, key=key, rows=rows)
         out = []
-        for c, pid in ranked:
+        for _, _, pid, c, _ in ranked:
             sim = sims.get(pid, 0.0)
             out.append(
                 Candidate._lazy(
-                    round(c.score * FUZZY_FACTOR * sim / 100, 4), True, partial(_fuzzy_resolve, c, query, sim)
+                    round(c.score * FUZZY_FACTOR * sim / 100, 4), True, _fuzzy_resolve, (c, query, sim)
                 )
             )
         out.sort(key=lambda c: -c.score)
@@ -501,85 +516,115 @@ class Gazetteer(Geocoder):
             self.last_warnings.append(msg)
             warnings.warn(msg, OnlineServiceWarning, stacklevel=3)
             return []
-        ranked = self._rank([(h, False) for h in hits], query=query, gtype=None, when=when, context=context,
+        ranked = self._rank([(hits, False)], query=query, gtype=None, when=when, context=context,
                             key=normalize(query))  # fmt: skip
-        return [c for c, _ in ranked]
+        return [e[3] for e in ranked]
 
     def _rank(
         self,
-        hits: list[tuple[NameHit, bool]],
+        hits: list[tuple[list[NameHit], bool]],
         *,
         query: str,
         gtype: str | None,
         when,
         context,
         key: str,
-        rows: list[tuple[int, int, bool]] = (),
-    ) -> list[tuple[Candidate, str]]:
-        """Score and order ``hits`` (places in hand) and ``rows`` (GeoNames rows: row, name number,
-        via_core) without building a ``Place`` for the rows: only the score is computed now."""
-        if not hits and not rows:
-            return []
+        rows: list[tuple[list[tuple[int, int]], bool]] = (),
+    ) -> list[tuple]:
+        """Score and order places found under a key, best first, as (score, population, place id,
+        candidate, GeoNames row or -1).
+
+        ``hits`` are places in hand, ``rows`` GeoNames rows (row, name number) from ``entries``; each
+        group comes with ``via_core`` (found under the query without its generic word). Rows are
+        scored on the index's columns: no ``Place`` is built here.
+        """
         span = year_span(when)
         ctx = self._context(context, key) if context else None
-        # (score, population, id, candidate, row); per id the best-scoring entry (the first on a tie)
+        # per place id: (score, population, id, candidate, row or -1), the best score (first on a tie)
         best: dict[str, tuple] = {}
-        for hit, via_core in hits:
-            p, name = hit.place, hit.name
-            args = (p.source, p.feature_type, p.population, p.when, name, hit.generic, via_core, gtype, span)
-            where = (p.lat, p.lon, p.country_codes) if ctx is not None else None
-            score = self._score(*args, ctx, where)
-            prev = best.get(p.id)
-            if prev is None or score > prev[0]:
-                cand = Candidate._lazy(score, False, partial(self._resolve, p, args, ctx, where))
-                best[p.id] = (score, p.population, p.id, cand, -1)
-        if rows:
-            gn = self.geonames
-            gn_best: dict[str, tuple] = {}
-            for row, number, via_core in rows:
+        for group, via_core in hits:
+            for hit in group:
+                p, name = hit.place, hit.name
+                where = (p.lat, p.lon, p.country_codes) if ctx is not None else None
+                score = self._score(p.source, p.feature_type, p.population, p.when, name, hit.generic,
+                                    via_core, gtype, span, ctx, where)  # fmt: skip
+                prev = best.get(p.id)
+                if prev is None or score > prev[0]:
+                    args = (p, name, hit.generic, via_core, gtype, span, ctx)
+                    best[p.id] = (
+                        score,
+                        p.population,
+                        p.id,
+                        Candidate._lazy(score, False, self._resolve_hit, args),
+                        -1,
+                    )
+        for group, _ in rows:
+            if group:
+                best.update(self._rank_rows(rows, best, gtype, span, ctx))
+                break
+        if len(best) <= 1:
+            return list(best.values())
+        return sorted(best.values(), key=_order)
+
+    def _rank_rows(self, rows, others: dict[str, tuple], gtype, span, ctx) -> dict[str, tuple]:
+        """``_rank`` for GeoNames rows; ``others`` (places from other sources) hide their GeoNames twins."""
+        gn = self.geonames
+        plain = gtype is None and ctx is None
+        out: dict[str, tuple] = {}
+        for group, via_core in rows:
+            for row, number in group:
                 pid = gn.row_id(row)
                 pop = gn.row_population(row)
                 ftype = gn.row_feature_type(row)
-                name = _PREFERRED if number == 0 else _VARIANT
-                args = ("geonames", ftype, pop, None, name, False, via_core, gtype, span)
-                where = (*gn.row_point(row), gn.row_countries(row)) if ctx is not None else None
-                score = self._score(*args, ctx, where)
-                prev = gn_best.get(pid)
-                if prev is None or score > prev[0]:
-                    cand = Candidate._lazy(
-                        score, False, partial(self._resolve_row, row, number, args, ctx, where)
+                if plain:
+                    score = _plain_row_score(number == 0, ftype, pop)
+                else:
+                    where = (*gn.row_point(row), gn.row_countries(row)) if ctx is not None else None
+                    name = _PREFERRED if number == 0 else _VARIANT
+                    score = self._score(
+                        "geonames", ftype, pop, None, name, False, via_core, gtype, span, ctx, where
                     )
-                    gn_best[pid] = (score, pop, pid, cand, row)
-            if best:
-                # A GeoNames entry for a place we curate is the same place: keep only ours. Same place
-                # means linked by id, or the same type within the curated radius (a county's seat stays).
-                twins = [e[3].place for e in best.values()]
-                linked = {link.replace("gn:", "geonames:") for k in twins for link in k.links}
-                for pid, entry in list(gn_best.items()):
-                    row = entry[4]
-                    ftype = gn.row_feature_type(row)
-                    lat, lon = gn.row_point(row)
-                    if pid in linked or any(
-                        k.feature_type == ftype
-                        and haversine_km(lat, lon, k.lat, k.lon) <= max(k.uncertainty_km, 20.0)
-                        for k in twins
-                    ):
-                        del gn_best[pid]
-            best.update(gn_best)
-        return [(e[3], e[2]) for e in sorted(best.values(), key=_order)]
+                prev = out.get(pid)
+                if prev is None or score > prev[0]:
+                    args = (row, number, via_core, gtype, span, ctx)
+                    out[pid] = (
+                        score,
+                        pop,
+                        pid,
+                        Candidate._lazy(score, False, self._resolve_row_hit, args),
+                        row,
+                    )
+        if others:
+            # A GeoNames entry for a place we curate is the same place: keep only ours. Same place means
+            # linked by id, or the same type within the curated radius (a county's seat town stays).
+            twins = [e[3].place for e in others.values()]
+            linked = {link.replace("gn:", "geonames:") for k in twins for link in k.links}
+            for pid, entry in list(out.items()):
+                ftype = gn.row_feature_type(entry[4])
+                lat, lon = gn.row_point(entry[4])
+                if pid in linked or any(
+                    k.feature_type == ftype
+                    and haversine_km(lat, lon, k.lat, k.lon) <= max(k.uncertainty_km, 20.0)
+                    for k in twins
+                ):
+                    del out[pid]
+        return out
 
-    def _resolve(self, p: Place, args: tuple, ctx, where) -> tuple[Place, tuple[str, ...], str]:
+    def _resolve(
+        self, p: Place, name, generic, via_core, gtype, span, ctx
+    ) -> tuple[Place, tuple[str, ...], str]:
+        """A candidate's place, reasons and matched name, when first asked for."""
         reasons: list[str] = []
-        self._score(*args, ctx, where, reasons)
-        return p, tuple(reasons), args[4].name
+        where = (p.lat, p.lon, p.country_codes) if ctx is not None else None
+        self._score(p.source, p.feature_type, p.population, p.when, name, generic, via_core, gtype, span, ctx,
+                    where, reasons)  # fmt: skip
+        return p, tuple(reasons), name.name
 
     def _resolve_row(
-        self, row: int, number: int, args: tuple, ctx, where
+        self, row: int, number: int, via_core, gtype, span, ctx
     ) -> tuple[Place, tuple[str, ...], str]:
         hit = self.geonames.name_hit(row, number)
-        reasons: list[str] = []
-        self._score(*args[:4], hit.name, *args[5:], ctx, where, reasons)
-        return hit.place, tuple(reasons), hit.name.name
+        return self._resolve_hit(hit.place, hit.name, False, via_core, gtype, span, ctx)
 
     def _score(
         self,
@@ -706,6 +751,18 @@ class Gazetteer(Geocoder):
                 points.append((got[0], got[1]))
                 countries.update(c for c in got[2].split(",") if c)
         return _Context(tuple(points), frozenset(countries))
+
+
+def _plain_row_score(preferred: bool, ftype: str, population: int) -> float:
+    """``Gazetteer._score`` of a GeoNames place with no generic word, time hint or context to weigh
+    (GeoNames names carry no period, so a time hint changes nothing): the same sums in the same order,
+    hence the same float, without the general function's cost."""
+    score = SOURCE_BASE["geonames"]
+    score += 0.15 if preferred else 0.10
+    score += TYPE_PRIOR.get(ftype, 0.01)
+    if population > 0:
+        score += 0.10 * min(1.0, math.log10(population + 1) / 7.0)
+    return round(max(0.0, min(1.0, score)), 4)
 
 
 def _order(entry: tuple) -> tuple:

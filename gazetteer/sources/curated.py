@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import GazetteerDataError
 from ..names import generic_variants, normalize
 from ..places import Place, read_lpf
@@ -85,6 +87,8 @@ class CuratedSource(PlaceSource):
                         self._index[core].append(NameHit(place, alt, generic=True))
         self._index = dict(self._index)
         self._keys = sorted(self._index)
+        self._key_array = np.array(self._keys, dtype=object)
+        self._key_lengths = np.array([len(k) for k in self._keys], dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self._places)
@@ -102,5 +106,14 @@ class CuratedSource(PlaceSource):
         return self._places.get(place_id)
 
     def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
-        # A few hundred keys: compare them all, so a typo in the first letter still finds them.
-        return self._keys
+        """Every key whose length allows ``min_similarity`` (a few hundred keys: no letter is required
+        to match, so a typo in the first letter still finds them).
+
+        ``ratio`` >= s needs the length difference d <= (1 - s/100) * (len(key) * 2 + d), that is
+        d <= (1 - s/100) * 2 * len(key) / (s/100).
+        """
+        if min_similarity <= 0:
+            return self._keys
+        share = min_similarity / 100
+        most = (1 - share) * 2 * len(key) / share
+        return self._key_array[np.abs(self._key_lengths - len(key)) <= most].tolist()
