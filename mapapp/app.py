@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import time
 from contextlib import contextmanager
 
 import streamlit as st
@@ -17,6 +18,7 @@ from mapapp.build import build_map
 from mapapp.corrections import CorrectionsError, CorrectionStore, parse_corrections
 
 st.set_page_config(page_title="Itinera", layout="wide", page_icon="🗺️")
+PLAY_SECONDS = 1.5  # one month of the window per tick of the play button
 
 
 @contextmanager
@@ -132,13 +134,19 @@ with guarded("Your material"):
     else:
         db.forget_upload(ss, "text")
 
-places = ws.places.with_extra(st.session_state.get("user_places", []))
-fixes_key = hashlib.sha1(store.to_json_bytes()).hexdigest() if store is not None else ""
-user_key = f"{st.session_state.get('user_events_key', '')}|{st.session_state.get('upload_places_key', '')}"
-index = event_index(ws, ws_key, fixes_key, user_key)
-data_key = f"{ws_key}|{fixes_key}|{user_key}"  # what the event index, the table and the base map hang on
-facets = db.facet_values(index)
-date_range = index.date_range()
+index = None
+with guarded("The events"):
+    places = ws.places.with_extra(st.session_state.get("user_places", []))
+    fixes_key = hashlib.sha1(store.to_json_bytes()).hexdigest() if store is not None else ""
+    user_key = (
+        f"{st.session_state.get('user_events_key', '')}|{st.session_state.get('upload_places_key', '')}"
+    )
+    index = event_index(ws, ws_key, fixes_key, user_key)
+    data_key = f"{ws_key}|{fixes_key}|{user_key}"  # what the index, the table and the base map hang on
+    facets = db.facet_values(index)
+    date_range = index.date_range()
+if index is None:
+    st.stop()
 
 # --- the sidebar: one time window and the filters ------------------------------------------------------
 
@@ -232,17 +240,20 @@ shown = [index.events[i] for i in mask.nonzero()[0]]
 n_undated = int((~index.dated).sum())
 
 if playing:
+    # The fragment's timer steps the window; a full run (the one the step itself causes) only re-arms
+    # it, so the window moves one month per tick, not once per run.
+    st.session_state.setdefault("_play_next", time.monotonic() + PLAY_SECONDS)
 
-    @st.fragment(run_every=1.5)
+    @st.fragment(run_every=PLAY_SECONDS / 3)
     def _play() -> None:
-        if st.session_state.get("_play_tick"):
+        if time.monotonic() >= st.session_state._play_next:
+            st.session_state._play_next = time.monotonic() + PLAY_SECONDS
             step(1)
             st.rerun()
-        st.session_state._play_tick = True
 
     _play()
 else:
-    st.session_state._play_tick = False
+    st.session_state.pop("_play_next", None)
 
 st.markdown(f"**{db.window_caption(window, len(shown), len(index), n_undated)}**")
 if not shown:

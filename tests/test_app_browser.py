@@ -100,7 +100,35 @@ def test_uploading_the_memoir_shows_its_places(app_url, offline_page, memoir_pat
     open_dashboard(page, app_url)
     page.get_by_role("tab", name="Your material").click()
     page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(memoir_path))
-    page.get_by_text("place mentions found").wait_for(timeout=120_000)
+    outcome = page.get_by_text("place mentions found").or_(page.get_by_text("the geoparser failed"))
+    outcome.first.wait_for(timeout=120_000)
+    assert "place mentions found" in outcome.first.inner_text(), outcome.first.inner_text()
     named = page.get_by_text("Places named:").locator("..")
     assert "Khabarovsk" in named.inner_text()
     assert not page.locator('[data-testid="stException"]').count()
+
+
+def test_clicking_a_row_of_the_table_reads_its_event(app_url, offline_page):
+    page = offline_page.page
+    open_dashboard(page, app_url)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    page.get_by_text("Nothing chosen yet").wait_for(timeout=30_000)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 52)  # the first row's selection box
+    page.get_by_text("Who says so:").wait_for(timeout=30_000)
+
+
+def test_the_play_button_steps_the_window_month_by_month(app_url, offline_page):
+    page = offline_page.page
+    open_dashboard(page, app_url)
+    page.locator('input[type="range"]').nth(1).focus()
+    page.keyboard.press("Home")
+    page.get_by_text("in January 1919").wait_for(timeout=30_000)
+    play = page.get_by_role("switch", name="Play")
+    # a click landing during a rerun can be lost: click until the switch says it is on
+    wait_until(lambda: play.is_checked() or play.click(force=True) or play.is_checked(), what="play on")
+    page.get_by_text("in February 1919").wait_for(timeout=60_000)
+    page.get_by_text("in March 1919").wait_for(timeout=60_000)
+    play.click(force=True)
