@@ -14,6 +14,7 @@ are inlined into its ``data:`` URI, since relative paths mean nothing inside one
 from __future__ import annotations
 
 import base64
+import html
 import importlib
 import json
 import mimetypes
@@ -24,7 +25,8 @@ from pathlib import Path
 from typing import Literal
 
 import folium
-from branca.element import Element
+from branca.element import Element, MacroElement
+from folium.template import Template
 
 Mode = Literal["data", "file"]
 
@@ -193,3 +195,33 @@ def remote_references(html: str) -> list[str]:
 def script_json(value: object) -> str:
     """JSON to paste into a ``<script>``: no ``</`` can close the element early."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
+
+
+def escape(text: str) -> str:
+    """HTML-escape text from data or a user's file for a page; braces too, so no ``{{`` or ``{%`` ever
+    reaches a Jinja template (folium compiles each element's rendered script as one)."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
+
+
+class _RawScript(Element):
+    """Already rendered JavaScript, output as is (never compiled as a template)."""
+
+    _template = Template("{{ this.code }}")
+
+    def __init__(self, code: str):
+        super().__init__()
+        self.code = code
+
+
+class RawRender(MacroElement):
+    """A MacroElement whose rendered script is not compiled again as a Jinja template, as branca's
+    ``MacroElement.render`` does: for megabytes of data that costs seconds, and text holding ``{%``
+    would break it. Goes last among the bases so Layer and JSCSSMixin still do their part."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        script = self._template.module.__dict__.get("script")
+        if script is not None:
+            figure.script.add_child(_RawScript(script(self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)

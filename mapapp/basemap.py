@@ -315,7 +315,7 @@ def polity_layer(
 
 
 def _polity_tooltip(place: Any) -> str:
-    from html import escape
+    from .assets import escape
 
     when = f" ({escape(place.when)})" if place.when else ""
     return f"{escape(place.name)}{when}"

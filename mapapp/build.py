@@ -18,7 +18,6 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 from typing import Any
 
 import folium
@@ -27,7 +26,7 @@ from folium.map import Layer
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
 
-from .assets import Mode, asset_url, localize, script_json
+from .assets import Mode, RawRender, asset_url, escape, localize, script_json
 from .basemap import (
     EAST_ASIA,
     SEA_COLOUR,
@@ -104,7 +103,7 @@ class _ItineraAssets(JSCSSMixin):
         self.default_css = [("itinera_css", asset_url("itinera_css"))]
 
 
-class JsLayer(_ItineraAssets, Layer):
+class JsLayer(_ItineraAssets, Layer, RawRender):
     """A layer made in the browser by ``factory(payload, options)`` from ``static/itinera.js``."""
 
     _template = Template(
@@ -134,7 +133,7 @@ class JsLayer(_ItineraAssets, Layer):
         self._use_itinera_assets()
 
 
-class BaseMapLayer(_ItineraAssets, Layer):
+class BaseMapLayer(_ItineraAssets, Layer, RawRender):
     """The offline physical basemap (a base layer: land with its coast, lakes, rivers)."""
 
     _template = Template(
@@ -339,9 +338,9 @@ class _EventRows:
                 passage = passage_html(text, e.passage_start, e.passage_end, names)
         flags = (1 if e.implied else 0) | (2 if _is_contested(e) else 0)
         t0, t1 = days if days else (None, None)
-        return [
-            round(float(place.lon), 4),
-            round(float(place.lat), 4),
+        row = [
+            round(float(place.lon), 3),  # ~100 m: finer than any place's uncertainty
+            round(float(place.lat), 3),
             self.kinds(e.kind),
             t0,
             t1,
@@ -359,6 +358,9 @@ class _EventRows:
             escape(", ".join(e.contested_by)),
             passage,
         ]
+        while row[-1] == "":  # trailing empty texts cost 3 bytes a row; the page reads them as ""
+            row.pop()
+        return row
 
     def payload(self, rows: list[list[Any]]) -> dict[str, Any]:
         return {
@@ -375,16 +377,19 @@ class _EventRows:
 # --- routes -------------------------------------------------------------------------------------------
 
 
-def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, step_km: float = 150.0):
+def great_circle(
+    lon1: float, lat1: float, lon2: float, lat2: float, step_km: float = 300.0, straight_below_km: float = 800
+):
     """Points along the great circle between two places, longitudes unwrapped so a line never jumps
-    across the map at the antimeridian. Hops under 300 km stay straight."""
+    across the map at the antimeridian. Hops under ``straight_below_km`` stay straight (on a Mercator
+    map the difference is under a pixel or two at the zoom that shows them whole)."""
     p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
     d = 2 * math.asin(min(1.0, math.sqrt(h)))
-    if d * 6371.0 < 300:
+    if d * 6371.0 < straight_below_km:
         pts = [(lon1, lat1), (lon2, lat2)]
     else:
-        n = min(64, max(2, int(d * 6371.0 / step_km)))
+        n = min(48, max(2, int(d * 6371.0 / step_km)))
         pts = []
         for i in range(n + 1):
             f = i / n
@@ -405,30 +410,15 @@ def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, step_km: fl
     return out
 
 
-def arrow_head(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
-    """An open 'V' at the line's end pointing along its last stretch; its size follows the line's
-    length (0.08-0.8 degrees), longitudes scaled by cos(lat) so it is not sheared in the north."""
-    (x1, y1), (x2, y2) = points[-2], points[-1]
-    k = max(math.cos(math.radians(y2)), 1e-3)
-    dx, dy = (x2 - x1) * k, y2 - y1
-    norm = math.hypot(dx, dy)
-    if norm == 0:
-        return []
-    (ax, ay), (bx, by) = points[0], points[-1]
-    size = min(0.8, max(0.08, 0.12 * math.hypot((bx - ax) * k, by - ay)))
-    back = math.atan2(dy, dx) + math.pi
-    head = []
-    for turn in (0.45, -0.45):
-        head.append((x2 + size * math.cos(back + turn) / k, y2 + size * math.sin(back + turn)))
-    return [head[0], (x2, y2), head[1]]
-
-
 def _route_colour(actor: str) -> str:
     return ROUTE_COLOURS[zlib.crc32(actor.encode("utf-8")) % len(ROUTE_COLOURS)]
 
 
-def route_rows(segments: Iterable[Any]) -> list[list[Any]]:
-    """Rows for ``Itinera.lineLayer``: [parts, t0, t1, colour, dashed, tooltip]."""
+def route_payload(segments: Iterable[Any]) -> dict[str, Any]:
+    """Data for ``Itinera.lineLayer``: rows ``[flat lon/lat path, t0, t1, actor, from, to, edtf,
+    uncertain, reasons]`` with names in tables; the browser adds each arrow head and tooltip."""
+    actors, places, reasons = _Table(), _Table(), _Table()
+    colours: list[str] = []
     rows = []
     for seg in segments:
         ends = [seg.from_place, *([seg.via_place] if getattr(seg, "via_place", None) else []), seg.to_place]
@@ -439,20 +429,33 @@ def route_rows(segments: Iterable[Any]) -> list[list[Any]]:
                 shift = round((path[-1][0] - pts[0][0]) / 360) * 360
                 pts = [(x + shift, y) for x, y in pts]
             path.extend(pts if not path else pts[1:])
-        parts = [[[round(x, 3), round(y, 3)] for x, y in path]]
-        head = arrow_head(path) if len(path) >= 2 else []
-        if head:
-            parts.append([[round(x, 3), round(y, 3)] for x, y in head])
+        flat = [round(v, 2) for point in path for v in point]  # ~1 km: plenty for a line
         days = event_days(getattr(seg, "edtf", "") or "") or (None, None)
+        ai = actors(escape(seg.actor))
+        if ai == len(colours):
+            colours.append(_route_colour(seg.actor))
         uncertain = bool(getattr(seg, "uncertain", False))
-        when = escape(seg.edtf) if getattr(seg, "edtf", "") else "undated"
-        tip = f"<b>{escape(seg.actor)}</b>: {escape(seg.from_place.name)} &rarr; {escape(seg.to_place.name)}"
-        tip += f" ({when})"
-        if uncertain:
-            reasons = "; ".join(escape(r) for r in getattr(seg, "reasons", ()) or ())
-            tip += f"<br><i>uncertain{': ' + reasons if reasons else ''}</i>"
-        rows.append([parts, days[0], days[1], _route_colour(seg.actor), uncertain, tip])
-    return rows
+        why = "; ".join(escape(r) for r in getattr(seg, "reasons", ()) or ()) if uncertain else ""
+        rows.append(
+            [
+                flat,
+                days[0],
+                days[1],
+                ai,
+                places(escape(seg.from_place.name)),
+                places(escape(seg.to_place.name)),
+                escape(getattr(seg, "edtf", "") or ""),
+                1 if uncertain else 0,
+                reasons(why),
+            ]
+        )
+    return {
+        "rows": rows,
+        "actors": actors.items,
+        "colours": colours,
+        "places": places.items,
+        "reasons": reasons.items,
+    }
 
 
 def _segments(events: Sequence[Event], places: Mapping[str, Any]) -> list[Any]:
@@ -682,7 +685,7 @@ def build_map(
         if segs:
             layer = JsLayer(
                 "Itinera.lineLayer",
-                route_rows(segs),
+                route_payload(segs),
                 name=LAYER_NAMES["routes"],
                 options={"className": "itinera-route"},
                 show="routes" in shown_layers,
@@ -719,7 +722,8 @@ def build_map(
     Legend(legend_html(kinds_seen, "routes" in summary.shown, "uncertainty" in summary.shown)).add_to(m)
     folium.LayerControl(collapsed=False, position="topleft").add_to(m)
 
-    dated = [e for e in kept if e.id not in set(summary.undated)]
+    undated_ids = set(summary.undated)
+    dated = [e for e in kept if e.id not in undated_ids]
     summary.time_range = corpus_range(dated)
     if time_control and summary.time_range is not None:
         start, end = summary.time_range
@@ -728,7 +732,7 @@ def build_map(
         undated_labels = [
             f"{escape(e.summary or e.id)} ({escape(places_by_id[e.place_id].name)})"
             for e in kept
-            if e.id in set(summary.undated)
+            if e.id in undated_ids
         ]
         TimeControl(time_layers, start, end, undated_labels).add_to(m)
 

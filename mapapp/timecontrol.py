@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from .assets import asset_url, script_json
+from .assets import RawRender, asset_url, script_json
 from .basemap import day_number
 from .timespan import month_end, month_steps
 
@@ -27,7 +26,7 @@ def month_table(start: date, end: date) -> list[list[object]]:
     return [[m.strftime("%Y-%m"), day_number(m), day_number(month_end(m))] for m in month_steps(start, end)]
 
 
-class TimeControl(JSCSSMixin, MacroElement):
+class TimeControl(JSCSSMixin, RawRender):
     """Filters the given layers (their sublayers' ``feature.properties.t0/t1``) by a month window.
 
     After load, ``window.itineraTime`` is the control: ``setWindow(i, j)`` (month indexes) returns the

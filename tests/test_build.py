@@ -14,7 +14,7 @@ from shapely.geometry import Point
 from gazetteer.places import Place, read_lpf
 from gazetteer.resources import data_dir
 from mapapp import assets, basemap
-from mapapp.build import DEFAULT_LAYERS, arrow_head, build_map, great_circle, passage_html
+from mapapp.build import DEFAULT_LAYERS, build_map, great_circle, passage_html
 from mapapp.models import Event, Source
 
 
@@ -180,8 +180,6 @@ def test_long_route_follows_a_great_circle_and_never_jumps_the_antimeridian():
     assert len(path) > 10
     assert all(abs(b[0] - a[0]) < 10 for a, b in itertools.pairwise(path))
     assert path[-1][0] == pytest.approx(-157.97 + 360, abs=1e-6)
-    head = arrow_head(path)
-    assert head[1] == path[-1] and len(head) == 3
 
 
 def test_passage_is_escaped_and_marks_the_place_name(memoir_text):
@@ -210,3 +208,10 @@ def test_mentions_are_clustered_with_circle_markers(places, events):
 
 def test_default_layers_leave_uncertainty_off():
     assert "uncertainty" not in DEFAULT_LAYERS
+
+
+def test_template_syntax_in_data_is_not_evaluated(places):
+    tricky = ev("t", "stay", "itinera:khabarovsk", "1942", summary="{{ 7*7 }} {% if x %} {# c #}")
+    html = render(build_map([tricky], places, time_control=True))
+    assert "&#123;&#123; 7*7 &#125;&#125;" in html
+    assert "49" not in html.split("Itinera.eventLayer(")[1].split("\n")[0]

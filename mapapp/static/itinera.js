@@ -28,6 +28,7 @@
       className: "itinera-event itinera-" + p.kind + " ev-" + String(p.event_id).replace(/[^A-Za-z0-9_-]/g, "_")
     };
     if (p.contested) {
+      o.contested = true;
       o.color = I.CONTESTED.color; o.dashArray = I.CONTESTED.dashArray; o.weight = I.CONTESTED.weight;
       o.className += " itinera-contested";
     }
@@ -64,20 +65,27 @@
      event_id, summary, edtf, date_phrase, contest_note, contested_by, passage], ...], and lookup
      tables kinds, places ([name, citation, note]), sources, attributions, actors, certainties}.
      flags: 1 implied, 2 contested. */
+  function eventProps(data, r) {
+    var pl = data.places[r[5]] || ["", "", ""];
+    return {
+      kind: data.kinds[r[2]], t0: r[3], t1: r[4], place_name: pl[0], place_citation: pl[1],
+      place_note: pl[2], source: data.sources[r[6]], attribution: data.attributions[r[7]],
+      actors: data.actors[r[8]], certainty: data.certainties[r[9]], implied: !!(r[10] & 1),
+      contested: !!(r[10] & 2), event_id: r[11], summary: r[12] || "", edtf: r[13] || "",
+      date_phrase: r[14] || "", contest_note: r[15] || "", contested_by: r[16] || "", passage: r[17] || ""
+    };
+  }
+
+  I.BIG = 5000; /* above this many features a layer is drawn on one canvas of its own */
+
   I.eventLayer = function (data, options) {
+    options = options || {};
+    if (data.rows.length > (options.big || I.BIG)) return new I.BigPoints(data, options);
     var features = new Array(data.rows.length);
     for (var i = 0; i < data.rows.length; i++) {
-      var r = data.rows[i], pl = data.places[r[5]] || ["", "", ""];
+      var r = data.rows[i];
       features[i] = {
-        type: "Feature",
-        geometry: { type: "Point", coordinates: [r[0], r[1]] },
-        properties: {
-          kind: data.kinds[r[2]], t0: r[3], t1: r[4], place_name: pl[0], place_citation: pl[1],
-          place_note: pl[2], source: data.sources[r[6]], attribution: data.attributions[r[7]],
-          actors: data.actors[r[8]], certainty: data.certainties[r[9]], implied: !!(r[10] & 1),
-          contested: !!(r[10] & 2), event_id: r[11], summary: r[12], edtf: r[13], date_phrase: r[14],
-          contest_note: r[15], contested_by: r[16], passage: r[17]
-        }
+        type: "Feature", geometry: { type: "Point", coordinates: [r[0], r[1]] }, properties: eventProps(data, r)
       };
     }
     var layer = L.geoJSON(features, {
@@ -88,25 +96,257 @@
     return layer;
   };
 
-  /* Lines (routes): rows [[coords (list of [lon, lat] parts), t0, t1, colour, dashed, tooltip]]. */
-  I.lineLayer = function (rows, options) {
+  /* A layer of many features drawn in one pass on its own canvas: 100,000 circles redraw in tens of
+     milliseconds, where 100,000 Leaflet paths take seconds to add, filter or pan. Coordinates are
+     projected once (zoom 0); a time filter flips a visibility flag per feature and redraws. */
+  var BigCanvas = L.Layer.extend({
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "itinera-big leaflet-zoom-hide");
+      this._canvas.style.pointerEvents = "none";
+      map.getPane("overlayPane").appendChild(this._canvas);
+      map.on("moveend zoomend resize viewreset", this._schedule, this);
+      if (this._onClick) map.on("click", this._onClick, this);
+      this._redraw();
+    },
+    onRemove: function (map) {
+      map.off("moveend zoomend resize viewreset", this._schedule, this);
+      if (this._onClick) map.off("click", this._onClick, this);
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+    },
+    /* Several map events in one frame (moveend, zoomend, viewreset) make one redraw. */
+    _schedule: function () {
+      var self = this;
+      if (this._frame) return;
+      this._frame = L.Util.requestAnimFrame(function () { self._frame = null; self._redraw(); });
+    },
+    _project: function (lon, lat) {
+      var p = L.CRS.EPSG3857.latLngToPoint(L.latLng(lat, lon), 0);
+      return [p.x, p.y];
+    },
+    /* Pixel transform of the current view: container x = X * s + ox. */
+    _view: function () {
+      var map = this._map, s = Math.pow(2, map.getZoom());
+      var origin = map.getPixelOrigin(), topLeft = map.containerPointToLayerPoint([0, 0]);
+      return { s: s, ox: -origin.x - topLeft.x, oy: -origin.y - topLeft.y, topLeft: topLeft, size: map.getSize() };
+    },
+    _prepareCanvas: function () {
+      var v = this._view(), c = this._canvas, dpr = window.devicePixelRatio || 1;
+      L.DomUtil.setPosition(c, v.topLeft);
+      c.width = v.size.x * dpr; c.height = v.size.y * dpr;
+      c.style.width = v.size.x + "px"; c.style.height = v.size.y + "px";
+      var ctx = c.getContext("2d");
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      return [ctx, v];
+    },
+    filterSpan: function (lo, hi) {
+      var n = this._t0.length, shown = 0;
+      for (var i = 0; i < n; i++) {
+        var a = this._t0[i], b = this._t1[i];
+        var vis = (a === null || a <= hi) && (b === null || b >= lo);
+        this._visible[i] = vis ? 1 : 0;
+        shown += vis ? 1 : 0;
+      }
+      if (this._map) this._schedule();
+      return shown;
+    },
+    visibleCount: function () {
+      var n = 0;
+      for (var i = 0; i < this._visible.length; i++) n += this._visible[i];
+      return n;
+    }
+  });
+
+  I.BigPoints = BigCanvas.extend({
+    initialize: function (data, options) {
+      var n = data.rows.length;
+      this._data = data;
+      this._x = new Float64Array(n); this._y = new Float64Array(n);
+      this._t0 = new Array(n); this._t1 = new Array(n);
+      this._style = new Array(n); this._visible = new Uint8Array(n).fill(1);
+      var styles = {}, list = [];
+      for (var i = 0; i < n; i++) {
+        var r = data.rows[i], p = this._project(r[0], r[1]);
+        this._x[i] = p[0]; this._y[i] = p[1];
+        this._t0[i] = r[3]; this._t1[i] = r[4];
+        var key = r[2] + "/" + r[10];
+        if (!(key in styles)) {
+          styles[key] = list.length;
+          list.push(styleFor({ kind: data.kinds[r[2]], implied: !!(r[10] & 1), contested: !!(r[10] & 2) }));
+        }
+        this._style[i] = styles[key];
+      }
+      this._styles = list;
+    },
+    _redraw: function () {
+      if (!this._map || !this._canvas) return;
+      var cv = this._prepareCanvas(), ctx = cv[0], v = cv[1], n = this._x.length, W = v.size.x, H = v.size.y;
+      var many = 0;
+      for (var c = 0; c < n && many <= 20000; c++) many += this._visible[c];
+      if (many > 20000) return this._drawSquares(ctx, v, W, H);
+      for (var k = 0; k < this._styles.length; k++) {
+        var st = this._styles[k], r = st.radius;
+        ctx.beginPath();
+        for (var i = 0; i < n; i++) {
+          if (!this._visible[i] || this._style[i] !== k) continue;
+          var x = this._x[i] * v.s + v.ox, y = this._y[i] * v.s + v.oy;
+          if (x < -r || y < -r || x > W + r || y > H + r) continue;
+          ctx.moveTo(x + r, y);
+          ctx.arc(x, y, r, 0, 2 * Math.PI);
+        }
+        ctx.globalAlpha = st.fillOpacity; ctx.fillStyle = st.fillColor; ctx.fill();
+        ctx.globalAlpha = st.opacity; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight;
+        ctx.stroke(); /* no dashes here: dashed strokes of 100,000 shapes rasterise in seconds */
+      }
+      ctx.globalAlpha = 1;
+    },
+    /* Over 20,000 points in view, anti-aliased circles cost seconds to rasterise in software:
+       small squares in each kind's colour, no outline, draw in tens of milliseconds. */
+    _drawSquares: function (ctx, v, W, H) {
+      var n = this._x.length;
+      for (var k = 0; k < this._styles.length; k++) {
+        var st = this._styles[k], r = Math.max(2, st.radius - 2);
+        ctx.fillStyle = st.contested ? st.color : st.fillColor;
+        ctx.globalAlpha = 0.85;
+        for (var i = 0; i < n; i++) {
+          if (!this._visible[i] || this._style[i] !== k) continue;
+          var x = this._x[i] * v.s + v.ox, y = this._y[i] * v.s + v.oy;
+          if (x < -r || y < -r || x > W + r || y > H + r) continue;
+          ctx.fillRect(x - r, y - r, 2 * r, 2 * r);
+        }
+      }
+      ctx.globalAlpha = 1;
+    },
+    _onClick: function (e) {
+      var v = this._view(), cp = e.containerPoint, best = -1, bestD = 64, n = this._x.length;
+      for (var i = 0; i < n; i++) {
+        if (!this._visible[i]) continue;
+        var dx = this._x[i] * v.s + v.ox - cp.x, dy = this._y[i] * v.s + v.oy - cp.y, d = dx * dx + dy * dy;
+        if (d < bestD) { bestD = d; best = i; }
+      }
+      if (best < 0) return;
+      var r = this._data.rows[best];
+      var fake = { feature: { properties: eventProps(this._data, r) } };
+      L.popup({ maxWidth: 420 }).setLatLng([r[1], r[0]]).setContent(I.eventPopup(fake)).openOn(this._map);
+    }
+  });
+
+  /* An open "V" at the end of a path ([[lon, lat], ...]) pointing along its last stretch, sized by
+     the path's length (0.08-0.8 degrees); longitudes scaled by cos(lat) so it is not sheared. */
+  I.arrowHead = function (path) {
+    var n = path.length, a = path[n - 2], b = path[n - 1], s = path[0];
+    var k = Math.max(Math.cos((b[1] * Math.PI) / 180), 1e-3);
+    var dx = (b[0] - a[0]) * k, dy = b[1] - a[1];
+    if (!dx && !dy) return null;
+    var size = Math.min(0.8, Math.max(0.08, 0.12 * Math.sqrt(Math.pow((b[0] - s[0]) * k, 2) + Math.pow(b[1] - s[1], 2))));
+    var back = Math.atan2(dy, dx) + Math.PI, head = [];
+    [0.45, -0.45].forEach(function (t) {
+      head.push([b[0] + (size * Math.cos(back + t)) / k, b[1] + size * Math.sin(back + t)]);
+    });
+    return [head[0], b, head[1]];
+  };
+
+  /* Routes: data {rows: [[flat lon/lat path, t0, t1, actor, from, to, edtf, uncertain, reasons]],
+     actors, colours (per actor), places, reasons}; strings already escaped. */
+  function routePath(flat) {
+    var path = [];
+    for (var i = 0; i + 1 < flat.length; i += 2) path.push([flat[i], flat[i + 1]]);
+    return path;
+  }
+
+  I.BigLines = BigCanvas.extend({
+    initialize: function (data, options) {
+      var n = data.rows.length;
+      this._data = data; this._options = options || {};
+      this._paths = new Array(n); this._t0 = new Array(n); this._t1 = new Array(n);
+      this._visible = new Uint8Array(n).fill(1);
+      for (var i = 0; i < n; i++) {
+        var r = data.rows[i], path = routePath(r[0]), head = path.length > 1 ? I.arrowHead(path) : null;
+        var parts = head ? [path, head] : [path], proj = [];
+        for (var j = 0; j < parts.length; j++) {
+          var flat = new Float64Array(parts[j].length * 2);
+          for (var q = 0; q < parts[j].length; q++) {
+            var p = this._project(parts[j][q][0], parts[j][q][1]);
+            flat[2 * q] = p[0]; flat[2 * q + 1] = p[1];
+          }
+          proj.push(flat);
+        }
+        this._paths[i] = proj; this._t0[i] = r[1]; this._t1[i] = r[2];
+      }
+    },
+    /* More routes than this in the window are not drawn (a tangle nobody can read, and seconds of
+       rasterising per pan); the time control says so and asks for a narrower window. */
+    tooMany: function () {
+      var limit = this._options.limit || 5000;
+      return this._map && this._shown > limit ? this._shown : 0;
+    },
+    filterSpan: function (lo, hi) {
+      this._shown = BigCanvas.prototype.filterSpan.call(this, lo, hi);
+      return this._shown;
+    },
+    _redraw: function () {
+      if (!this._map || !this._canvas) return;
+      var cv = this._prepareCanvas(), ctx = cv[0], v = cv[1], d = this._data, n = this._paths.length;
+      if (this._shown === undefined) this._shown = n;
+      if (this.tooMany()) return;
+      /* Uncertain routes are fainter rather than dashed (dashes rasterise slowly in bulk), and
+         steps under a pixel are skipped: tens of thousands of routes stay a fraction of a second. */
+      ctx.lineWidth = this._options.weight || 1.5;
+      for (var dashed = 0; dashed < 2; dashed++) {
+        ctx.globalAlpha = dashed ? 0.35 : 0.7;
+        for (var a = 0; a < d.colours.length; a++) {
+          ctx.beginPath();
+          for (var i = 0; i < n; i++) {
+            var r = d.rows[i];
+            if (!this._visible[i] || r[3] !== a || r[7] !== dashed) continue;
+            var parts = this._paths[i];
+            for (var j = 0; j < parts.length; j++) {
+              var f = parts[j], px = f[0] * v.s + v.ox, py = f[1] * v.s + v.oy;
+              ctx.moveTo(px, py);
+              for (var q = 2; q < f.length; q += 2) {
+                var x = f[q] * v.s + v.ox, y = f[q + 1] * v.s + v.oy;
+                if (q + 2 < f.length && Math.abs(x - px) < 1 && Math.abs(y - py) < 1) continue;
+                ctx.lineTo(x, y); px = x; py = y;
+              }
+            }
+          }
+          ctx.strokeStyle = d.colours[a]; ctx.stroke();
+        }
+      }
+      ctx.globalAlpha = 1;
+    }
+  });
+
+  I.lineLayer = function (data, options) {
     options = options || {};
-    var features = rows.map(function (r) {
+    if (data.rows.length > (options.big || I.BIG)) return new I.BigLines(data, options);
+    var features = data.rows.map(function (r) {
+      var path = routePath(r[0]);
+      var head = path.length > 1 ? I.arrowHead(path) : null;
       return {
         type: "Feature",
-        geometry: { type: "MultiLineString", coordinates: r[0] },
-        properties: { t0: r[1], t1: r[2], color: r[3], dashed: r[4], tooltip: r[5] }
+        geometry: { type: "MultiLineString", coordinates: head ? [path, head] : [path] },
+        properties: {
+          t0: r[1], t1: r[2], actor: data.actors[r[3]], color: data.colours[r[3]],
+          from_name: data.places[r[4]], to_name: data.places[r[5]], edtf: r[6], uncertain: !!r[7],
+          reasons: data.reasons[r[8]]
+        }
       };
     });
     var layer = L.geoJSON(features, {
       style: function (f) {
         return {
           color: f.properties.color, weight: options.weight || 2.5, opacity: 0.85,
-          dashArray: f.properties.dashed ? "6 5" : null, className: options.className || "itinera-route"
+          dashArray: f.properties.uncertain ? "6 5" : null, className: options.className || "itinera-route"
         };
       }
     });
-    layer.bindTooltip(function (l) { return l.feature.properties.tooltip; }, { sticky: true });
+    layer.bindTooltip(function (l) {
+      var p = l.feature.properties;
+      var h = "<b>" + p.actor + "</b>: " + p.from_name + " &rarr; " + p.to_name + " (" + (p.edtf || "undated") + ")";
+      if (p.uncertain) h += "<br><i>uncertain" + (p.reasons ? ": " + p.reasons : "") + "</i>";
+      return h;
+    }, { sticky: true });
     return layer;
   };
 
@@ -207,9 +447,15 @@
       var o = this.options, m = o.months;
       if (!m.length) return 0;
       var a = +this._from.value, b = +this._to.value, shown = 0;
-      for (var i = 0; i < o.layers.length; i++) shown += I.filterLayer(o.layers[i], m[a][1], m[b][2]);
+      for (var i = 0; i < o.layers.length; i++) {
+        var l = o.layers[i];
+        shown += l.filterSpan ? l.filterSpan(m[a][1], m[b][2]) : I.filterLayer(l, m[a][1], m[b][2]);
+      }
       this._label.textContent = m[a][0] + (a === b ? "" : " \u2013 " + m[b][0]);
-      this._count.textContent = "(" + shown + " shown)";
+      var hidden = 0;
+      for (var j = 0; j < o.layers.length; j++) if (o.layers[j].tooMany) hidden += o.layers[j].tooMany();
+      this._count.textContent = "(" + shown + " shown" +
+        (hidden ? "; " + hidden + " routes not drawn: narrow the window" : "") + ")";
       this.shown = shown;
       return shown;
     },
