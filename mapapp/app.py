@@ -53,9 +53,11 @@ def corrections_store(path: str) -> CorrectionStore:
 
 
 @st.cache_resource(max_entries=8)
-def event_index(_ws: db.Workspace, ws_key: str, fixes_key: str, extra_key: str) -> db.EventIndex:
-    events = corrections_store(fixes_path()).apply(_ws.events + st.session_state.get("user_events", []))
-    return db.EventIndex.build(events)
+def event_index(
+    _ws: db.Workspace, _user_events: list, ws_key: str, fixes_key: str, user_key: str
+) -> db.EventIndex:
+    """The corpus and the reader's uploaded events, corrections applied (keyed by what they hang on)."""
+    return db.EventIndex.build(corrections_store(fixes_path()).apply(_ws.events + _user_events))
 
 
 @st.cache_resource(show_spinner="Finding the places the texts name…")
@@ -141,7 +143,7 @@ with guarded("The events"):
     user_key = (
         f"{st.session_state.get('user_events_key', '')}|{st.session_state.get('upload_places_key', '')}"
     )
-    index = event_index(ws, ws_key, fixes_key, user_key)
+    index = event_index(ws, st.session_state.get("user_events", []), ws_key, fixes_key, user_key)
     data_key = f"{ws_key}|{fixes_key}|{user_key}"  # what the index, the table and the base map hang on
     facets = db.facet_values(index)
     date_range = index.date_range()
@@ -183,6 +185,15 @@ with st.sidebar:
 
     st.header("Filters")
     st.caption("Leave a filter empty to keep everything.")
+    for key, options in (
+        ("actors", facets["actors"]),
+        ("sources", facets["sources"]),
+        ("attributions", facets["attributions"]),
+        ("kinds", facets["kinds"]),
+        ("certainties", facets["certainties"]),
+    ):  # a choice that an upload brought and took away again is dropped, not an error
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in options]
     actors = st.multiselect("Actors", facets["actors"], key="actors", placeholder="all actors")
     sources_chosen = st.multiselect(
         "Sources",
@@ -393,6 +404,9 @@ with tab_table, guarded("The events table"):
     )
     if total > len(view):
         st.caption(f"Showing the first {len(view):,} of {total:,} events; the downloads hold them all.")
+    if n_undated:
+        with st.expander(f"Undated events ({n_undated}): in no time window, so not on the map"):
+            st.dataframe(db.undated_view(frame), hide_index=True, width="stretch")
 
 with tab_time, guarded("The timeline"):
     if shown:

@@ -298,6 +298,11 @@ def table_view(frame: pd.DataFrame, mask: np.ndarray, limit: int = 2000) -> tupl
     return view[TABLE_COLUMNS].reset_index(drop=True), total
 
 
+def undated_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """The events with no date (listed apart: no time window holds them)."""
+    return frame[frame["_start"] < 0][TABLE_COLUMNS].reset_index(drop=True)
+
+
 # --- the timeline ------------------------------------------------------------------------------------
 
 KIND_COLORS = {

@@ -425,3 +425,25 @@ def test_a_missing_events_file_is_a_message_not_a_traceback(monkeypatch, tmp_pat
     text = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
     assert "nope.csv: file not found" in text
     assert "No dated events" in text
+
+
+def test_undated_events_are_listed_apart(app):
+    undated = next(
+        d.value
+        for d in app.dataframe
+        if "event_id" in d.value.columns and (d.value["date"] == "undated").all()
+    )
+    assert "mem-red-flag-order" in set(undated["event_id"])
+    assert "mem-red-flag-order" not in shown_ids(app)
+
+
+def test_a_filter_choice_from_a_removed_upload_is_dropped_quietly(app):
+    csv = b"id,actors,kind,place_id,edtf,source_id\nq-1,Newcomer,stay,itinera:seoul,1944,memoir\n"
+    app.file_uploader(key="events_upload").set_value(("q.csv", csv, "text/csv"))
+    rerun(app)
+    app.multiselect(key="actors").set_value(["Newcomer"])
+    assert shown_ids(rerun(app)) == {"q-1"}
+    app.file_uploader(key="events_upload").set_value(None)
+    rerun(app)
+    assert app.multiselect(key="actors").value == []
+    assert "mem-iaf-founded" in shown_ids(app)
