@@ -560,7 +560,11 @@ class Gazetteer(Geocoder):
                     )
         for group, _ in rows:
             if group:
-                best.update(self._rank_rows(rows, best, gtype, span, ctx))
+                found = self._rank_rows(rows, best, gtype, span, ctx)
+                if best:
+                    best.update(found)
+                else:
+                    best = found
                 break
         if len(best) <= 1:
             return list(best.values())
@@ -573,9 +577,7 @@ class Gazetteer(Geocoder):
         out: dict[str, tuple] = {}
         for group, via_core in rows:
             for row, number in group:
-                pid = gn.row_id(row)
-                pop = gn.row_population(row)
-                ftype = gn.row_feature_type(row)
+                pid, pop, ftype = gn.row_summary(row)
                 if plain:
                     score = _plain_row_score(number == 0, ftype, pop)
                 else:

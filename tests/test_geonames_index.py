@@ -184,4 +184,5 @@ def test_entries_give_rows_whose_places_carry_the_name(cities500):
         assert cities500.row_population(row) == hit.place.population
         assert cities500.row_feature_type(row) == hit.place.feature_type
         assert cities500.row_countries(row) == hit.place.country_codes
+        assert cities500.row_summary(row) == (hit.place.id, hit.place.population, hit.place.feature_type)
     assert cities500.entries(normalize("Qxzvbnmor")) == []

