@@ -9,6 +9,7 @@ Run: ``.venv/bin/python bench/bench_export.py [--sizes 1000 10000 100000] [--no-
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -79,9 +80,10 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[Event], dict[str, Place], dic
 
 
 def timed(fn, *args, **kwargs):
-    t = time.perf_counter()
+    """(result, wall seconds, CPU seconds): CPU time shows the cost when other work shares the cores."""
+    t, c = time.perf_counter(), time.process_time()
     out = fn(*args, **kwargs)
-    return out, time.perf_counter() - t
+    return out, time.perf_counter() - t, time.process_time() - c
 
 
 def folium_markers(events: list[Event], places: dict[str, Place]) -> int:
@@ -150,25 +152,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args(argv)
     out_dir = Path(tempfile.mkdtemp(prefix="itinera-bench-"))
-    print(f"{'events':>8} {'GeoJSON s':>10} {'GeoJSON MB':>11} {'HTML s':>8} {'HTML MB':>8}")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'events':>8} {'GeoJSON s (CPU)':>16} {'GeoJSON MB':>11} {'HTML s (CPU)':>14} {'HTML MB':>8}")
     largest = None
     for n in args.sizes:
         events, places, sources = synthetic(n)
-        gj, t_gj = timed(to_geojson_bytes, events, places, sources)
-        html, t_html = timed(to_html_bytes, events, places, sources=sources, offline=True)
+        gj, t_gj, c_gj = timed(to_geojson_bytes, events, places, sources)
+        html, t_html, c_html = timed(to_html_bytes, events, places, sources=sources, offline=True)
         print(
-            f"{n:>8} {t_gj:>10.2f} {len(gj) / 1e6:>11.1f} {t_html:>8.2f} {len(html) / 1e6:>8.1f}", flush=True
+            f"{n:>8} {t_gj:>8.2f} ({c_gj:5.2f}) {len(gj) / 1e6:>11.1f} {t_html:>6.2f} ({c_html:5.2f}) "
+            f"{len(html) / 1e6:>8.1f}",
+            flush=True,
         )
         path = out_dir / f"map-{n}.html"
         path.write_bytes(html)
         largest = (n, path)
     events, places, _ = synthetic(1000)
-    size, t_peer = timed(folium_markers, events, places)
-    print(
-        f"peer: folium Marker per event, 1000 events: {t_peer:.2f} s to build and render ({size / 1e6:.1f} MB)"
-    )
-    events_ours, t_ours = timed(to_html_bytes, events, places, offline=True)
-    print(f"ours, same 1000 events (whole standalone page): {t_ours:.2f} s")
+    size, t_peer, c_peer = timed(folium_markers, events, places)
+    mb = size / 1e6
+    print(f"peer, folium Marker per event, 1000 events: {t_peer:.2f} s ({c_peer:.2f} CPU), {mb:.1f} MB")
+    _, t_ours, c_ours = timed(to_html_bytes, events, places, offline=True)
+    print(f"ours, same 1000 events, whole standalone page: {t_ours:.2f} s ({c_ours:.2f} CPU)")
     if not args.no_browser and largest is not None:
         n, path = largest
         r = browser_check(path)
