@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .candidates import CandidateEvent, candidate_events
 from .dates import DateMention, edtf_value, find_dates
-from .mentions import Mention, MentionFinder
+from .mentions import Mention, MentionFinder, _Group
 from .text import CleanText, clean, layout
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class Alternative:
     score: float
 
 
-@dataclass(slots=True)
-class PlaceMention:
+class PlaceMention(NamedTuple):
     """A place mention; ``start``/``end`` index the original text. Place fields are None when unresolved
-    (then ``alternatives`` holds the best guesses)."""
+    (then ``alternatives`` holds the best guesses). A named tuple: a long text has tens of thousands,
+    and a tuple is built several times faster than a dataclass instance."""
 
     start: int
     end: int
@@ -236,9 +236,52 @@ def find_places(text: str, *, gazetteer: Gazetteer | None = None) -> list[PlaceM
 
     gz = gazetteer or default_gazetteer()
     ct = clean(text)
-    mentions = _finder(gz).find(ct.text, paragraphs=paragraphs(ct.text))
+    groups = _finder(gz).find_groups(ct.text, paragraphs=paragraphs(ct.text))
+    return _places_out(ct, groups)
+
+
+def _places_out(ct: CleanText, groups: list[_Group]) -> list[PlaceMention]:
+    """Output mentions paragraph by paragraph: a paragraph met before with the same findings and
+    resolutions reuses its fields (only the offsets change), and a paragraph free of length-changing
+    repairs maps its offsets back by one shift."""
+    from bisect import bisect_right
+
+    out: list[PlaceMention] = []
+    templates: dict[tuple[int, int], tuple[list, int, int, Any]] = {}
     memo: dict = {}
-    return [_mention_out(ct, m, memo) for m in mentions]
+    clean_bp, orig_bp = ct.breakpoints
+    n_bp = len(clean_bp)
+    original = ct.original
+    new = tuple.__new__
+    append = out.append
+    for g in groups:
+        key = (id(g.merged), id(g.resolved))
+        got = templates.get(key)
+        if got is None:
+            rows = [
+                (a, b, _mention_fields(Mention(a, b, t, k, s, r, o, place, score, cands, list(rs)), memo))
+                for (a, b, t, k, s, r, o, rs), (cands, score, place) in zip(
+                    g.merged.rel, g.resolved, strict=True
+                )
+            ]
+            lo = min(a for a, _, _ in rows)
+            hi = max(b for _, b, _ in rows)
+            # the group's objects stay alive in the value, so the ids in the key stay unique
+            got = templates[key] = (rows, lo, hi, (g.merged, g.resolved))
+        rows, lo, hi, _ = got
+        ps = g.ps
+        k = bisect_right(clean_bp, ps + lo) - 1
+        if k + 1 == n_bp or clean_bp[k + 1] > ps + hi - 1:
+            d = ps + orig_bp[k] - clean_bp[k]
+            for a, b, tail in rows:
+                a += d
+                b += d
+                append(new(PlaceMention, (a, b, original[a:b], *tail)))
+        else:
+            for a, b, tail in rows:
+                s, e = ct.span(a + ps, b + ps)
+                append(new(PlaceMention, (s, e, original[s:e], *tail)))
+    return out
 
 
 def _years(dates: list[DateMention]) -> list[tuple[int, int | None]]:
@@ -253,13 +296,18 @@ def _years(dates: list[DateMention]) -> list[tuple[int, int | None]]:
 
 
 def _mention_out(ct: CleanText, m: Mention, memo: dict | None = None) -> PlaceMention:
-    """The output form of a mention. What follows from its candidates alone (the place's fields, the
-    alternatives, the score) is built once per candidates tuple when ``memo`` is given: a long text
-    names the same places again and again."""
+    """The output form of a mention (offsets into the original text)."""
     s, e = ct.span(m.start, m.end)
+    return PlaceMention(s, e, ct.original[s:e], *_mention_fields(m, {} if memo is None else memo))
+
+
+def _mention_fields(m: Mention, memo: dict) -> tuple:
+    """A mention's output fields after its offsets and surface text. What follows from its candidates
+    alone (the place's fields, the alternatives, the score) is built once per candidates tuple: a long
+    text names the same places again and again."""
     p = m.place
     key = (id(m.candidates), p is None)
-    got = memo.get(key) if memo is not None else None
+    got = memo.get(key)
     if got is None:
         alts = tuple(Alternative(c.place.id, c.place.name, c.score) for c in m.candidates[1 if p else 0 : 4])
         fields = (
@@ -268,17 +316,14 @@ def _mention_out(ct: CleanText, m: Mention, memo: dict | None = None) -> PlaceMe
             else (None, None, None, None, None, None)
         )
         got = (alts, m.candidates[0].reasons if m.candidates else (), fields, m.score, m.candidates)
-        if memo is not None:
-            memo[key] = got  # the candidates tuple is kept alive in the value, so its id stays unique
+        memo[key] = got  # the candidates tuple is kept alive in the value, so its id stays unique
     alts, top_reasons, fields, score, _ = got
     reasons = (
         (*(r for r in m.reasons if not r.startswith("looked up as ")), *top_reasons)
         if m.reasons
         else top_reasons
     )
-    return PlaceMention(
-        s, e, ct.original[s:e], m.text, *fields, round(score, 4), m.role, m.organisation, alts, reasons
-    )
+    return (m.text, *fields, round(score, 4), m.role, m.organisation, alts, reasons)
 
 
 def _date_out(ct: CleanText, d: DateMention) -> DateExpression:

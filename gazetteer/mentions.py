@@ -547,9 +547,12 @@ class _Persons:
 
 
 class _ChunkFinding:
-    """The names found in one paragraph, offsets relative to its start, for its copies in the text."""
+    """The names found in one paragraph, offsets relative to its start, for its copies in the text.
 
-    __slots__ = ("deferred", "ops", "rel")
+    ``rel`` holds one tuple per mention: (start, end, text, key, source, role, organisation, reasons);
+    ``deferred`` the sentence-initial names that count if the text names them elsewhere."""
+
+    __slots__ = ("_merged", "deferred", "found", "keys", "ops", "plain", "rel")
 
     def __init__(self, ps: int, mentions: list[Mention], deferred: list, ops: list):
         self.rel = [
@@ -558,6 +561,10 @@ class _ChunkFinding:
         ]
         self.deferred = [(a - ps, b - ps, *rest) for a, b, *rest in deferred]
         self.ops = ops
+        self.keys = frozenset(m.key for m in mentions)
+        self.found = bool(mentions or deferred)
+        self._merged: dict[tuple[int, ...], _Merged] = {}
+        self.plain = self.merged(())
 
     def replay(self, persons: set[str]) -> bool:
         """Apply the paragraph's additions to ``persons`` if every question it asked gets the same
@@ -573,10 +580,52 @@ class _ChunkFinding:
                 return False
         return True
 
-    def mentions(self, ps: int) -> list[Mention]:
+    def merged(self, accepted: tuple[int, ...]) -> _Merged:
+        """The paragraph's mentions with the deferred names ``accepted`` (their indices) put in place."""
+        got = self._merged.get(accepted)
+        if got is None:
+            rel = list(self.rel)
+            for k in accepted:
+                a, b, surface, key, src, _ = self.deferred[k]
+                rel.append((a, b, surface, key, src, "place", None, ("named elsewhere in the text",)))
+            rel.sort(key=_first)
+            got = self._merged[accepted] = _Merged(rel)
+        return got
+
+
+class _Merged:
+    """A paragraph's final list of mentions (relative offsets) and the names each is looked up by."""
+
+    __slots__ = ("names", "no_years", "rel")
+
+    def __init__(self, rel: list[tuple]):
+        self.rel = rel
+        self.names = tuple(_name_of_rel(r[2], r[7]) for r in rel)
+        self.no_years = tuple((n, None) for n in self.names)
+
+
+def _first(t: tuple) -> int:
+    return t[0]
+
+
+class _Group:
+    """One paragraph's mentions in a text: its start, its mentions (relative) and their resolution."""
+
+    __slots__ = ("merged", "ps", "resolved", "spec")
+
+    def __init__(self, ps: int, merged: _Merged):
+        self.ps = ps
+        self.merged = merged
+        self.spec: tuple[tuple[str, int | None], ...] = ()
+        self.resolved: list[tuple[tuple[Candidate, ...], float, Place | None]] = []
+
+    def mentions(self) -> list[Mention]:
+        ps = self.ps
         return [
-            Mention(a + ps, b + ps, t, k, s, r, o, None, 0.0, (), list(rs))
-            for a, b, t, k, s, r, o, rs in self.rel
+            Mention(a + ps, b + ps, t, k, s, r, o, place, score, cands, list(rs))
+            for (a, b, t, k, s, r, o, rs), (cands, score, place) in zip(
+                self.merged.rel, self.resolved, strict=True
+            )
         ]
 
 
@@ -679,12 +728,39 @@ class MentionFinder:
         ``years`` gives (offset, year) pairs of the dates governing the text from each offset on, used
         as the time hint; ``exclude`` lists spans that are not names (date expressions: "June 1941",
         "Showa 19"); ``paragraphs`` (spans) give each name its nearest context; ``rejected`` collects
-        names turned down, with the reason.
+        names turned down, with the reason."""
+        groups = self.find_groups(
+            text,
+            sentence_starts=sentence_starts,
+            years=years,
+            exclude=exclude,
+            paragraphs=paragraphs,
+            rejected=rejected,
+        )
+        out: list[Mention] = []
+        for g in groups:
+            out += g.mentions()
+        return out
 
-        The text is read paragraph by paragraph. A paragraph whose capitalised runs hold no known name
-        is skipped whole (its runs are listed by one ``findall`` and checked against a set); one whose
-        text, margins, date spans and sentence starts were met before in the same text reuses the
-        names found there, provided the people it asked about are still what they were (see ``_Persons``).
+    def find_groups(
+        self,
+        text: str,
+        *,
+        sentence_starts: Sequence[int] = (),
+        years: Sequence[tuple[int, int | None]] = (),
+        exclude: Sequence[tuple[int, int]] = (),
+        paragraphs: Sequence[tuple[int, int]] = (),
+        rejected: list[Rejected] | None = None,
+    ) -> list[_Group]:
+        """``find``'s work, paragraph by paragraph (``_Group``: relative offsets and resolutions), for a
+        caller that turns a repeated paragraph's mentions into output once (``geoparser.find_places``).
+
+        A paragraph whose capitalised runs hold no known name is skipped whole (its runs are listed by
+        one ``findall`` and checked against a set); one whose text, margins, date spans and sentence
+        starts were met before in the same text reuses the names found there, provided the people it
+        asked about are still what they were (``_Persons``); and the resolution of a paragraph depends
+        only on its (name, year) pairs and the document's context, so equal paragraphs are resolved
+        once.
         """
         from bisect import bisect_left
 
@@ -693,13 +769,12 @@ class MentionFinder:
         starts = set(starts_sorted)
         spans = sorted(exclude)
         span_starts = [a for a, _ in spans]
-        lower_words = _LowerWords(text)
+        lower_words = _LowerWords(text, chunks if paragraphs else ())
         persons: set[str] = set()
-        found: list[Mention] = []
-        deferred: list[tuple[int, int, str, str, str, str]] = []
         memo: dict[tuple, _ChunkFinding] = {}
         useless = self._useless_runs
         empty = _ChunkFinding(0, [], [], [])
+        hits: list[tuple[int, _ChunkFinding]] = []
         for ps, pe in chunks:
             if spans:
                 k0 = bisect_left(span_starts, ps)
@@ -710,12 +785,18 @@ class MentionFinder:
                 chunk_spans = []
             if rejected is not None:
                 if chunk_spans or self._chunk_may_hold_names(text, ps, pe, useless):
-                    got = self._find_chunk(text, ps, pe, chunk_spans, starts, lower_words, persons, rejected)
-                    found += got[0]
-                    deferred += got[1]
+                    ms, ds = self._find_chunk(
+                        text, ps, pe, chunk_spans, starts, lower_words, persons, rejected
+                    )
+                    if ms or ds:
+                        hits.append((ps, _ChunkFinding(ps, ms, ds, [])))
                 continue
-            lo = max(0, ps - _MARGIN_BEFORE)
-            key = (ps - lo, text[lo : pe + _MARGIN_AFTER])
+            if ps >= _MARGIN_BEFORE:
+                key: tuple | str = text[ps - _MARGIN_BEFORE : pe + _MARGIN_AFTER]
+            else:
+                key = (ps, text[: pe + _MARGIN_AFTER])
+            if chunk_spans or starts_sorted:
+                key = (key,)
             if chunk_spans:
                 key += (tuple((a - ps, b - ps) for a, b in chunk_spans),)
             if starts_sorted:
@@ -725,32 +806,39 @@ class MentionFinder:
             if entry is not None:
                 if entry is empty:
                     continue
-                if entry.replay(persons):
-                    found += entry.mentions(ps)
-                    if entry.deferred:
-                        deferred += [(a + ps, b + ps, *rest) for a, b, *rest in entry.deferred]
+                if not entry.ops or entry.replay(persons):
+                    if entry.found:
+                        hits.append((ps, entry))
                     continue
             if not chunk_spans and not self._chunk_may_hold_names(text, ps, pe, useless):
                 memo[key] = empty
                 continue
             log = _Persons(persons)
             ms, ds = self._find_chunk(text, ps, pe, chunk_spans, starts, lower_words, log, None)
-            found += ms
-            deferred += ds
-            memo[key] = _ChunkFinding(ps, ms, ds, log.ops) if ms or ds or log.ops else empty
+            entry = memo[key] = _ChunkFinding(ps, ms, ds, log.ops) if ms or ds or log.ops else empty
+            if ms or ds:
+                hits.append((ps, entry))
         # a sentence-initial name too small to stand alone counts when the text names it elsewhere
-        if deferred:
-            accepted = {m.key for m in found}
-            for start, end, surface, key, src, why in deferred:
-                if key in accepted:
-                    found.append(
-                        Mention(start, end, surface, key, src, reasons=["named elsewhere in the text"])
-                    )
-                elif rejected is not None:
-                    rejected.append(Rejected(start, end, surface, why))
-            found.sort(key=_START)
-        self._resolve(found, years, paragraphs)
-        return found
+        accepted: set[str] = set()
+        if any(e.deferred for _, e in hits):
+            for _, e in hits:
+                accepted |= e.keys
+        groups: list[_Group] = []
+        for ps, e in hits:
+            acc: tuple[int, ...] = ()
+            if e.deferred:
+                acc = tuple(k for k, d in enumerate(e.deferred) if d[3] in accepted)
+                if rejected is not None:
+                    rejected += [
+                        Rejected(a + ps, b + ps, surface, why)
+                        for k, (a, b, surface, _, _, why) in enumerate(e.deferred)
+                        if k not in acc
+                    ]
+            merged = e.merged(acc) if acc else e.plain
+            if merged.rel:
+                groups.append(_Group(ps, merged))
+        self._resolve_groups(groups, years, paragraphs)
+        return groups
 
     def _chunk_may_hold_names(self, text: str, ps: int, pe: int, useless: set[str]) -> bool:
         """Whether a paragraph has a capitalised run that holds a known name or a territorial head word,
@@ -1101,9 +1189,9 @@ class MentionFinder:
 
     # -- resolution --
 
-    def _resolve(
+    def _resolve_groups(
         self,
-        mentions: list[Mention],
+        groups: list[_Group],
         years: Sequence[tuple[int, int | None]],
         paragraphs: Sequence[tuple[int, int]] = (),
     ) -> None:
@@ -1112,54 +1200,41 @@ class MentionFinder:
         none): curated places, countries and cities of a million or more that stand clear of their
         namesakes.
 
-        The work is done per paragraph, and a paragraph's outcome depends only on its (name, year)
-        pairs and the document's context, so paragraphs asking the same are answered once."""
-        from bisect import bisect_right
-
+        A paragraph's outcome depends only on its (name, year) pairs and the document's context, so
+        paragraphs asking the same are answered once."""
         offsets = [o for o, _ in years]
-        para_starts = [a for a, _ in paragraphs]
-        # mentions grouped by paragraph, each with its (name looked up, year) pair; both walks are
-        # in text order, so a moving index replaces a bisection per mention
-        groups: list[tuple[list[Mention], tuple[tuple[str, int | None], ...]]] = []
-        k_year = 0
-        current = -2
-        group: list[Mention] = []
-        spec: list[tuple[str, int | None]] = []
         n_years = len(offsets)
-        for m in mentions:
-            pos = m.start
-            p = bisect_right(para_starts, pos) - 1 if para_starts else -1
-            if p != current:
-                if group:
-                    groups.append((group, tuple(spec)))
-                group, spec, current = [], [], p
-            while k_year < n_years and offsets[k_year] <= pos:
-                k_year += 1
-            year = years[k_year - 1][1] if k_year else None
-            group.append(m)
-            spec.append((_name_of(m), year))
-        if group:
-            groups.append((group, tuple(spec)))
+        k_year = 0
+        for g in groups:
+            if not n_years:
+                g.spec = g.merged.no_years
+                continue
+            spec = []
+            ps = g.ps
+            for name, r in zip(g.merged.names, g.merged.rel, strict=True):
+                pos = ps + r[0]
+                while k_year < n_years and offsets[k_year] <= pos:
+                    k_year += 1
+                spec.append((name, years[k_year - 1][1] if k_year else None))
+            g.spec = tuple(spec)
 
         first_pass: dict[tuple, tuple[list[list[Candidate]], dict[str, Place]]] = {}
         doc_ctx: dict[str, Place] = {}
-        for _, sp in groups:
-            got = first_pass.get(sp)
+        for g in groups:
+            got = first_pass.get(g.spec)
             if got is None:
-                got = first_pass[sp] = self._first_pass(sp)
-            if len(doc_ctx) < 60:
-                for pid, place in got[1].items():
-                    doc_ctx.setdefault(pid, place)
+                # a paragraph met before adds nothing new to the document's context
+                got = first_pass[g.spec] = self._first_pass(g.spec)
+                if len(doc_ctx) < 60:
+                    for pid, place in got[1].items():
+                        doc_ctx.setdefault(pid, place)
         doc = list(doc_ctx.values())[:60]
         second_pass: dict[tuple, list[tuple[tuple[Candidate, ...], float, Place | None]]] = {}
-        for ms, sp in groups:
-            out = second_pass.get(sp)
+        for g in groups:
+            out = second_pass.get(g.spec)
             if out is None:
-                out = second_pass[sp] = self._second_pass(sp, *first_pass[sp], doc)
-            for m, (cands, score, place) in zip(ms, out, strict=True):
-                m.candidates = cands
-                m.score = score
-                m.place = place
+                out = second_pass[g.spec] = self._second_pass(g.spec, *first_pass[g.spec], doc)
+            g.resolved = out
 
     def _first_pass(
         self, spec: tuple[tuple[str, int | None], ...]
@@ -1203,13 +1278,12 @@ class MentionFinder:
         return out
 
 
-def _name_of(m: Mention) -> str:
+def _name_of_rel(text: str, reasons: Sequence[str]) -> str:
     """The name to look up: the mention's text, or the base a territorial adjective stands for."""
-    if m.reasons:
-        for r in m.reasons:
-            if r.startswith("looked up as "):
-                return r[len("looked up as ") + 1 : -1]
-    return m.text
+    for r in reasons:
+        if r.startswith("looked up as "):
+            return r[len("looked up as ") + 1 : -1]
+    return text
 
 
 def _clear(cands: list[Candidate]) -> bool:
@@ -1220,12 +1294,15 @@ class _LowerWords:
     """Whether a word occurs in lower case somewhere in the text ("later", "photo"), asked lazily:
     a short text's few questions are answered by scanning for the word; once a text has asked more
     than ``_SCANS`` of them, the set of all its words is built once (a scan each costs as much as
-    that on a text of megabytes)."""
+    that on a text of megabytes). Given the text's paragraphs (covering all but blank space), only
+    their distinct texts are scanned: a paragraph repeated changes no answer."""
 
     _SCANS = 8
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, paragraphs: Sequence[tuple[int, int]] = ()):
         self.text = text
+        self._paragraphs = paragraphs
+        self._scan: str | None = None
         self._seen: dict[str, bool] = {}
         self._words: set[str] | None = None
 
@@ -1237,13 +1314,37 @@ class _LowerWords:
             self._seen[word] = got
         return got
 
+    def _scan_text(self) -> str:
+        """The distinct paragraphs, one per line, in order of first appearance (the text itself when
+        they do not cover it); a word ending the last one counts only if something follows it in the
+        text, as in the text."""
+        text, paras = self.text, self._paragraphs
+        if not paras:
+            return text
+        distinct: dict[str, None] = {}
+        prev = 0
+        for ps, pe in paras:
+            if ps < prev or (ps > prev and not text[prev:ps].isspace()):
+                return text
+            distinct.setdefault(text[ps:pe])
+            prev = pe
+        if prev < len(text) and not text[prev:].isspace():
+            return text
+        ps, pe = paras[-1]
+        last = text[ps:pe]
+        once = sum(1 for a, b in paras if b - a == pe - ps and text[a:b] == last) == 1
+        return "\n".join(distinct) + ("" if once and pe == len(text) else "\n")
+
     def _occurs(self, word: str) -> bool:
+        if self._scan is None:
+            self._scan = self._scan_text()
+        text = self._scan
         if self._words is None and len(self._seen) >= self._SCANS:
             # every maximal run of word characters and apostrophes that has a character after it
-            self._words = set(_WORD_RUN.findall(self.text))
+            self._words = set(_WORD_RUN.findall(text))
         if self._words is not None:
             return word in self._words
-        text, at, n = self.text, self.text.find(word), len(word)
+        at, n = text.find(word), len(word)
         while at >= 0:
             before = text[at - 1 : at] if at else ""
             after = text[at + n : at + n + 1]

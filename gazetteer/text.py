@@ -219,6 +219,11 @@ class CleanText:
         return self.to_original(start), self.to_original(end - 1) + 1
 
     @property
+    def breakpoints(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(clean offsets, original offsets) of the map's breakpoints, for callers mapping many spans."""
+        return self._clean, self._orig
+
+    @property
     def is_identity(self) -> bool:
         return len(self._clean) == 1 and self.text == self.original
 
@@ -389,13 +394,15 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     break inside a sentence (the memoir has one), not a new paragraph."""
     spans: list[tuple[int, int]] = []
     start = 0
+    n = len(text)
     for m in _PARAGRAPH_BREAK.finditer(text):
-        nxt = text[m.end() : m.end() + 1]
-        if nxt.islower():
+        a, b = m.span()
+        if b < n and text[b].islower():
             continue
-        if text[start : m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
+        # a break swallows the blanks after it, so only the text's first paragraph can be blank
+        if start < a and (start or text[:a].strip()):
+            spans.append((start, a))
+        start = b
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
