@@ -138,3 +138,71 @@ def test_passage_from_the_seed_text_is_shown_with_its_place_marked(offline_page,
     popup.wait_for()
     assert popup.locator("blockquote.itinera-passage").count() == 1
     assert popup.locator("mark").first.inner_text().lower() == "khabarovsk"
+
+
+@pytest.fixture(scope="session")
+def many_events_html(tmp_path_factory: pytest.TempPathFactory, corpus) -> tuple[Path, list]:
+    """6,000 synthetic events over 1942 at curated places (enough for the one-canvas layers), and one
+    stay of May 1943 (a small layer of its own)."""
+    from mapapp.export import to_html_bytes, write_atomic
+    from mapapp.models import Event
+
+    ids = sorted(pid for pid, p in corpus.places.items() if p.feature_type in ("settlement", "military base"))
+    kinds = ("meeting", "exercise", "founding")
+
+    def event(i: int, kind: str, place: str, edtf: str, summary: str) -> Event:
+        return Event(
+            id=f"n{i}",
+            actors=("Unit",),
+            kind=kind,
+            place_id=place,
+            edtf=edtf,
+            source_id="memoir",
+            summary=summary,
+        )
+
+    events = [
+        event(i, kinds[i % 3], ids[i % len(ids)], f"1942-{1 + i % 12:02d}", f"numbered event {i}")
+        for i in range(6000)
+    ]
+    events.append(event(6000, "stay", "itinera:seoul", "1943-05", "the one event of 1943"))
+    out = tmp_path_factory.mktemp("many") / "many.html"
+    write_atomic(out, to_html_bytes(events, corpus.places, sources=corpus.sources))
+    return out, events
+
+
+CANVAS_POINTS_SHOWN = """(i) => { window.itineraTime.setWindow(i, i);
+    return window.itineraTime.options.layers.filter((l) => l._x)
+        .reduce((n, l) => n + l.visibleCount(), 0); }"""
+SMALL_LAYER_EVENTS_SHOWN = """() => window.itineraTime.options.layers.filter((l) => l.getLayers)
+    .reduce((n, l) => n + l.getLayers().filter((s) => s.feature && s.feature.properties.event_id)
+        .length, 0)"""
+
+
+def test_thousands_of_events_draw_on_one_canvas_and_filter_by_span(offline_page, many_events_html):
+    path, events = many_events_html
+    page = open_map(offline_page, path.as_uri())
+    assert page.locator("canvas.itinera-big").count() == 2  # the 6,000 points and their routes
+    in_march = in_window(events[:6000], "1942-03", "1942-03")
+    assert len(in_march) == 500
+    assert page.evaluate(CANVAS_POINTS_SHOWN, month_index(page, "1942-03")) == len(in_march)
+    assert page.evaluate(CANVAS_POINTS_SHOWN, month_index(page, "1943-05")) == 0
+    assert page.evaluate(SMALL_LAYER_EVENTS_SHOWN) == 1  # the stay of May 1943, in a layer of its own
+    assert offline_page.console_errors == []
+
+
+def test_a_click_on_a_canvas_point_opens_its_popup(offline_page, many_events_html, corpus):
+    path, events = many_events_html
+    page = open_map(offline_page, path.as_uri())
+    place = corpus.places[events[0].place_id]
+    x, y = page.evaluate(
+        "([lat, lon]) => { const p = window.itineraTime._map.latLngToContainerPoint([lat, lon]); "
+        "return [p.x, p.y]; }",
+        [place.lat, place.lon],
+    )
+    box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert place.name in popup.inner_text()
+    assert "numbered event" in popup.inner_text()
