@@ -35,17 +35,16 @@ from mapapp.corpus import load_corpus, load_events
 from mapapp.timespan import in_window
 
 @st.cache_resource
-def data():
+def data(path):
     c = load_corpus()
-    path = os.environ.get("ITINERA_EVENTS")
     events = load_events(path, sources=c.sources).items if path else c.events
     return c, events
 
-c, events = data()
+c, events = data(os.environ.get("ITINERA_EVENTS"))
 months = sorted({e.edtf[:7] for e in events if e.edtf[:4].isdigit() and e.edtf[4:5] in ("", "-")})
 win = st.select_slider("window", options=months, value=(months[0], months[-1]))
 shown = in_window(events, win[0], win[1])
-st.write(len(shown))
+st.write(f"{len(shown)} of {len(events)}")
 st_folium(build_map(shown, c.places, window=win, sources=c.sources), returned_objects=["last_object_clicked"])
 """
 

@@ -76,6 +76,11 @@ def base_map(_index: db.EventIndex, _places, _sources, key: str):
     return db.base_map(_index.events, _places, _sources)
 
 
+@st.cache_resource(max_entries=8)
+def facets_of(_index: db.EventIndex, key: str) -> dict[str, list[str]]:
+    return db.facet_values(_index)
+
+
 @st.cache_resource(max_entries=4)
 def home(_index: db.EventIndex, _places, key: str):
     return db.home_view(_index.events, _places)
@@ -145,7 +150,7 @@ with guarded("The events"):
     )
     index = event_index(ws, st.session_state.get("user_events", []), ws_key, fixes_key, user_key)
     data_key = f"{ws_key}|{fixes_key}|{user_key}"  # what the index, the table and the base map hang on
-    facets = db.facet_values(index)
+    facets = facets_of(index, data_key)
     date_range = index.date_range()
 if index is None:
     st.stop()

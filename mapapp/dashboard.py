@@ -305,19 +305,15 @@ def undated_view(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- the timeline ------------------------------------------------------------------------------------
 
-KIND_COLORS = {
-    "stay": "#1f77b4",
-    "base": "#2ca02c",
-    "move": "#ff7f0e",
-    "meeting": "#9467bd",
-    "founding": "#17becf",
-    "exercise": "#8c564b",
-    "battle": "#d62728",
-    "claim": "#e377c2",
-    "death": "#7f7f7f",
-    "appointment": "#bcbd22",
-    "context": "#aaaaaa",
-}
+
+def kind_colours() -> dict[str, str]:
+    """The map's colour for each kind (its fill, or its outline where the fill is white), so the
+    timeline and the map agree."""
+    from .build import KIND_COLOURS
+
+    return {
+        kind: (fill if fill.lower() != "#ffffff" else stroke) for kind, (stroke, fill) in KIND_COLOURS.items()
+    }
 
 
 def timeline_frame(index: EventIndex, mask: np.ndarray, window: tuple[date, date] | None) -> pd.DataFrame:
@@ -363,10 +359,11 @@ def timeline_chart(frame: pd.DataFrame, window: tuple[date, date] | None = None,
     """
     import altair as alt
 
-    domain = list(KIND_COLORS)
+    colours = kind_colours()
+    domain = list(colours)
     color = alt.Color(
         "kind:N",
-        scale=alt.Scale(domain=domain, range=[KIND_COLORS[k] for k in domain]),
+        scale=alt.Scale(domain=domain, range=[colours[k] for k in domain]),
         legend=alt.Legend(title="kind", orient="bottom", columns=6),
     )
     x_scale = alt.Scale(domain=[window[0].isoformat(), window[1].isoformat()]) if window else alt.Undefined
