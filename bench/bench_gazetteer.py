@@ -147,9 +147,10 @@ def worker_run(queries_file: str) -> dict:
     out["fuzzy found rate"] = found / len(fuzzy)
     fl = q.get("fuzzy_first_letter", [])
     if fl:
-        with _Timer(len(fl)) as t:
-            answers = [(name, gz.candidates(typo, limit=5)) for typo, name in fl]
-        got = sum(1 for name, found in answers if any(x.place.name == name for x in found))
+        with _Timer(len(fl)) as t:  # answers dropped as they come, as in the run above
+            for typo, _ in fl:
+                gz.candidates(typo, limit=5)
+        got = sum(1 for typo, name in fl if any(x.place.name == name for x in gz.candidates(typo, limit=5)))
         out["fuzzy first letter"] = t.rate
         out["fuzzy first letter found rate"] = got / len(fl)
     out["maxrss_mb"] = _maxrss_mb()

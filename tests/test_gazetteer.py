@@ -429,3 +429,19 @@ def test_candidates_are_immutable_values_that_pickle(gz):
     assert hash(same) == hash(c)
     assert pickle.loads(pickle.dumps(c)) == c
     assert "Harbin" in repr(c)
+
+
+def test_plain_geonames_scores_equal_the_general_scorer(geonames_only):
+    """The shortcut that scores GeoNames rows without a generic word or context gives the very same
+    floats as the general scorer (whose reasons a candidate shows)."""
+    from gazetteer.geocoder import _PREFERRED, _VARIANT, _plain_row_score
+
+    for name in ("San Jose", "Moscow", "Harbin", "Springfield", "Russia", "Chabarowsk", "Raohe"):
+        for c in geonames_only.lookup(name, when=1942):
+            p = c.place
+            preferred = any(r.startswith("preferred name") for r in c.reasons)
+            general = geonames_only._score(
+                "geonames", p.feature_type, p.population, None, _PREFERRED if preferred else _VARIANT,
+                False, False, None, (1942.0, 1942.0), None, None,
+            )  # fmt: skip
+            assert _plain_row_score(preferred, p.feature_type, p.population) == general == c.score
