@@ -10,6 +10,10 @@ above GeoNames above online answers), then gains or loses for how its name match
 word in the query ("County", "River") fits its type, its type and population, whether the matched name
 and the place were in use in the year asked about, and how near it lies to the other places of the
 same text. Each step leaves a reason, so a historian can see why "Moscow" is not Moscow, Idaho.
+
+Ranking is cheap because it is lazy: GeoNames hits are scored on the index's columns (population,
+type, which name matched), and a ``Place`` and the reasons are built only for the candidates a caller
+reads (see ``Candidate``).
 """
 
 from __future__ import annotations
