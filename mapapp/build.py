@@ -485,12 +485,32 @@ def mention_rows(mentions: Iterable[Any]) -> list[list[Any]]:
             src = place if place is not None else m
             lat, lon = getattr(src, "lat", None), getattr(src, "lon", None)
             label = getattr(m, "text", "") or getattr(src, "name", "")
-            name = getattr(src, "name", "") or ""
+            name = getattr(m, "place_name", None) or getattr(src, "name", "") or ""
         if lat is None or lon is None:
             continue
         tip = escape(str(label)) + (f" &rarr; {escape(str(name))}" if name and name != label else "")
         rows.append([round(float(lat), 4), round(float(lon), 4), tip])
     return rows
+
+
+class MentionCluster(FastMarkerCluster, RawRender):
+    """folium's FastMarkerCluster adds itself to the map even with ``show=False``; this one leaves
+    that to ``Layer.render``, so the layer can start unticked."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function(){
+                {{ this.callback }}
+                var data = {{ this.data|tojson }};
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                for (var i = 0; i < data.length; i++) {
+                    cluster.addLayer(callback(data[i]));
+                }
+                return cluster;
+            })();
+        {% endmacro %}"""
+    )
 
 
 MENTION_CALLBACK = """
@@ -696,7 +716,7 @@ def build_map(
     if "mentions" in drawn and mentions is not None:
         rows = mention_rows(mentions)
         if rows:
-            FastMarkerCluster(
+            MentionCluster(
                 rows,
                 callback=MENTION_CALLBACK,
                 name=LAYER_NAMES["mentions"],

@@ -196,7 +196,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 def _run_export(args: argparse.Namespace) -> int:
     from .corpus import load_corpus, load_events, verify_texts
-    from .export import export_csv, export_geojson, export_html, export_lpf, places_used
+    from .export import export_csv, export_geojson, export_html, export_lpf, places_used, text_mentions
     from .timespan import check_edtf, in_window
 
     outputs = {k: getattr(args, k) for k in ("geojson", "html", "lpf", "csv") if getattr(args, k)}
@@ -242,6 +242,7 @@ def _run_export(args: argparse.Namespace) -> int:
                 offline=args.offline,
                 sources=corpus.sources,
                 texts=texts,
+                mentions=text_mentions(texts),
             )
         )
     undated = len(events) - len(chosen) if window else 0

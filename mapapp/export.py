@@ -153,7 +153,27 @@ def export_csv(events: Iterable[Event], path: str | Path) -> Path:
     return write_atomic(path, to_csv_bytes(events))
 
 
-# --- standalone HTML ----------------------------------------------------------------------------------
+# --- place mentions of the texts --------------------------------------------------------------------
+
+
+def text_mentions(texts: Mapping[str, Any]) -> list[Any]:
+    """Every resolved place mention (``gazetteer.parse``) of the verified texts, each text once, for
+    the map's clustered "All place mentions" layer; names inside an organisation's name are left out."""
+    from gazetteer.geoparser import parse
+
+    from .build import verified_texts
+
+    seen: set[str] = set()
+    mentions: list[Any] = []
+    for text in verified_texts(texts).values():
+        if text in seen:
+            continue
+        seen.add(text)
+        mentions += [m for m in parse(text).mentions if m.resolved and m.role == "place"]
+    return mentions
+
+
+# --- standalone HTML ------------------------------------------------------------------------------------
 
 
 def to_html_bytes(
@@ -173,8 +193,8 @@ def to_html_bytes(
         events,
         places,
         window=window,
-        layers=DEFAULT_LAYERS,
-        hidden_layers=("uncertainty",),
+        layers=DEFAULT_LAYERS - {"mentions"},
+        hidden_layers=("uncertainty", "mentions"),  # in the layer control; mentions would cover events
         sources=sources,
         texts=texts,
         mentions=mentions,

@@ -73,6 +73,13 @@ def test_offline_export_renders_its_map_and_markers_from_file_url(offline_page, 
     assert page.locator("path.itinera-route").count() >= 1
     assert page.locator(".leaflet-control-layers").count() == 1
     assert page.locator(".leaflet-control-scale").count() == 1
+    # the place mentions of the seed texts, clustered, off until ticked (without maxZoom: an error here)
+    assert page.locator(".marker-cluster").count() == 0
+    page.locator(".leaflet-control-layers-overlays label", has_text="All place mentions").locator(
+        "input"
+    ).check()
+    assert page.locator(".marker-cluster").count() >= 1
+    assert offline_page.console_errors == []
     assert not [e for e in offline_page.console_errors if "is not defined" in e]
     assert offline_page.console_errors == []
 
