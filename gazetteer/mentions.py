@@ -508,11 +508,26 @@ def _run_tokens(run: str) -> tuple[Token, ...]:
 
 # the last letters of the direction words (any case), a cheap test before the full one
 _DIRECTION_LAST = frozenset("htnlrHTNLR")
-# a lower-case direction word before a capital (a paragraph holding one is never skipped)
-_DIRECTION_BEFORE_CAPITAL = re.compile(
-    r"(?:(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?|central|upper|lower|inner|outer)"
-    r" [A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f]"
+# A lower-case direction word before a capital ("north Korea"; a paragraph holding one is never
+# skipped): a blank and a capital after one of the endings of the direction words, found at regex speed
+# (the regex starts with a literal), then the whole word checked.
+_BLANK_CAPITAL_AFTER_DIRECTION_ENDING = re.compile(
+    r" [A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f](?<=(?:rth|uth|ast|est|ern|ral|per|wer|ner|ter) .)"
 )
+_DIRECTION_WORD_AT_END = re.compile(
+    r"(?<![^\W\d_])(?:(?:north|south)(?:east|west)?(?:ern)?|(?:east|west)(?:ern)?|central|upper|lower|inner|outer)$"
+)
+
+
+def _direction_positions(text: str, lo: int, hi: int) -> list[int]:
+    """Offsets in ``[lo, hi)`` of the blanks between a lower-case direction word and a capital."""
+    return [
+        m.start()
+        for m in _BLANK_CAPITAL_AFTER_DIRECTION_ENDING.finditer(text, lo, hi + 1)
+        if m.start() < hi and _DIRECTION_WORD_AT_END.search(text, max(0, m.start() - 13), m.start())
+    ]
+
+
 _MARGIN_BEFORE = 50
 _MARGIN_AFTER = 80
 """Characters around a paragraph that the checks of its names read (a preposition or title before, an
@@ -674,7 +689,7 @@ class MentionFinder:
         self._longest_memo: dict[str, tuple[int, str, bool] | None] = {}
         # capitalised runs by whether they hold a known name; runs holding none and no territorial
         # head word ("Front", "Military District") let a paragraph be skipped
-        self._run_verdicts: dict[str, bool] = {}
+        self._run_kinds: dict[str, bool | tuple[str, ...] | None] = {}
         self._useless_runs: set[str] = set()
 
     # -- name look-ups --
@@ -770,9 +785,9 @@ class MentionFinder:
         spans = sorted(exclude)
         span_starts = [a for a, _ in spans]
         lower_words = _LowerWords(text, chunks if paragraphs else ())
+        runs_filter = _RunFilter(self, lower_words, strict=rejected is not None)
         persons: set[str] = set()
         memo: dict[tuple, _ChunkFinding] = {}
-        useless = self._useless_runs
         empty = _ChunkFinding(0, [], [], [])
         hits: list[tuple[int, _ChunkFinding]] = []
         for ps, pe in chunks:
@@ -784,9 +799,9 @@ class MentionFinder:
             else:
                 chunk_spans = []
             if rejected is not None:
-                if chunk_spans or self._chunk_may_hold_names(text, ps, pe, useless):
+                if chunk_spans or self._chunk_may_hold_names(text, ps, pe, runs_filter):
                     ms, ds = self._find_chunk(
-                        text, ps, pe, chunk_spans, starts, lower_words, persons, rejected
+                        text, ps, pe, chunk_spans, starts, runs_filter, persons, rejected
                     )
                     if ms or ds:
                         hits.append((ps, _ChunkFinding(ps, ms, ds, [])))
@@ -810,11 +825,11 @@ class MentionFinder:
                     if entry.found:
                         hits.append((ps, entry))
                     continue
-            if not chunk_spans and not self._chunk_may_hold_names(text, ps, pe, useless):
+            if not chunk_spans and not self._chunk_may_hold_names(text, ps, pe, runs_filter):
                 memo[key] = empty
                 continue
             log = _Persons(persons)
-            ms, ds = self._find_chunk(text, ps, pe, chunk_spans, starts, lower_words, log, None)
+            ms, ds = self._find_chunk(text, ps, pe, chunk_spans, starts, runs_filter, log, None)
             entry = memo[key] = _ChunkFinding(ps, ms, ds, log.ops) if ms or ds or log.ops else empty
             if ms or ds:
                 hits.append((ps, entry))
@@ -840,28 +855,63 @@ class MentionFinder:
         self._resolve_groups(groups, years, paragraphs)
         return groups
 
-    def _chunk_may_hold_names(self, text: str, ps: int, pe: int, useless: set[str]) -> bool:
-        """Whether a paragraph has a capitalised run that holds a known name or a territorial head word,
-        or a direction word before a capital ("north Korea"): its runs are listed and checked against a
-        set in C; only runs never seen before are looked at in Python."""
+    def _chunk_may_hold_names(self, text: str, ps: int, pe: int, runs_filter: _RunFilter) -> bool:
+        """Whether a paragraph has a capitalised run that may hold a name (``_RunFilter``) or a
+        territorial head word, or a direction word before a capital ("north Korea"): its runs are listed
+        and checked against sets in C; only runs never seen before are looked at in Python."""
+        useless = self._useless_runs
         runs = set(_RUN.findall(text, ps, pe))
         if not runs <= useless:
-            for run in runs - useless:
-                if self._run_useful(run, _run_tokens(run)) or _TERRITORIAL_HEADS.search(run):
-                    return True
-                if len(useless) > 200_000:
-                    useless.clear()
-                useless.add(run)
-        return _DIRECTION_BEFORE_CAPITAL.search(text, ps, pe) is not None
+            rest = runs - useless
+            if not rest <= runs_filter.useless:
+                for run in rest - runs_filter.useless:
+                    kind = self._run_kind(run)
+                    if kind is None:
+                        if _TERRITORIAL_HEADS.search(run):
+                            return True
+                        if len(useless) > 200_000:
+                            useless.clear()
+                        useless.add(run)
+                    elif runs_filter.useful(kind):
+                        return True
+                    else:
+                        runs_filter.useless.add(run)
+        return runs_filter.direction_between(ps, pe)
 
-    def _run_useful(self, run: str, rel: tuple[Token, ...]) -> bool:
-        ok = self._run_verdicts.get(run)
-        if ok is None:
-            ok = self._useful(rel)
-            if len(self._run_verdicts) > 200_000:
-                self._run_verdicts.clear()
-            self._run_verdicts[run] = ok
-        return ok
+    def _run_kind(self, run: str) -> bool | tuple[str, ...] | None:
+        """What a capitalised run may hold: None, no known name; True, a name that may be a place in
+        any text; else the (lower-cased) single words only GeoNames knows that it holds, which are
+        common words (never places) in a text that also uses them in lower case. Cached per run."""
+        kind = self._run_kinds.get(run, _MISSING)
+        if kind is _MISSING:
+            kind = self._kind_of(list(_run_tokens(run)))
+            if len(self._run_kinds) > 200_000:
+                self._run_kinds.clear()
+            self._run_kinds[run] = kind
+        return kind  # type: ignore[return-value]
+
+    def _kind_of(self, rel: list[Token]) -> bool | tuple[str, ...] | None:
+        n = len(rel)
+        generic = any(t.text.lower() in GENERIC_SUFFIXES or t.key in GENERIC_PREFIXES for t in rel)
+        words: list[str] = []
+        known = False
+        for i in range(n):
+            for j in range(i, min(n, i + MAX_TOKENS)):
+                src = self._source_of(_key(rel, i, j))
+                if not src:
+                    continue
+                known = True
+                if i != j or src == "curated" or generic:
+                    return True
+                t = rel[i]
+                if t.text.isupper() and len(t.text) <= 5:
+                    continue  # an acronym only GeoNames knows is never matched alone
+                if t.bare in COMMON_WORDS or t.bare in DEMONYMS:
+                    continue  # always turned down (``_reject``), whatever the text
+                words.append(t.text.lower())
+        if words:
+            return tuple(words)
+        return () if known else None
 
     def _find_chunk(
         self,
@@ -870,14 +920,14 @@ class MentionFinder:
         pe: int,
         spans: list[tuple[int, int]],
         starts: set[int],
-        lower_words: _LowerWords,
+        runs_filter: _RunFilter,
         persons: set[str] | _Persons,
         rejected: list[Rejected] | None,
     ) -> tuple[list[Mention], list[tuple[int, int, str, str, str, str]]]:
         """The names of one paragraph ``text[ps:pe]``: mentions (sorted) and the sentence-initial names
         deferred to the whole-text check."""
         run_ends: list[int] = []
-        tokens = tokenize_runs(text, run_ends, self._run_useful, ps, pe)
+        tokens = tokenize_runs(text, run_ends, runs_filter.tokens, ps, pe)
         if spans:
             tokens, run_ends = _without(tokens, spans, run_ends)
         found: list[Mention] = []
@@ -915,7 +965,7 @@ class MentionFinder:
             j, src, generic = match  # tokens i..j inclusive
             start, end = tokens[i].start, tokens[j].end - tokens[j].poss
             surface = text[start:end]
-            why = self._reject(text, tokens, i, j, src, starts, lower_words, persons)
+            why = self._reject(text, tokens, i, j, src, starts, runs_filter.lower_words, persons)
             if why:
                 if why.startswith(_SENTENCE_START):
                     deferred.append((start, end, surface, _key(tokens, i, j), src, why))
@@ -938,14 +988,6 @@ class MentionFinder:
             found += extra
             found.sort(key=_START)
         return found, deferred
-
-    def _useful(self, rel: tuple[Token, ...]) -> bool:
-        """Whether any stretch of a run's words is a known name (else the run is skipped whole)."""
-        for i in range(len(rel)):
-            for j in range(i, min(len(rel), i + MAX_TOKENS)):
-                if self._source_of(_key(list(rel), i, j)):
-                    return True
-        return False
 
     def _longest(self, text: str, tokens: list[Token], i: int) -> tuple[int, str, bool] | None:
         """(last token index, source, via generic word) of the longest known name starting at token i."""
@@ -1288,6 +1330,50 @@ def _name_of_rel(text: str, reasons: Sequence[str]) -> str:
 
 def _clear(cands: list[Candidate]) -> bool:
     return len(cands) == 1 or cands[0].score - cands[1].score >= 0.15
+
+
+class _RunFilter:
+    """Which capitalised runs of one text may hold a place name (``MentionFinder._run_kind``): runs
+    whose only known names are words the text also uses in lower case ("None" in Python's docs) are
+    dropped with those that hold none. ``strict`` (when rejections are collected) keeps every run
+    holding a known name, so the rejections are all listed."""
+
+    __slots__ = ("_directions", "_verdicts", "finder", "lower_words", "strict", "useless")
+
+    def __init__(self, finder: MentionFinder, lower_words: _LowerWords, *, strict: bool):
+        self.finder = finder
+        self.lower_words = lower_words
+        self.strict = strict
+        self.useless: set[str] = set()
+        self._verdicts: dict[str, bool] = {}
+        self._directions: dict[int, list[int]] = {}
+
+    def direction_between(self, lo: int, hi: int) -> bool:
+        """Whether a lower-case direction word stands before a capital in ``text[lo:hi]`` (the text is
+        searched in blocks of 64K characters, as paragraphs ask)."""
+        blocks = self._directions
+        text = self.lower_words.text
+        for b in range(lo >> 16, ((hi - 1) >> 16) + 1):
+            found = blocks.get(b)
+            if found is None:
+                found = blocks[b] = _direction_positions(text, b << 16, min(len(text), (b + 1) << 16))
+            if any(lo <= p < hi for p in found):
+                return True
+        return False
+
+    def useful(self, kind: bool | tuple[str, ...]) -> bool:
+        if kind is True or self.strict:
+            return True
+        lower_words = self.lower_words
+        return any(w not in lower_words for w in kind)  # type: ignore[union-attr]
+
+    def tokens(self, run: str, rel: tuple[Token, ...]) -> bool:
+        """Whether ``tokenize_runs`` keeps the run."""
+        ok = self._verdicts.get(run)
+        if ok is None:
+            kind = self.finder._run_kind(run)
+            ok = self._verdicts[run] = kind is not None and self.useful(kind)
+        return ok
 
 
 class _LowerWords:
