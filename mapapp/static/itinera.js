@@ -373,6 +373,8 @@
     c.onAdd = function () {
       var d = L.DomUtil.create("div", "itinera-legend leaflet-control");
       d.innerHTML = html;
+      var details = d.querySelector("details");
+      if (details && map.getSize().y < 640) details.open = false; /* a small map: folded, one click away */
       L.DomEvent.disableClickPropagation(d);
       return d;
     };
