@@ -247,31 +247,41 @@ def _places_out(ct: CleanText, groups: list[_Group]) -> list[PlaceMention]:
     from bisect import bisect_right
 
     out: list[PlaceMention] = []
-    templates: dict[tuple[int, int], tuple[list, int, int, Any]] = {}
+    templates: dict[int, dict[int, tuple[list, int, int, Any]]] = {}
     memo: dict = {}
     clean_bp, orig_bp = ct.breakpoints
     n_bp = len(clean_bp)
     original = ct.original
     new = tuple.__new__
     append = out.append
+    k = 0  # breakpoint index; groups come in text order
     for g in groups:
-        key = (id(g.merged), id(g.resolved))
-        got = templates.get(key)
+        merged, resolved, ps = g.merged, g.resolved, g.ps
+        by_resolution = templates.get(id(merged))
+        if by_resolution is None:
+            by_resolution = templates[id(merged)] = {}
+        got = by_resolution.get(id(resolved))
         if got is None:
             rows = [
-                (a, b, _mention_fields(Mention(a, b, t, k, s, r, o, place, score, cands, list(rs)), memo))
-                for (a, b, t, k, s, r, o, rs), (cands, score, place) in zip(
-                    g.merged.rel, g.resolved, strict=True
+                (a, b, _mention_fields(Mention(a, b, t, k_, s, r, o, place, score, cands, list(rs)), memo))
+                for (a, b, t, k_, s, r, o, rs), (cands, score, place) in zip(
+                    merged.rel, resolved, strict=True
                 )
             ]
-            lo = min(a for a, _, _ in rows)
-            hi = max(b for _, b, _ in rows)
-            # the group's objects stay alive in the value, so the ids in the key stay unique
-            got = templates[key] = (rows, lo, hi, (g.merged, g.resolved))
+            # the group's objects stay alive in the value, so the ids used as keys stay unique
+            got = by_resolution[id(resolved)] = (
+                rows,
+                min(a for a, _, _ in rows),
+                max(b for _, b, _ in rows),
+                (merged, resolved),
+            )
         rows, lo, hi, _ = got
-        ps = g.ps
-        k = bisect_right(clean_bp, ps + lo) - 1
+        lo += ps
+        while k + 1 < n_bp and clean_bp[k + 1] <= lo:
+            k += 1
         if k + 1 == n_bp or clean_bp[k + 1] > ps + hi - 1:
+            if clean_bp[k] > lo:  # a mention before the breakpoint the walk stands on (text order broken)
+                k = bisect_right(clean_bp, lo) - 1
             d = ps + orig_bp[k] - clean_bp[k]
             for a, b, tail in rows:
                 a += d

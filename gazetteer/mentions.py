@@ -884,11 +884,24 @@ class MentionFinder:
         common words (never places) in a text that also uses them in lower case. Cached per run."""
         kind = self._run_kinds.get(run, _MISSING)
         if kind is _MISSING:
-            kind = self._kind_of(list(_run_tokens(run)))
+            kind = self._kind_of_word(run) if run.isalpha() else self._kind_of(list(_run_tokens(run)))
             if len(self._run_kinds) > 200_000:
                 self._run_kinds.clear()
             self._run_kinds[run] = kind
         return kind  # type: ignore[return-value]
+
+    def _kind_of_word(self, word: str) -> bool | tuple[str, ...] | None:
+        """``_kind_of`` for a run of one word of letters (most runs of prose), without tokenizing it."""
+        key, bare, _ = _token_keys(word)
+        src = self._source_of(bare)
+        if not src:
+            return None
+        low = word.lower()
+        if src == "curated" or low in GENERIC_SUFFIXES or key in GENERIC_PREFIXES:
+            return True
+        if (word.isupper() and len(word) <= 5) or bare in COMMON_WORDS or bare in DEMONYMS:
+            return ()
+        return (low,)
 
     def _kind_of(self, rel: list[Token]) -> bool | tuple[str, ...] | None:
         n = len(rel)
