@@ -197,7 +197,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 def _run_export(args: argparse.Namespace) -> int:
     from .corpus import load_corpus, load_events, verify_texts
     from .export import export_csv, export_geojson, export_html, export_lpf, places_used, text_mentions
-    from .timespan import check_edtf, in_window
+    from .timespan import check_edtf, edtf_span, in_window
 
     outputs = {k: getattr(args, k) for k in ("geojson", "html", "lpf", "csv") if getattr(args, k)}
     if not outputs:
@@ -207,6 +207,8 @@ def _run_export(args: argparse.Namespace) -> int:
             problem = check_edtf(value) if value.strip() else "empty"
             if problem:
                 raise CLIError(f"{flag} {value!r}: {problem} (e.g. 1942, 1942-07, 1942-21)", 2)
+    if args.start and args.end and edtf_span(args.start)[0] > edtf_span(args.end)[1]:  # type: ignore[index]
+        raise CLIError(f"--from {args.start} is after --to {args.end}", 2)
     if args.texts is not None and not args.texts.is_dir():
         raise CLIError(f"--texts {args.texts}: no such folder")
 

@@ -3,6 +3,7 @@ an escaped standalone HTML page, atomic writes, and ``itinera export``."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -174,3 +175,46 @@ def test_export_of_a_bad_events_file_lists_its_problems_by_row(capsys, tmp_path)
 def test_export_of_a_missing_events_file_says_so(capsys, tmp_path):
     assert main(["export", "--events", str(tmp_path / "none.csv"), "--csv", str(tmp_path / "o.csv")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_export_with_a_reversed_window_is_a_usage_error(capsys, tmp_path):
+    assert main(["export", "--from", "1945", "--to", "1942", "--csv", str(tmp_path / "x.csv")]) == 2
+    assert "--from 1945 is after --to 1942" in capsys.readouterr().err
+
+
+def test_export_of_the_corpus_for_1942_writes_every_format(capsys, tmp_path, seeds_dir):
+    from mapapp.corpus import load_corpus
+    from mapapp.timespan import in_window
+
+    corpus = load_corpus(texts_dir=seeds_dir)
+    expected = in_window(corpus.events, "1942", "1942")
+    out = {k: tmp_path / f"out.{k}" for k in ("geojson", "csv", "lpf", "html")}
+    args = ["export", "--texts", str(seeds_dir), "--from", "1942", "--to", "1942", "--offline"]
+    for k, path in out.items():
+        args += [f"--{k}", str(path)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"{len(expected)} events")
+    for path in out.values():
+        assert f"wrote {path}" in printed
+    frame = geopandas.read_file(out["geojson"])
+    assert sorted(frame[frame.geometry.geom_type == "Point"]["event_id"]) == sorted(e.id for e in expected)
+    with out["csv"].open(encoding="utf-8") as f:
+        assert sorted(row["id"] for row in csv.DictReader(f)) == sorted(e.id for e in expected)
+    schema = json.loads(LPF_SCHEMA.read_text(encoding="utf-8"))
+    lpf = json.loads(out["lpf"].read_text(encoding="utf-8"))
+    assert "itinera:camp-north" in {f["@id"] for f in lpf["features"]}
+    for feature in lpf["features"]:
+        jsonschema.validate(feature, schema)
+    assert "Itinera.TimeControl" in out["html"].read_text(encoding="utf-8")
+
+
+def test_csv_export_of_the_whole_corpus_loads_back_unchanged(tmp_path):
+    from mapapp.corpus import load_corpus
+
+    corpus = load_corpus()
+    path = tmp_path / "events.csv"
+    assert main(["export", "--csv", str(path)]) == 0
+    loaded = load_events(path, places=corpus.places, sources=corpus.sources)
+    assert loaded.problems == []
+    assert loaded.items == corpus.events
