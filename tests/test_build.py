@@ -215,3 +215,9 @@ def test_template_syntax_in_data_is_not_evaluated(places):
     html = render(build_map([tricky], places, time_control=True))
     assert "&#123;&#123; 7*7 &#125;&#125;" in html
     assert "49" not in html.split("Itinera.eventLayer(")[1].split("\n")[0]
+
+
+def test_font_awesome_solid_is_available_with_its_font_inlined():
+    css = assets.asset_bytes("fontawesome_solid_css").decode()
+    assert 'url("data:font/woff2;base64,' in css
+    assert ".ttf" not in css
