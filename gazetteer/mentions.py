@@ -1420,13 +1420,22 @@ class _LowerWords:
         text, paras = self.text, self._paragraphs
         if not paras:
             return text
-        distinct: dict[str, None] = {}
+        distinct: list[str] = []
+        # paragraphs by (length, opening): a repeat is recognised by comparing in place, not copied
+        by_opening: dict[tuple[int, str], list[str]] = {}
         prev = 0
         for ps, pe in paras:
             if ps < prev or (ps > prev and not text[prev:ps].isspace()):
                 return text
-            distinct.setdefault(text[ps:pe])
             prev = pe
+            same = by_opening.setdefault((pe - ps, text[ps : ps + 32]), [])
+            for p in same:
+                if text.startswith(p, ps):
+                    break
+            else:
+                p = text[ps:pe]
+                same.append(p)
+                distinct.append(p)
         if prev < len(text) and not text[prev:].isspace():
             return text
         ps, pe = paras[-1]

@@ -178,6 +178,7 @@ _SAME_LENGTH = str.maketrans(
 # ``rom`` not inside a word and followed by one. Backslashes keep the length and are replaced in C;
 # only the length-changing repairs (few) are assembled in Python.
 _BACKSLASH = re.compile(r"\\(?<=[A-Za-z0-9,.;:)\]'\u2019\"\u201d]\\)(?=[A-Za-z])")
+_BACKSLASH_OUT_OF_CONTEXT = re.compile(r"\\(?:(?<![A-Za-z0-9,.;:)\]'\u2019\"\u201d]\\)|(?![A-Za-z]))")
 _ROM = re.compile(r"rom(?<![\w'\u2019\\-]rom)(?=\s+[\w\"'\u201c\u2018])")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
@@ -232,8 +233,13 @@ def clean(original: str) -> CleanText:
     """Repair the usual scraping damage, keeping offsets: see the module docstring for the list."""
     text = original
     if "\\" in text:
-        # "Soviet\\union" -> "Soviet Union"; any other backslash in context -> a space (same length)
-        text = _BACKSLASH.sub(" ", text.replace("Soviet\\union", "Soviet Union"))
+        # "Soviet\\union" -> "Soviet Union"; any other backslash in context -> a space (same length);
+        # when every backslash is in context (a scraped text usually), one str.replace does it
+        text = text.replace("Soviet\\union", "Soviet Union")
+        if _BACKSLASH_OUT_OF_CONTEXT.search(text) is None:
+            text = text.replace("\\", " ")
+        else:
+            text = _BACKSLASH.sub(" ", text)
     if not text.isascii():
         # one str.replace per character present is far faster than str.translate on long texts
         for ch, new in _SAME_LENGTH.items():
