@@ -50,3 +50,13 @@ def test_app_binds_loopback_and_never_phones_home():
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
     assert cmd[cmd.index("--server.port") + 1] == "8765"
+
+
+def test_public_surface_offers_the_verbs():
+    import mapapp
+
+    for name in mapapp.__all__:
+        assert getattr(mapapp, name) is not None
+    corpus = mapapp.load_corpus()
+    assert len(corpus.events) > 50
+    assert mapapp.in_window(corpus.events, "1942-07-01", "1942-07-31")
