@@ -5,13 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
-    echo "==> installing Debian's chromium for the browser tests"
+# Debian packages the tests use: chromium for the browser tests, qgis-common for the Natural Earth
+# admin-1 GeoPackage that data/make_extracts.py derives the curated outlines from.
+need=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -f /usr/share/qgis/resources/data/world_map.gpkg ] || need+=(qgis-common)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "==> installing Debian packages: ${need[*]}"
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -q
-    $SUDO apt-get install -y -q chromium
+    $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
 PY=${PYTHON:-python3}
