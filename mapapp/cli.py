@@ -284,6 +284,8 @@ def app_command(port: int | None = None, headless: bool = False) -> list[str]:
         os.environ.get("STREAMLIT_SERVER_ADDRESS", "127.0.0.1"),
         "--browser.gatherUsageStats",
         "false",
+        "--server.showEmailPrompt",
+        "false",
         "--client.toolbarMode",
         os.environ.get("STREAMLIT_CLIENT_TOOLBAR_MODE", "viewer"),
     ]
