@@ -784,13 +784,26 @@ class MentionFinder:
         starts = set(starts_sorted)
         spans = sorted(exclude)
         span_starts = [a for a, _ in spans]
-        lower_words = _LowerWords(text, chunks if paragraphs else ())
+        # each paragraph's text with its margins (what its findings depend on), in one pass; near the
+        # text's end, where the margin after is cut short, with the paragraph's length
+        n = len(text)
+        text_keys: list[str | tuple] = [
+            text[ps - _MARGIN_BEFORE : pe + _MARGIN_AFTER]
+            if ps >= _MARGIN_BEFORE and pe + _MARGIN_AFTER <= n
+            else (
+                ps if ps < _MARGIN_BEFORE else -1,
+                pe - ps,
+                text[max(0, ps - _MARGIN_BEFORE) : pe + _MARGIN_AFTER],
+            )
+            for ps, pe in chunks
+        ]
+        lower_words = _LowerWords(text, chunks if paragraphs else (), text_keys)
         runs_filter = _RunFilter(self, lower_words, strict=rejected is not None)
         persons: set[str] = set()
         memo: dict[tuple, _ChunkFinding] = {}
         empty = _ChunkFinding(0, [], [], [])
         hits: list[tuple[int, _ChunkFinding]] = []
-        for ps, pe in chunks:
+        for (ps, pe), text_key in zip(chunks, text_keys, strict=True):
             if spans:
                 k0 = bisect_left(span_starts, ps)
                 while k0 and spans[k0 - 1][1] > ps:
@@ -806,10 +819,7 @@ class MentionFinder:
                     if ms or ds:
                         hits.append((ps, _ChunkFinding(ps, ms, ds, [])))
                 continue
-            if ps >= _MARGIN_BEFORE:
-                key: tuple | str = text[ps - _MARGIN_BEFORE : pe + _MARGIN_AFTER]
-            else:
-                key = (ps, text[: pe + _MARGIN_AFTER])
+            key = text_key
             if chunk_spans or starts_sorted:
                 key = (key,)
             if chunk_spans:
@@ -1398,9 +1408,10 @@ class _LowerWords:
 
     _SCANS = 8
 
-    def __init__(self, text: str, paragraphs: Sequence[tuple[int, int]] = ()):
+    def __init__(self, text: str, paragraphs: Sequence[tuple[int, int]] = (), keys: Sequence[object] = ()):
         self.text = text
         self._paragraphs = paragraphs
+        self._keys = keys
         self._scan: str | None = None
         self._seen: dict[str, bool] = {}
         self._words: set[str] | None = None
@@ -1414,34 +1425,28 @@ class _LowerWords:
         return got
 
     def _scan_text(self) -> str:
-        """The distinct paragraphs, one per line, in order of first appearance (the text itself when
-        they do not cover it); a word ending the last one counts only if something follows it in the
-        text, as in the text."""
-        text, paras = self.text, self._paragraphs
-        if not paras:
+        """The distinct paragraphs, one per line (the text itself when they do not cover it); a word
+        ending the text's last paragraph counts only if something follows it in the text, as in the
+        text. Paragraphs are told apart by their keys (``MentionFinder.find_groups``: equal keys, equal
+        paragraphs), whose hashes are already known."""
+        text, paras, keys = self.text, self._paragraphs, self._keys
+        if not paras or len(keys) != len(paras):
             return text
-        distinct: list[str] = []
-        # paragraphs by (length, opening): a repeat is recognised by comparing in place, not copied
-        by_opening: dict[tuple[int, str], list[str]] = {}
         prev = 0
         for ps, pe in paras:
             if ps < prev or (ps > prev and not text[prev:ps].isspace()):
                 return text
             prev = pe
-            same = by_opening.setdefault((pe - ps, text[ps : ps + 32]), [])
-            for p in same:
-                if text.startswith(p, ps):
-                    break
-            else:
-                p = text[ps:pe]
-                same.append(p)
-                distinct.append(p)
         if prev < len(text) and not text[prev:].isspace():
             return text
+        last_key = keys[-1]
+        where = dict(zip(keys, paras, strict=True))  # a key's last paragraph
+        first = dict(zip(reversed(keys), reversed(paras), strict=True))  # and its first
+        once = first[last_key] == paras[-1]
+        parts = [text[ps:pe] for k, (ps, pe) in where.items() if k != last_key]
         ps, pe = paras[-1]
-        last = text[ps:pe]
-        once = sum(1 for a, b in paras if b - a == pe - ps and text[a:b] == last) == 1
-        return "\n".join(distinct) + ("" if once and pe == len(text) else "\n")
+        parts.append(text[ps:pe])
+        return "\n".join(parts) + ("" if once and pe == len(text) else "\n")
 
     def _occurs(self, word: str) -> bool:
         if self._scan is None:
