@@ -306,7 +306,7 @@ with map_col, guarded("The map"):
         window=window,
         layers=db.build_layers(chosen_layers, show_contested),
         sources=ws.sources,
-        texts={k: v.text for k, v in ws.texts.items() if v.verified},
+        texts=db.known_texts(ws.sources, ws.texts, st.session_state.get("user_texts", {})),
         mentions=mentions_on_map() if "mentions" in chosen_layers else None,
     )
     missing = overlay.itinera.missing_place
@@ -616,7 +616,7 @@ with tab_dl, guarded("Downloads"):
     from mapapp import export
 
     used = db.places_for(shown, places)
-    texts_ok = {k: v.text for k, v in ws.texts.items() if v.verified}
+    texts_ok = db.known_texts(ws.sources, ws.texts, st.session_state.get("user_texts", {}))
     stamp = f"{window[0]:%Y-%m}_{window[1]:%Y-%m}"
     d1, d2, d3, d4 = st.columns(4)
     d1.download_button(

@@ -1261,3 +1261,15 @@ def map_events(index: EventIndex, mask: np.ndarray, limit: int = MAP_LIMIT) -> l
     if len(rows) > limit:
         rows = rows[np.argsort(index.start[rows], kind="stable")[:limit]]
     return [index.events[i] for i in rows]
+
+
+def known_texts(
+    sources: Mapping[str, Source], texts: Mapping[str, Any], uploaded: Mapping[str, str]
+) -> dict[str, str]:
+    """source id -> verified text, from the texts folder or from the reader's uploads (by checksum),
+    for the passages in the map's popups and in the HTML download."""
+    out = {sid: t.text for sid, t in texts.items() if getattr(t, "verified", False) and t.text is not None}
+    for sid, source in sources.items():
+        if sid not in out and source.sha256 and source.sha256.lower() in uploaded:
+            out[sid] = uploaded[source.sha256.lower()]
+    return out

@@ -237,6 +237,8 @@ def test_uploading_the_memoir_lists_its_places_and_makes_its_passages_appear(
 ):
     monkeypatch.delenv("ITINERA_TEXTS", raising=False)
     at = start()
+    before = map_args(at)["feature_group"]
+    assert "<mark>" not in before
     at.file_uploader(key="text_upload").set_value(("memoir.txt", memoir_path.read_bytes(), "text/plain"))
     rerun(at)
     assert errors(at) == []
@@ -247,6 +249,7 @@ def test_uploading_the_memoir_lists_its_places_and_makes_its_passages_appear(
     rerun(at)
     (passage,) = [h.proto.body for h in at.get("html") if "itinera-passage" in h.proto.body]
     assert "Apanasenko" in passage
+    assert len(map_args(at)["feature_group"]) > len(before) + 5000  # the popups carry the passages too
 
 
 def test_a_pasted_text_is_geoparsed(app):
