@@ -327,6 +327,7 @@ with map_col, guarded("The map"):
         near = db.events_near(clicked["lat"], clicked["lng"], shown, places)
         if near:
             st.session_state.event_id = near[0].id
+            st.session_state.here_ids = [e.id for e in near]
     if missing:
         st.caption(
             f"{len(missing)} event(s) not drawn, their place unknown: {db.md_escape(', '.join(missing[:5]))}."
@@ -346,6 +347,20 @@ with detail_col, guarded("The event"):
         placeholder="click a point, a row, or pick one here",
         label_visibility="collapsed",
     )
+    here = [i for i in st.session_state.get("here_ids", []) if i in options]
+    if len(here) > 1 and st.session_state.event_id in here:
+
+        def _pick_here() -> None:
+            st.session_state.event_id = st.session_state.here_pick
+
+        st.session_state.here_pick = st.session_state.event_id
+        st.radio(
+            f"{len(here)} events at this point",
+            here,
+            key="here_pick",
+            format_func=lambda i: f"{index.event(i).edtf or 'undated'} · {index.event(i).summary or i}",
+            on_change=_pick_here,
+        )
     chosen = index.event(st.session_state.event_id) if st.session_state.event_id else None
     if chosen is None:
         st.caption("Nothing chosen yet: click a point on the map or a row of the table.")

@@ -450,3 +450,16 @@ def test_a_filter_choice_from_a_removed_upload_is_dropped_quietly(app):
     rerun(app)
     assert app.multiselect(key="actors").value == []
     assert "mem-iaf-founded" in shown_ids(app)
+
+
+def test_several_events_at_a_clicked_point_can_each_be_read(app):
+    # what a click on Khabarovsk leaves behind (AppTest cannot click inside the map's iframe)
+    here = ["mem-khabarovsk-trip", "mem-apanasenko-meeting"]
+    app.session_state["here_ids"] = here
+    app.selectbox(key="event_id").set_value(here[0])
+    rerun(app)
+    (radio,) = [r for r in app.radio if r.key == "here_pick"]
+    assert radio.options and len(radio.options) == 2
+    radio.set_value(here[1])
+    rerun(app)
+    assert app.selectbox(key="event_id").value == here[1]
