@@ -562,7 +562,12 @@ def event_detail(
     if event.from_place_id:
         place = f"{place_label(event.from_place_id, places)} → {place}"
     against = [(oid, _summary_of(index, oid)) for oid in event.contested_by]
-    contradicts = [(oid, _summary_of(index, oid)) for oid in index.contradicts.get(event.id, [])]
+    # links are often recorded both ways; what already contradicts this event is not listed twice
+    contradicts = [
+        (oid, _summary_of(index, oid))
+        for oid in index.contradicts.get(event.id, [])
+        if oid not in event.contested_by
+    ]
     passage = None
     problem = text_problem
     if text is not None and event.passage_start is not None and event.passage_end is not None:
