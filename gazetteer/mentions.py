@@ -1283,9 +1283,14 @@ class MentionFinder:
                 spec.append((name, years[k_year - 1][1] if k_year else None))
             g.spec = tuple(spec)
 
+        # specs are looked up by identity first (a repeated paragraph shares its spec object; every
+        # group, and so its spec, stays alive here), then by value
         first_pass: dict[tuple, tuple[list[list[Candidate]], dict[str, Place]]] = {}
+        first_by_id: dict[int, tuple[list[list[Candidate]], dict[str, Place]]] = {}
         doc_ctx: dict[str, Place] = {}
         for g in groups:
+            if id(g.spec) in first_by_id:
+                continue
             got = first_pass.get(g.spec)
             if got is None:
                 # a paragraph met before adds nothing new to the document's context
@@ -1293,12 +1298,17 @@ class MentionFinder:
                 if len(doc_ctx) < 60:
                     for pid, place in got[1].items():
                         doc_ctx.setdefault(pid, place)
+            first_by_id[id(g.spec)] = got
         doc = list(doc_ctx.values())[:60]
         second_pass: dict[tuple, list[tuple[tuple[Candidate, ...], float, Place | None]]] = {}
+        second_by_id: dict[int, list[tuple[tuple[Candidate, ...], float, Place | None]]] = {}
         for g in groups:
-            out = second_pass.get(g.spec)
+            out = second_by_id.get(id(g.spec))
             if out is None:
-                out = second_pass[g.spec] = self._second_pass(g.spec, *first_pass[g.spec], doc)
+                out = second_pass.get(g.spec)
+                if out is None:
+                    out = second_pass[g.spec] = self._second_pass(g.spec, *first_by_id[id(g.spec)], doc)
+                second_by_id[id(g.spec)] = out
             g.resolved = out
 
     def _first_pass(
