@@ -235,6 +235,14 @@ def source_label(source_id: str, sources: Mapping[str, Source]) -> str:
     return f"{s.title} ({s.kind})" if s.kind else s.title
 
 
+def source_short(source_id: str, sources: Mapping[str, Source]) -> str:
+    """A column heading for a source: its id, with its kind when the id does not say it."""
+    s = sources.get(source_id)
+    if s is None or s.kind.lower() in source_id.lower():
+        return source_id
+    return f"{source_id} ({s.kind})"
+
+
 def span_label(index: EventIndex, i: int) -> str:
     if index.start[i] < 0:
         return "undated"
@@ -421,7 +429,7 @@ def compare_sources(
     columns: list[str] = []
     for e in sorted(events, key=lambda e: (span_start(e), e.id)):
         year = _year_label(e)
-        col = source_label(e.source_id, sources)
+        col = source_short(e.source_id, sources)
         if col not in columns:
             columns.append(col)
         where = place_label(e.place_id, places)

@@ -224,7 +224,8 @@ def test_compare_sources_shows_each_source_and_the_disagreements(app):
     set_window(app, "1942-07", "1943-12")
     frames = [d.value for d in app.dataframe]
     compare = next(f for f in frames if f.index.name == "period")
-    assert any("memoir" in c.lower() or "reminiscences" in c.lower() for c in compare.columns)
+    assert {"memoir", "article"} <= set(compare.columns)
+    assert any("police report" in c for c in compare.columns)
     disagreements = next(f for f in frames if "contradicted by" in f.columns)
     assert len(disagreements) >= 2
 
