@@ -414,13 +414,16 @@ def test_an_events_file_from_the_environment_replaces_the_corpus(monkeypatch, tm
     events = tmp_path / "events.csv"
     events.write_text(
         "id,actors,kind,place_id,edtf,source_id,summary\n"
-        "e-1,Someone,stay,itinera:khabarovsk,1950-03,memoir,One\n"
+        "e-1,Someone,stay,geonames:2022890,1950-03,memoir,One\n"
         "e-2,Someone,move,itinera:moscow,1951-04,memoir,Two\n"
     )
     monkeypatch.setenv("ITINERA_EVENTS", str(events))
     at = start()
     assert shown_ids(at) == {"e-1", "e-2"}
     assert at.select_slider[0].options[0] == "1950-03"
+    frame = table(at)
+    assert frame.loc[frame.event_id == "e-1", "place"].item() == "Khabarovsk"  # a GeoNames id
+    assert "e-1" in map_args(at)["feature_group"]
 
 
 def test_a_missing_events_file_is_a_message_not_a_traceback(monkeypatch, tmp_path, corrections_file):
