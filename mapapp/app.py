@@ -430,7 +430,10 @@ with tab_table, guarded("The events table"):
 
 with tab_time, guarded("The timeline"):
     if shown:
-        tl = db.timeline_frame(index, mask, window)
+        if len(shown) > db.TIMELINE_MAX_ROWS:
+            tl = db.timeline_counts(index, mask, window)
+        else:
+            tl = db.timeline_frame(index, mask, window)
         st.altair_chart(db.timeline_chart(tl, window), width="stretch")
         st.caption("Bars span the days an event may cover (a month, a season, a year); ◆ marks a known day.")
     else:

@@ -359,11 +359,30 @@ def timeline_frame(index: EventIndex, mask: np.ndarray, window: tuple[date, date
     )
 
 
-def timeline_chart(frame: pd.DataFrame, window: tuple[date, date] | None = None, max_rows: int = 3000):
+TIMELINE_MAX_ROWS = 3000
+
+
+def timeline_counts(index: EventIndex, mask: np.ndarray, window: tuple[date, date] | None) -> pd.DataFrame:
+    """Events per month (of their first day in the window) and kind, counted with numpy: what the
+    timeline draws when there are too many events to draw one by one."""
+    rows = np.flatnonzero(mask & index.dated)
+    starts = index.start[rows]
+    if window is not None:
+        starts = np.maximum(starts, window[0].toordinal())
+    starts = np.maximum(starts, 1)
+    days = np.array(starts, dtype="int64") - date(1970, 1, 1).toordinal()
+    months = days.astype("datetime64[D]").astype("datetime64[M]").astype(str)
+    frame = pd.DataFrame({"month": np.char.add(months.astype(str), "-01"), "kind": index.kinds[rows]})
+    return frame.groupby(["month", "kind"], as_index=False).size()
+
+
+def timeline_chart(
+    frame: pd.DataFrame, window: tuple[date, date] | None = None, max_rows: int = TIMELINE_MAX_ROWS
+):
     """Events by actor and kind: a bar over the days an event may cover, a point for a known day.
 
-    Beyond ``max_rows`` (Altair embeds its data in the page) the chart counts events per month and
-    kind instead of drawing each one.
+    Beyond ``max_rows`` (Altair embeds its data in the page), or given ``timeline_counts``, the chart
+    counts events per month and kind instead of drawing each one.
     """
     import altair as alt
 
@@ -375,9 +394,13 @@ def timeline_chart(frame: pd.DataFrame, window: tuple[date, date] | None = None,
         legend=alt.Legend(title="kind", orient="bottom", columns=6),
     )
     x_scale = alt.Scale(domain=[window[0].isoformat(), window[1].isoformat()]) if window else alt.Undefined
-    if len(frame) > max_rows:
-        counts = frame.assign(month=frame["start"].str.slice(0, 7) + "-01")
-        counts = counts.groupby(["month", "kind"], as_index=False).size()
+    if "size" in frame.columns or len(frame) > max_rows:
+        if "size" in frame.columns:
+            counts = frame
+        else:
+            counts = frame.assign(month=frame["start"].str.slice(0, 7) + "-01")
+            counts = counts.groupby(["month", "kind"], as_index=False).size()
+        total = int(counts["size"].sum())
         return (
             alt.Chart(counts)
             .mark_bar()
@@ -387,7 +410,7 @@ def timeline_chart(frame: pd.DataFrame, window: tuple[date, date] | None = None,
                 color=color,
                 tooltip=["month:T", "kind:N", alt.Tooltip("size:Q", title="events")],
             )
-            .properties(height=220, title=f"{len(frame):,} events by month and kind")
+            .properties(height=220, title=f"{total:,} events by month and kind")
         )
     tooltip = [
         alt.Tooltip("summary:N"),

@@ -412,3 +412,14 @@ def test_the_map_limit_keeps_the_earliest_events():
 
 def test_markdown_escaping_keeps_names_as_text():
     assert db.md_escape("*bold* <b>") == "\\*bold\\* \\<b\\>"
+
+
+def test_timeline_counts_match_the_events_drawn_one_by_one(index):
+    window = db.window_from_months("1941-01", "1944-12")
+    mask = db.filter_mask(index, db.Filters(*window))
+    counts = db.timeline_counts(index, mask, window)
+    assert int(counts["size"].sum()) == int(mask.sum())
+    july = counts[(counts.month == "1942-07-01") & (counts.kind == "founding")]
+    assert int(july["size"].item()) == 1
+    spec = db.timeline_chart(counts, window).to_dict()
+    assert spec["encoding"]["y"]["field"] == "size"
