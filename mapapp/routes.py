@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -71,10 +71,6 @@ def distance_km(a: Any, b: Any) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _same_area(a: Any, b: Any) -> bool:
-    return a.id == b.id or distance_km(a, b) <= max(a.uncertainty_km, b.uncertainty_km)
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -110,67 +106,144 @@ def _sort_key(s: Span) -> date:
     return s.start + (s.end - s.start) / 2
 
 
-def _reasons(events: Sequence[Event], ends: Sequence[Any], spans: Sequence[Span]) -> list[str]:
-    reasons: list[str] = []
-    for e in events:
-        if e.place_implied:
-            reasons.append(f"place implied ({e.id})")
-        if e.date_implied:
-            reasons.append(f"date implied ({e.id})")
-        if e.certainty == "low":
-            reasons.append(f"low certainty ({e.id})")
-    for e, s in zip(events, spans, strict=False):
-        if s.qualified:
-            reasons.append(f"date uncertain: {e.edtf} ({e.id})")
-    for place in ends:
-        if place.uncertainty_km > WIDE_RADIUS_KM:
-            reasons.append(f"{place.name} located only within {place.uncertainty_km:g} km")
-    return list(dict.fromkeys(reasons))
+class _Routing:
+    """One ``build_routes`` call's caches: spans and sort keys per EDTF string, evidence per event and
+    per place, slugs, joined dates and distances. At 100,000 events the same few thousand dates and
+    places recur, so each is worked out once rather than once per event or segment."""
 
+    def __init__(self, places: Mapping[str, Any]) -> None:
+        self.places = places
+        self.dates: dict[str, tuple[Span, tuple[date, date, date]] | None] = {}
+        self.event_reasons: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.place_reasons: dict[str, tuple[str, ...]] = {}
+        self.slugs: dict[str, str] = {}
+        self.joined: dict[tuple[str, str], str] = {}
+        self.radians: dict[str, tuple[float, float]] = {}
 
-def _ordered(events: Iterable[tuple[int, Event]]) -> list[tuple[Span, int, Event]]:
-    dated = []
-    for order, e in events:
+    def date(self, edtf: str) -> tuple[Span, tuple[date, date, date]] | None:
+        """The span of an event's date and its sort key; ``None`` for undated or unreadable dates."""
         try:
-            s = span(e.edtf) if e.edtf else None
+            return self.dates[edtf]
+        except KeyError:
+            pass
+        try:
+            s = span(edtf) if edtf else None
         except EDTFError:
             s = None
-        if s is not None:
-            dated.append((s, order, e))
-    dated.sort(key=lambda t: (_sort_key(t[0]), t[0].start, t[0].end, t[1]))
-    return dated
+        out = (s, (_sort_key(s), s.start, s.end)) if s is not None else None
+        self.dates[edtf] = out
+        return out
+
+    def reasons_of(self, e: Event, s: Span) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(implied and low-certainty reasons, qualified-date reason) of one event, as ``_reasons``."""
+        key = id(e)
+        got = self.event_reasons.get(key)
+        if got is None:
+            own = []
+            if e.place_implied:
+                own.append(f"place implied ({e.id})")
+            if e.date_implied:
+                own.append(f"date implied ({e.id})")
+            if e.certainty == "low":
+                own.append(f"low certainty ({e.id})")
+            qualified = (f"date uncertain: {e.edtf} ({e.id})",) if s.qualified else ()
+            got = self.event_reasons[key] = (tuple(own), qualified)
+        return got
+
+    def wide(self, place: Any) -> tuple[str, ...]:
+        got = self.place_reasons.get(place.id)
+        if got is None:
+            km = place.uncertainty_km
+            got = (f"{place.name} located only within {km:g} km",) if km > WIDE_RADIUS_KM else ()
+            self.place_reasons[place.id] = got
+        return got
+
+    def slug(self, text: str) -> str:
+        got = self.slugs.get(text)
+        if got is None:
+            got = self.slugs[text] = _slug(text)
+        return got
+
+    def joined_edtf(self, first: Event, last: Event) -> str:
+        key = (first.edtf, last.edtf)
+        got = self.joined.get(key)
+        if got is None:
+            got = self.joined[key] = _joined_edtf(first, last)
+        return got
+
+    def same_area(self, a: Any, b: Any) -> bool:
+        """Same place at our precision: ``distance_km`` within the larger radius (latitudes in radians and
+        their cosines worked out once per place)."""
+        if a.id == b.id:
+            return True
+        ra, rb = self.radians.get(a.id), self.radians.get(b.id)
+        if ra is None:
+            p = math.radians(a.lat)
+            ra = self.radians[a.id] = (p, math.cos(p))
+        if rb is None:
+            p = math.radians(b.lat)
+            rb = self.radians[b.id] = (p, math.cos(p))
+        dl = math.radians(b.lon - a.lon)
+        h = math.sin((rb[0] - ra[0]) / 2) ** 2 + ra[1] * rb[1] * math.sin(dl / 2) ** 2
+        d = 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+        ka, kb = a.uncertainty_km, b.uncertainty_km
+        return d <= (kb if kb > ka else ka)  # max(ka, kb)
 
 
-def _route(actor: str, items: list[tuple[Span, int, Event]], places: Mapping[str, Any]) -> list[Segment]:
+def _route(actor: str, items: list[tuple[Span, int, Event]], r: _Routing) -> list[Segment]:
     segments: list[Segment] = []
+    places = r.places
+    actor_slug = r.slug(actor)
     here: tuple[Any, Event, Span] | None = None  # where the actor was last placed, and on what evidence
 
     def add(basis: str, start: Any, end: Any, via: Any | None, evs: list[Event], spans: list[Span]) -> None:
         last = evs[-1]
-        edtf = last.edtf if basis == "move" else _joined_edtf(evs[0], last)
-        reasons = _reasons(evs, [p for p in (start, via, end) if p is not None], spans)
+        if len(evs) == 1:
+            own, qualified = r.reasons_of(last, spans[0])
+            found = own + qualified
+            certainty = last.certainty
+            event_ids: tuple[str, ...] = (last.id,)
+            source_ids: tuple[str, ...] = (last.source_id,)
+        else:
+            first = evs[0]
+            own1, q1 = r.reasons_of(first, spans[0])
+            own2, q2 = r.reasons_of(last, spans[1])
+            found = own1 + own2 + q1 + q2
+            c1, c2 = first.certainty, last.certainty
+            certainty = c2 if CERTAINTY_ORDER.get(c2, 1) < CERTAINTY_ORDER.get(c1, 1) else c1
+            event_ids = (first.id,) if first.id == last.id else (first.id, last.id)
+            source_ids = (
+                (first.source_id,) if first.source_id == last.source_id else (first.source_id, last.source_id)
+            )
+        found += r.wide(start)
+        if via is not None:
+            found += r.wide(via)
+        found += r.wide(end)
+        reasons = list(dict.fromkeys(found)) if len(found) > 1 else list(found)
         if basis == "sequence" and len(spans) == 2 and _spans_overlap(spans[0], spans[1]):
             reasons.append("dates overlap: the order is a guess")
-        certainty = min((e.certainty for e in evs), key=lambda c: CERTAINTY_ORDER.get(c, 1))
+        edtf = last.edtf if basis == "move" else r.joined_edtf(evs[0], last)
         n = len(segments) + 1
+        summary = f"{actor}: {start.name} to {end.name}"
+        if via is not None:
+            summary += f" by way of {via.name}"
         segments.append(
             Segment(
-                id=f"route:{_slug(actor)}:{_slug(last.source_id)}:{n}",
+                id=f"route:{actor_slug}:{r.slug(last.source_id)}:{n}",
                 actor=actor,
                 from_place=start,
                 to_place=end,
                 via_place=via,
                 edtf=edtf,
                 date_phrase=last.date_phrase,
-                event_ids=tuple(dict.fromkeys(e.id for e in evs)),
-                source_ids=tuple(dict.fromkeys(e.source_id for e in evs)),
+                event_ids=event_ids,
+                source_ids=source_ids,
                 attribution=last.attribution,
                 certainty=certainty,
                 basis=basis,
                 uncertain=bool(reasons),
                 reasons=tuple(reasons),
-                summary=f"{actor}: {start.name} to {end.name}"
-                + (f" by way of {via.name}" if via is not None else ""),
+                summary=summary,
             )
         )
 
@@ -185,11 +258,11 @@ def _route(actor: str, items: list[tuple[Span, int, Event]], places: Mapping[str
             continue
         if start is not None and start.id != place.id:
             add("move", start, place, via, [event], [s])
-        elif here is not None and not _same_area(here[0], place):
-            basis = "move" if is_move else "sequence"
-            evs = [event] if basis == "move" else [here[1], event]
-            spans = [s] if basis == "move" else [here[2], s]
-            add(basis, here[0], place, via, evs, spans)
+        elif here is not None and not r.same_area(here[0], place):
+            if is_move:
+                add("move", here[0], place, via, [event], [s])
+            else:
+                add("sequence", here[0], place, via, [here[1], event], [here[2], s])
         elif here is not None and place.uncertainty_km > here[0].uncertainty_km:
             continue  # a wider area around where the actor already is: keep the sharper position
         here = (place, event, s)
@@ -208,17 +281,34 @@ def build_routes(
         raise ValueError("group_by is 'source' or 'actor'")
     if places is None:
         places = default_places()
-    groups: dict[tuple[str, str], list[tuple[int, Event]]] = {}
+    r = _Routing(places)
+    by_source = group_by == "source"
+    groups: dict[tuple[str, str], list[tuple[tuple[date, date, date], int, Span, Event]]] = {}
     for order, event in enumerate(events):
         if event.kind in NON_LOCATING_KINDS:
             continue
+        dated = r.date(event.edtf)
+        source = event.source_id if by_source else ""
+        if dated is None:  # an undated event places no one in time, but its group keeps its turn
+            for actor in event.actors:
+                groups.setdefault((actor, source), [])
+            continue
+        item = (dated[1], order, dated[0], event)
         for actor in event.actors:
-            key = (actor, event.source_id if group_by == "source" else "")
-            groups.setdefault(key, []).append((order, event))
+            group = groups.get((actor, source))
+            if group is None:
+                groups[(actor, source)] = [item]
+            else:
+                group.append(item)
     segments: list[Segment] = []
     for (actor, _), items in groups.items():
-        segments.extend(_route(actor, _ordered(items), places))
+        items.sort(key=_by_time)
+        segments.extend(_route(actor, [(s, order, e) for _, order, s, e in items], r))
     return segments
+
+
+def _by_time(item: tuple[tuple[date, date, date], int, Span, Event]) -> tuple[tuple[date, date, date], int]:
+    return item[0], item[1]
 
 
 def routes_by_actor(segments: Iterable[Segment]) -> dict[str, list[Segment]]:

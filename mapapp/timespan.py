@@ -138,6 +138,7 @@ def _plain_bounds(text: str) -> tuple[date, date] | None:
         return None
 
 
+@lru_cache(maxsize=65536)
 def _side(text: str, *, fuzzy: bool) -> tuple[date, date]:
     plain = _plain_bounds(text)
     try:
