@@ -650,7 +650,12 @@ def find_dates(
 
 
 _REL_PRECISION = {"later": "open", "vague": "relative"}
-_ANCHORS = re.compile(r"\d{4}|\d{3}0'?s|Meiji|Taish|Sh[oō]wa|Heisei|Reiwa|MEIJI|TAISH|SH[OŌ]WA")
+# Four digits (a year, or a decade's first four: "1930s") or an era name. Two regexes, each of which
+# ``re`` scans for quickly; one alternation of both tried every alternative at every character.
+_ANCHORS = (
+    re.compile(r"\d{4}"),
+    re.compile(r"Meiji|Taish|Sh[oō]wa|Heisei|Reiwa|MEIJI|TAISH|SH[OŌ]WA"),
+)
 # every relative form ends with (or, for "later", is) one of these words; matched in lowered bytes
 _REL_ANCHORS = re.compile(
     rb"(?:days?|morning|evening|night|months?|years?|weeks?|spring|summer|autumn|fall|winter|later|"
@@ -671,14 +676,20 @@ _NEEDS: dict[str, re.Pattern[bytes]] = {
 
 
 def _windows(
-    text, anchors: re.Pattern = _ANCHORS, before: int = 70, after: int = 40
+    text, anchors: re.Pattern | tuple[re.Pattern, ...] = _ANCHORS, before: int = 70, after: int = 40
 ) -> list[tuple[int, int]]:
     """Stretches of text around the words a date form must hold (a year, a decade, an era name; for
     relative forms a word such as "summer" or "later"), so the slow many-alternative patterns only run
     there. Windows start at a space far enough back for the longest prefix ("approximately the first
     half of the")."""
     out: list[tuple[int, int]] = []
-    for m in anchors.finditer(text):
+    if isinstance(anchors, tuple):
+        import heapq
+
+        found = heapq.merge(*(p.finditer(text) for p in anchors), key=re.Match.start)
+    else:
+        found = anchors.finditer(text)
+    for m in found:
         lo = max(0, m.start() - before)
         if lo:
             space = text.rfind(b" " if isinstance(text, bytes) else " ", 0, lo)
