@@ -52,14 +52,27 @@ CSV_COLUMNS: tuple[str, ...] = (
 )  # the columns ``mapapp.corpus.load_events`` reads back (lists ``;``-separated)
 
 
+@functools.cache
+def _file_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give: 0o666 less the umask (0o644 under 022).
+
+    ``mkstemp`` makes its file 0o600, which the rename would pass on to the export. The umask can only
+    be read by setting it, so it is read once per process (and put back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename; the file
+    gets the usual mode from the umask, not the temporary file's private 0o600."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas
@@ -139,6 +143,25 @@ def test_writes_are_atomic_and_replace_the_old_file(tmp_path):
     write_atomic(target, b"new")
     assert target.read_text() == "new"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_exported_file_has_the_mode_the_umask_gives_not_the_temp_files_0600(tmp_path):
+    assert main(["export", "--geojson", str(tmp_path / "out.geojson")]) == 0
+    assert stat.S_IMODE((tmp_path / "out.geojson").stat().st_mode) == 0o666 & ~umask()
+
+
+def test_atomic_write_follows_another_umask_too(tmp_path):
+    # a fresh process with umask 027, so neither 0600 nor 0644 would pass
+    target = tmp_path / "out.csv"
+    code = f"from mapapp.export import write_atomic; write_atomic({str(target)!r}, b'x')"
+    subprocess.run([sys.executable, "-c", code], check=True, preexec_fn=lambda: os.umask(0o027))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
 # --- itinera export ---------------------------------------------------------------------------------
