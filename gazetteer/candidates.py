@@ -187,7 +187,10 @@ def candidate_events(
         s_start = structure.sentences[s_idx][0] if structure.sentences else 0
         prefix_start = max(s_start, m.start - 160)
         prefix = text[prefix_start : m.start]
-        got = _cue(prefix, text[s_start : structure.sentences[s_idx][1]] if structure.sentences else text)
+        got = _cue_of_prefix(prefix)
+        if got is not None and got[0] == _FROM_CUE:  # an origin only in a sentence of movement
+            sentence = text[s_start : structure.sentences[s_idx][1]] if structure.sentences else text
+            got = ("move", "origin", got[2], got[3]) if _MOVEMENT_WORDS.search(sentence) else None
         if got is None:
             prev = _apposition_of(idx, mentions, text)
             if prev is not None and prev in cues:
@@ -241,8 +244,24 @@ def candidate_events(
     return events
 
 
-def _cue(prefix: str, sentence: str) -> tuple[str, str, int, int] | None:
-    """(kind, role, cue start, cue end) of the cue ending right before a mention, offsets in ``prefix``."""
+_FROM_CUE = "from?"
+_CUE_MEMO: dict[str, tuple[str, str, int, int] | None] = {}
+
+
+def _cue_of_prefix(prefix: str) -> tuple[str, str, int, int] | None:
+    """(kind, role, cue start, cue end) of the cue ending right before a mention, offsets in ``prefix``,
+    remembered per prefix (a long text repeats its phrasings). A "from" cue comes back with the kind
+    ``_FROM_CUE``: it is an origin only in a sentence of movement, which the caller checks."""
+    got = _CUE_MEMO.get(prefix, _FROM_CUE)
+    if got is _FROM_CUE:
+        got = _cue_uncached(prefix)
+        if len(_CUE_MEMO) > 100_000:
+            _CUE_MEMO.clear()
+        _CUE_MEMO[prefix] = got
+    return got  # type: ignore[return-value]
+
+
+def _cue_uncached(prefix: str) -> tuple[str, str, int, int] | None:
     near = set(_WORD.findall(prefix.lower()))
     for (pattern, kind, role), needs in zip(_CUES, _CUE_TRIGGERS, strict=True):
         if needs.isdisjoint(near):
@@ -252,9 +271,7 @@ def _cue(prefix: str, sentence: str) -> tuple[str, str, int, int] | None:
             return kind, role, m.start(), _cue_end(prefix, m)
     m = _FROM.search(prefix) if "from" in near else None
     if m:
-        if _MOVEMENT_WORDS.search(sentence):
-            return "move", "origin", m.start(), _cue_end(prefix, m)
-        return None
+        return _FROM_CUE, "origin", m.start(), _cue_end(prefix, m)
     m = _PLAIN_LOCATION.search(prefix)
     if m:
         return "context", "location", m.start(), _cue_end(prefix, m)
