@@ -332,6 +332,7 @@ _ABBREVIATIONS = {
     "jr",
     "sr",
 }
+_LAST_WORD = re.compile(r"([\w.]+)\.*$")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]*[A-Z0-9\"'(\[]|\s*$)|\n")
 
@@ -423,7 +424,7 @@ def sentences(text: str, para: tuple[int, int] | None = None) -> list[tuple[int,
         if m.group() == "\n":
             end = m.start()
         else:
-            word = re.search(r"([\w.]+)\.*$", text[max(lo, m.start() - 12) : m.start() + 1])
+            word = _LAST_WORD.search(text, max(lo, m.start() - 12), m.start() + 1)
             token = word.group(1).rstrip(".").lower() if word else ""
             if m.group().startswith(".") and token in _ABBREVIATIONS:
                 continue
