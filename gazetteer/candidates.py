@@ -255,7 +255,7 @@ def _cue_of_prefix(prefix: str) -> tuple[str, str, int, int] | None:
     got = _CUE_MEMO.get(prefix, _FROM_CUE)
     if got is _FROM_CUE:
         got = _cue_uncached(prefix)
-        if len(_CUE_MEMO) > 100_000:
+        if len(_CUE_MEMO) > 20_000:
             _CUE_MEMO.clear()
         _CUE_MEMO[prefix] = got
     return got  # type: ignore[return-value]
