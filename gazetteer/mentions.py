@@ -1463,8 +1463,7 @@ class _LowerWords:
             self._scan = self._scan_text()
         text = self._scan
         if self._words is None and len(self._seen) >= self._SCANS:
-            # every maximal run of word characters and apostrophes that has a character after it
-            self._words = set(_WORD_RUN.findall(text))
+            self._words = _word_runs(text)
         if self._words is not None:
             return word in self._words
         at, n = text.find(word), len(word)
@@ -1478,7 +1477,31 @@ class _LowerWords:
         return False
 
 
-_WORD_RUN = re.compile(r"[\w'’]+(?=[^\w'’])")
+def _word_runs(text: str) -> set[str]:
+    """Every maximal run of word characters and apostrophes in ``text`` that has a character after it.
+
+    Such a run never holds a blank, so it lies inside one blank-separated token; most tokens are
+    letters only (the whole token is the run), and only the distinct others go through the regex.
+    Splitting at blanks in C is twice as fast as one ``findall`` over the text."""
+    tokens = text.split()
+    if not tokens:
+        return set()
+    last = tokens.pop() if not text[-1].isspace() else None  # its final run has nothing after it
+    words: set[str] = set()
+    for tok in set(tokens):
+        if tok.isalpha():
+            words.add(tok)
+        else:
+            words.update(_WORD_RUN_ANY.findall(tok))
+    if last is not None:
+        runs = _WORD_RUN_ANY.findall(last)
+        if runs and last.endswith(runs[-1]):
+            runs.pop()  # the text's very last run: nothing after it
+        words.update(runs)
+    return words
+
+
+_WORD_RUN_ANY = re.compile(r"[\w'’]+")
 
 
 def _without(
