@@ -114,7 +114,6 @@ class _Routing:
     def __init__(self, places: Mapping[str, Any]) -> None:
         self.places = places
         self.dates: dict[str, tuple[Span, tuple[date, date, date]] | None] = {}
-        self.event_reasons: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.place_reasons: dict[str, tuple[str, ...]] = {}
         self.slugs: dict[str, str] = {}
         self.joined: dict[tuple[str, str], str] = {}
@@ -133,22 +132,6 @@ class _Routing:
         out = (s, (_sort_key(s), s.start, s.end)) if s is not None else None
         self.dates[edtf] = out
         return out
-
-    def reasons_of(self, e: Event, s: Span) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(implied and low-certainty reasons, qualified-date reason) of one event, as ``_reasons``."""
-        key = id(e)
-        got = self.event_reasons.get(key)
-        if got is None:
-            own = []
-            if e.place_implied:
-                own.append(f"place implied ({e.id})")
-            if e.date_implied:
-                own.append(f"date implied ({e.id})")
-            if e.certainty == "low":
-                own.append(f"low certainty ({e.id})")
-            qualified = (f"date uncertain: {e.edtf} ({e.id})",) if s.qualified else ()
-            got = self.event_reasons[key] = (tuple(own), qualified)
-        return got
 
     def wide(self, place: Any) -> tuple[str, ...]:
         got = self.place_reasons.get(place.id)
@@ -190,46 +173,60 @@ class _Routing:
         return d <= (kb if kb > ka else ka)  # max(ka, kb)
 
 
-def _route(actor: str, items: list[tuple[Span, int, Event]], r: _Routing) -> list[Segment]:
+def _event_reasons(e: Event, s: Span) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(implied and low-certainty reasons, qualified-date reason) of one event."""
+    own = []
+    if e.place_implied:
+        own.append(f"place implied ({e.id})")
+    if e.date_implied:
+        own.append(f"date implied ({e.id})")
+    if e.certainty == "low":
+        own.append(f"low certainty ({e.id})")
+    return tuple(own), ((f"date uncertain: {e.edtf} ({e.id})",) if s.qualified else ())
+
+
+def _route(
+    actor: str, items: list[tuple[Span, Event, tuple[tuple[str, ...], tuple[str, ...]]]], r: _Routing
+) -> list[Segment]:
     segments: list[Segment] = []
     places = r.places
     actor_slug = r.slug(actor)
-    here: tuple[Any, Event, Span] | None = None  # where the actor was last placed, and on what evidence
+    here: tuple[Any, Event, Span, Any] | None = None  # where the actor was last placed, on what evidence
 
-    def add(basis: str, start: Any, end: Any, via: Any | None, evs: list[Event], spans: list[Span]) -> None:
-        last = evs[-1]
-        if len(evs) == 1:
-            own, qualified = r.reasons_of(last, spans[0])
-            found = own + qualified
+    def add(
+        basis: str, start: Any, end: Any, via: Any | None, last: Event, s: Span, why: Any, prev: Any
+    ) -> None:
+        """A segment ending with ``last``; ``prev`` is the ``here`` it starts from for a sequence."""
+        if prev is None:
+            found = why[0] + why[1]
             certainty = last.certainty
             event_ids: tuple[str, ...] = (last.id,)
             source_ids: tuple[str, ...] = (last.source_id,)
+            edtf = last.edtf
         else:
-            first = evs[0]
-            own1, q1 = r.reasons_of(first, spans[0])
-            own2, q2 = r.reasons_of(last, spans[1])
-            found = own1 + own2 + q1 + q2
+            first, pwhy = prev[1], prev[3]
+            found = pwhy[0] + why[0] + pwhy[1] + why[1]
             c1, c2 = first.certainty, last.certainty
             certainty = c2 if CERTAINTY_ORDER.get(c2, 1) < CERTAINTY_ORDER.get(c1, 1) else c1
             event_ids = (first.id,) if first.id == last.id else (first.id, last.id)
-            source_ids = (
-                (first.source_id,) if first.source_id == last.source_id else (first.source_id, last.source_id)
-            )
-        found += r.wide(start)
-        if via is not None:
+            sid1, sid2 = first.source_id, last.source_id
+            source_ids = (sid1,) if sid1 == sid2 else (sid1, sid2)
+            edtf = r.joined_edtf(first, last)
+        if start.uncertainty_km > WIDE_RADIUS_KM:
+            found += r.wide(start)
+        if via is not None and via.uncertainty_km > WIDE_RADIUS_KM:
             found += r.wide(via)
-        found += r.wide(end)
+        if end.uncertainty_km > WIDE_RADIUS_KM:
+            found += r.wide(end)
         reasons = list(dict.fromkeys(found)) if len(found) > 1 else list(found)
-        if basis == "sequence" and len(spans) == 2 and _spans_overlap(spans[0], spans[1]):
+        if prev is not None and _spans_overlap(prev[2], s):
             reasons.append("dates overlap: the order is a guess")
-        edtf = last.edtf if basis == "move" else r.joined_edtf(evs[0], last)
-        n = len(segments) + 1
         summary = f"{actor}: {start.name} to {end.name}"
         if via is not None:
             summary += f" by way of {via.name}"
         segments.append(
             Segment(
-                id=f"route:{actor_slug}:{r.slug(last.source_id)}:{n}",
+                id=f"route:{actor_slug}:{r.slug(last.source_id)}:{len(segments) + 1}",
                 actor=actor,
                 from_place=start,
                 to_place=end,
@@ -247,7 +244,7 @@ def _route(actor: str, items: list[tuple[Span, int, Event]], r: _Routing) -> lis
             )
         )
 
-    for s, _, event in items:
+    for s, event, why in items:
         place = places.get(event.place_id)
         if place is None:
             continue
@@ -257,15 +254,15 @@ def _route(actor: str, items: list[tuple[Span, int, Event]], r: _Routing) -> lis
         if not is_move and place.uncertainty_km > VAGUE_RADIUS_KM:
             continue
         if start is not None and start.id != place.id:
-            add("move", start, place, via, [event], [s])
+            add("move", start, place, via, event, s, why, None)
         elif here is not None and not r.same_area(here[0], place):
             if is_move:
-                add("move", here[0], place, via, [event], [s])
+                add("move", here[0], place, via, event, s, why, None)
             else:
-                add("sequence", here[0], place, via, [here[1], event], [here[2], s])
+                add("sequence", here[0], place, via, event, s, why, here)
         elif here is not None and place.uncertainty_km > here[0].uncertainty_km:
             continue  # a wider area around where the actor already is: keep the sharper position
-        here = (place, event, s)
+        here = (place, event, s, why)
     return segments
 
 
@@ -283,7 +280,7 @@ def build_routes(
         places = default_places()
     r = _Routing(places)
     by_source = group_by == "source"
-    groups: dict[tuple[str, str], list[tuple[tuple[date, date, date], int, Span, Event]]] = {}
+    groups: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
     for order, event in enumerate(events):
         if event.kind in NON_LOCATING_KINDS:
             continue
@@ -293,7 +290,8 @@ def build_routes(
             for actor in event.actors:
                 groups.setdefault((actor, source), [])
             continue
-        item = (dated[1], order, dated[0], event)
+        s, key = dated
+        item = (key, order, s, event, _event_reasons(event, s))
         for actor in event.actors:
             group = groups.get((actor, source))
             if group is None:
@@ -303,11 +301,12 @@ def build_routes(
     segments: list[Segment] = []
     for (actor, _), items in groups.items():
         items.sort(key=_by_time)
-        segments.extend(_route(actor, [(s, order, e) for _, order, s, e in items], r))
+        segments.extend(_route(actor, [(s, e, why) for _, _, s, e, why in items], r))
     return segments
 
 
-def _by_time(item: tuple[tuple[date, date, date], int, Span, Event]) -> tuple[tuple[date, date, date], int]:
+def _by_time(item: tuple[Any, ...]) -> tuple[Any, int]:
+    """Middle of the span (an open span by its closed end), then start, end, file order."""
     return item[0], item[1]
 
 
