@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .candidates import CandidateEvent, candidate_events
 from .dates import DateMention, edtf_value, find_dates
-from .mentions import Mention, MentionFinder, _Group
+from .mentions import Mention, MentionFinder, _Merged
 from .text import CleanText, clean, layout
 
 if TYPE_CHECKING:
@@ -262,46 +262,38 @@ def find_places(text: str, *, gazetteer: Gazetteer | None = None) -> list[PlaceM
 
     gz = gazetteer or default_gazetteer()
     ct = clean(text)
-    groups = _finder(gz).find_groups(ct.text, paragraphs=paragraphs(ct.text))
-    return _places_out(ct, groups)
+    pairs, resolved = _finder(gz).find_resolved(ct.text, paragraphs=paragraphs(ct.text))
+    return _places_out(ct, pairs, resolved)
 
 
-def _places_out(ct: CleanText, groups: list[_Group]) -> list[PlaceMention]:
-    """Output mentions paragraph by paragraph: a paragraph met before with the same findings and
-    resolutions reuses its fields (only the offsets change), and a paragraph free of length-changing
-    repairs maps its offsets back by one shift."""
+def _places_out(
+    ct: CleanText, pairs: list[tuple[int, _Merged]], resolved: dict[int, list]
+) -> list[PlaceMention]:
+    """Output mentions paragraph by paragraph: a paragraph met before with the same findings reuses
+    its fields (only the offsets change; ``resolved`` holds each findings object's resolutions), and a
+    paragraph free of length-changing repairs maps its offsets back by one shift."""
     from bisect import bisect_right
 
     out: list[PlaceMention] = []
-    templates: dict[int, dict[int, tuple[list, int, int, Any]]] = {}
+    templates: dict[int, tuple[list, int, int]] = {}
     memo: dict = {}
     clean_bp, orig_bp = ct.breakpoints
     n_bp = len(clean_bp)
     original = ct.original
     new = tuple.__new__
     append = out.append
-    k = 0  # breakpoint index; groups come in text order
-    for g in groups:
-        merged, resolved, ps = g.merged, g.resolved, g.ps
-        by_resolution = templates.get(id(merged))
-        if by_resolution is None:
-            by_resolution = templates[id(merged)] = {}
-        got = by_resolution.get(id(resolved))
+    k = 0  # breakpoint index; paragraphs come in text order
+    for ps, merged in pairs:
+        got = templates.get(id(merged))  # ``pairs`` keeps every findings object alive
         if got is None:
             rows = [
                 (a, b, _mention_fields(Mention(a, b, t, k_, s, r, o, place, score, cands, list(rs)), memo))
                 for (a, b, t, k_, s, r, o, rs), (cands, score, place) in zip(
-                    merged.rel, resolved, strict=True
+                    merged.rel, resolved[id(merged)], strict=True
                 )
             ]
-            # the group's objects stay alive in the value, so the ids used as keys stay unique
-            got = by_resolution[id(resolved)] = (
-                rows,
-                min(a for a, _, _ in rows),
-                max(b for _, b, _ in rows),
-                (merged, resolved),
-            )
-        rows, lo, hi, _ = got
+            got = templates[id(merged)] = (rows, min(a for a, _, _ in rows), max(b for _, b, _ in rows))
+        rows, lo, hi = got
         lo += ps
         while k + 1 < n_bp and clean_bp[k + 1] <= lo:
             k += 1

@@ -767,8 +767,8 @@ class MentionFinder:
         paragraphs: Sequence[tuple[int, int]] = (),
         rejected: list[Rejected] | None = None,
     ) -> list[_Group]:
-        """``find``'s work, paragraph by paragraph (``_Group``: relative offsets and resolutions), for a
-        caller that turns a repeated paragraph's mentions into output once (``geoparser.find_places``).
+        """``find``'s work, paragraph by paragraph (``_Group``: relative offsets and resolutions);
+        ``find_resolved`` is the same for a text without dates, per distinct paragraph.
 
         A paragraph whose capitalised runs hold no known name is skipped whole (its runs are listed by
         one ``findall`` and checked against a set); one whose text, margins, date spans and sentence
@@ -777,6 +777,54 @@ class MentionFinder:
         only on its (name, year) pairs and the document's context, so equal paragraphs are resolved
         once.
         """
+        pairs = self._paragraph_findings(
+            text, sentence_starts=sentence_starts, exclude=exclude, paragraphs=paragraphs, rejected=rejected
+        )
+        groups = [_Group(ps, merged) for ps, merged in pairs]
+        self._resolve_groups(groups, years, paragraphs)
+        return groups
+
+    def find_resolved(
+        self, text: str, *, paragraphs: Sequence[tuple[int, int]] = ()
+    ) -> tuple[list[tuple[int, _Merged]], dict[int, list[tuple[tuple[Candidate, ...], float, Place | None]]]]:
+        """``find_groups`` for a text without dates (no year hints; ``geoparser.find_places``): the
+        paragraphs' findings as (start, findings) pairs, and the resolutions of each distinct findings
+        object (by ``id``), worked out once however often its paragraph recurs."""
+        pairs = self._paragraph_findings(text, paragraphs=paragraphs)
+        distinct: dict[int, _Merged] = {}
+        for _, merged in pairs:
+            distinct.setdefault(id(merged), merged)
+        first_pass: dict[tuple, tuple[list[list[Candidate]], dict[str, Place]]] = {}
+        doc_ctx: dict[str, Place] = {}
+        for merged in distinct.values():  # in order of first appearance, as ``_resolve_groups``
+            spec = merged.no_years
+            if spec not in first_pass:
+                got = first_pass[spec] = self._first_pass(spec)
+                if len(doc_ctx) < 60:
+                    for pid, place in got[1].items():
+                        doc_ctx.setdefault(pid, place)
+        doc = list(doc_ctx.values())[:60]
+        second_pass: dict[tuple, list[tuple[tuple[Candidate, ...], float, Place | None]]] = {}
+        resolved: dict[int, list[tuple[tuple[Candidate, ...], float, Place | None]]] = {}
+        for key, merged in distinct.items():
+            spec = merged.no_years
+            out = second_pass.get(spec)
+            if out is None:
+                out = second_pass[spec] = self._second_pass(spec, *first_pass[spec], doc)
+            resolved[key] = out
+        return pairs, resolved
+
+    def _paragraph_findings(
+        self,
+        text: str,
+        *,
+        sentence_starts: Sequence[int] = (),
+        exclude: Sequence[tuple[int, int]] = (),
+        paragraphs: Sequence[tuple[int, int]] = (),
+        rejected: list[Rejected] | None = None,
+    ) -> list[tuple[int, _Merged]]:
+        """(paragraph start, its findings) for each paragraph with names, unresolved (see
+        ``find_groups``)."""
         from bisect import bisect_left
 
         chunks = list(paragraphs) if paragraphs else [(0, len(text))]
@@ -848,7 +896,7 @@ class MentionFinder:
         if any(e.deferred for _, e in hits):
             for _, e in hits:
                 accepted |= e.keys
-        groups: list[_Group] = []
+        pairs: list[tuple[int, _Merged]] = []
         for ps, e in hits:
             acc: tuple[int, ...] = ()
             if e.deferred:
@@ -861,9 +909,8 @@ class MentionFinder:
                     ]
             merged = e.merged(acc) if acc else e.plain
             if merged.rel:
-                groups.append(_Group(ps, merged))
-        self._resolve_groups(groups, years, paragraphs)
-        return groups
+                pairs.append((ps, merged))
+        return pairs
 
     def _chunk_may_hold_names(self, text: str, ps: int, pe: int, runs_filter: _RunFilter) -> bool:
         """Whether a paragraph has a capitalised run that may hold a name (``_RunFilter``) or a
