@@ -19,7 +19,6 @@ Every extract carries its citation and method in its properties.
 
 from __future__ import annotations
 
-import itertools
 import json
 import sys
 from dataclasses import dataclass
@@ -33,6 +32,8 @@ import shapely
 import shapely.affinity
 from shapely.geometry import LineString, Polygon, box, mapping, shape
 from shapely.ops import linemerge, unary_union
+
+from gazetteer.topojson import read_object
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "extracts"
@@ -67,74 +68,14 @@ class Extract:
 
 
 def topo_geometries(path: Path, obj: str) -> dict[str, Any]:
-    """Decode a quantized TopoJSON object into shapely geometries keyed by ``id`` (or name).
-
-    Arcs are delta-encoded integers; negative arc indices mean "this arc reversed" (``~i``).
-    """
-    topo = json.loads(path.read_text(encoding="utf-8"))
-    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
-    arcs = []
-    for arc in topo["arcs"]:
-        x = y = 0
-        pts = []
-        for dx, dy in arc:
-            x += dx
-            y += dy
-            pts.append((x * sx + tx, y * sy + ty))
-        arcs.append(pts)
-
-    def ring(indices: list[int]) -> list[tuple[float, float]]:
-        coords: list[tuple[float, float]] = []
-        for i in indices:
-            pts = arcs[i] if i >= 0 else arcs[~i][::-1]
-            coords.extend(pts if not coords else pts[1:])
-        return coords
-
-    def polygon(rings: list[list[int]]):
-        coords = [ring(r) for r in rings]
-        if not any(abs(a[0] - b[0]) > 180 for c in coords for a, b in itertools.pairwise(c)):
-            return Polygon(coords[0], coords[1:])
-        return _split_at_antimeridian(coords)
-
+    """A TopoJSON object's geometries keyed by ``id`` and by ``name:<name>``."""
     out: dict[str, Any] = {}
-    for geom in topo["objects"][obj]["geometries"]:
-        if geom["type"] == "Polygon":
-            shp = polygon(geom["arcs"])
-        elif geom["type"] == "MultiPolygon":
-            shp = unary_union([shapely.make_valid(polygon(p)) for p in geom["arcs"]])
-        else:
-            continue
-        key = str(geom.get("id") or geom.get("properties", {}).get("name"))
-        out[key] = shapely.make_valid(shp)
-        out["name:" + geom.get("properties", {}).get("name", key)] = out[key]
+    for meta, geom in read_object(path, obj):
+        name = meta["properties"].get("name")
+        key = str(meta["id"] or name)
+        out[key] = geom
+        out["name:" + (name or key)] = geom
     return out
-
-
-def _split_at_antimeridian(rings: list[list[tuple[float, float]]]):
-    """A ring that jumps from 180 to -180 (Chukotka, the Aleutians, Fiji) becomes polygons on each side.
-
-    Planar tools would otherwise read the jump as a band around the world. Each ring is unwrapped into
-    continuous longitudes (beyond 180 where it crosses), then cut into 360-degree windows that are
-    shifted back into -180..180.
-    """
-
-    def unwrap(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        out, offset = [ring[0]], 0.0
-        for (x0, _), (x1, y1) in itertools.pairwise(ring):
-            if x1 - x0 > 180:
-                offset -= 360
-            elif x0 - x1 > 180:
-                offset += 360
-            out.append((x1 + offset, y1))
-        return out
-
-    whole = shapely.make_valid(Polygon(unwrap(rings[0]), [unwrap(r) for r in rings[1:]]))
-    parts = []
-    for k in (-1, 0, 1):
-        piece = whole.intersection(box(360 * k - 180, -90, 360 * k + 180, 90))
-        if not piece.is_empty:
-            parts.append(shapely.affinity.translate(piece, xoff=-360 * k))
-    return unary_union(parts)
 
 
 def _geo_dir() -> Path:

@@ -12,7 +12,6 @@ simplified in proportion to its size, so the page stays small.
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -21,8 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from shapely import affinity, make_valid
-from shapely.geometry import MultiPolygon, Polygon, box, mapping, shape
+from shapely import make_valid
+from shapely.geometry import box, mapping, shape
+
+from gazetteer.topojson import object_union
 
 from .timespan import EDTFError, edtf_span
 
@@ -64,91 +65,6 @@ def _geo_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-# --- TopoJSON ---------------------------------------------------------------------------------------
-
-
-def _decode_arcs(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology["arcs"]:
-        if transform:
-            (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-            x = y = 0
-            points = []
-            for dx, dy in arc:
-                x += dx
-                y += dy
-                points.append((x * sx + tx, y * sy + ty))
-        else:
-            points = [(p[0], p[1]) for p in arc]
-        arcs.append(points)
-    return arcs
-
-
-def _ring(indexes: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
-    points: list[tuple[float, float]] = []
-    for i in indexes:
-        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
-        points.extend(arc if not points else arc[1:])
-    return points
-
-
-def topojson_object(path: Path, name: str):
-    """One object of a TopoJSON file as a shapely geometry (polygons only: all we need here)."""
-    topology = json.loads(path.read_text(encoding="utf-8"))
-    arcs = _decode_arcs(topology)
-    obj = topology["objects"][name]
-    geometries = obj["geometries"] if obj["type"] == "GeometryCollection" else [obj]
-    polygons = []
-    for geom in geometries:
-        parts = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
-        for part in parts:
-            rings = [_ring(r, arcs) for r in part]
-            rings = [r for r in rings if len(r) >= 4]
-            if rings:
-                polygons.extend(_split_at_antimeridian(rings))
-    return make_valid(MultiPolygon(polygons))
-
-
-def _jumps(ring: list[tuple[float, float]]) -> int:
-    return sum(1 for a, b in itertools.pairwise(ring) if abs(a[0] - b[0]) > 180)
-
-
-def _unwrap(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Longitudes made continuous: past each 180-degree jump, shift by a whole turn."""
-    out = [ring[0]]
-    shift = 0.0
-    for (x0, _), (x1, y1) in itertools.pairwise(ring):
-        if x1 - x0 > 180:
-            shift -= 360
-        elif x0 - x1 > 180:
-            shift += 360
-        out.append((x1 + shift, y1))
-    return out
-
-
-def _split_at_antimeridian(rings: list[list[tuple[float, float]]]) -> list[Polygon]:
-    """A polygon whose rings cross 180 degrees (Chukotka, Wrangel Island, Fiji) unwrapped and cut
-    into its eastern and western halves; drawn as is it would stretch a band across the whole map.
-    A ring crossing an odd number of times circles a pole (Antarctica): left out."""
-    counts = [_jumps(r) for r in rings]
-    if not any(counts):
-        return [Polygon(rings[0], rings[1:])]
-    if any(c % 2 for c in counts):
-        return []
-    unwrapped = [_unwrap(r) for r in rings]
-    poly = make_valid(Polygon(unwrapped[0], unwrapped[1:]))
-    pieces = [
-        poly.intersection(box(-180, -90, 180, 90)),
-        affinity.translate(poly.intersection(box(180, -90, 540, 90)), xoff=-360),
-        affinity.translate(poly.intersection(box(-540, -90, -180, 90)), xoff=360),
-    ]
-    out = []
-    for g in pieces:
-        out.extend(p for p in getattr(g, "geoms", [g]) if isinstance(p, Polygon) and not p.is_empty)
-    return out
-
-
 # --- prepared layers (cached) ----------------------------------------------------------------------
 
 
@@ -187,7 +103,7 @@ def _prepare(geom, bbox: BBox, tolerance: float):
 
 @lru_cache(maxsize=1)
 def _land():
-    return topojson_object(_geo_dir() / "countries-50m.json", "land")
+    return object_union(_geo_dir() / "countries-50m.json", "land")
 
 
 @lru_cache(maxsize=2)
