@@ -43,6 +43,7 @@ about Khabarovsk and Kiev is Moscow, Russia.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -619,6 +620,9 @@ class _Merged:
         self.no_years = tuple((n, None) for n in self.names)
 
 
+_SECOND = operator.itemgetter(1)
+
+
 def _first(t: tuple) -> int:
     return t[0]
 
@@ -791,9 +795,7 @@ class MentionFinder:
         paragraphs' findings as (start, findings) pairs, and the resolutions of each distinct findings
         object (by ``id``), worked out once however often its paragraph recurs."""
         pairs = self._paragraph_findings(text, paragraphs=paragraphs)
-        distinct: dict[int, _Merged] = {}
-        for _, merged in pairs:
-            distinct.setdefault(id(merged), merged)
+        distinct = {id(m): m for m in dict.fromkeys(map(_SECOND, pairs))}
         first_pass: dict[tuple, tuple[list[list[Candidate]], dict[str, Place]]] = {}
         doc_ctx: dict[str, Place] = {}
         for merged in distinct.values():  # in order of first appearance, as ``_resolve_groups``
@@ -893,7 +895,7 @@ class MentionFinder:
                 hits.append((ps, entry))
         # a sentence-initial name too small to stand alone counts when the text names it elsewhere
         accepted: set[str] = set()
-        if any(e.deferred for _, e in hits):
+        if any(e.deferred for e in set(map(_SECOND, hits))):  # distinct findings only
             for _, e in hits:
                 accepted |= e.keys
         pairs: list[tuple[int, _Merged]] = []
