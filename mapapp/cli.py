@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -308,10 +309,18 @@ def _run_app(args: argparse.Namespace) -> int:
         if not args.texts.is_dir():
             raise CLIError(f"--texts {args.texts}: no such folder")
         env["ITINERA_TEXTS"] = str(args.texts.resolve())
+    # Streamlit runs as a child; a SIGTERM to ``itinera app`` (a test fixture, a service manager) must
+    # stop it too, or it lives on as an orphan holding its port.
+    proc = subprocess.Popen(app_command(args.port, args.headless), env=env)
+    previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
-        return subprocess.call(app_command(args.port, args.headless), env=env)
+        return proc.wait()
     except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(10)
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # --- main --------------------------------------------------------------------------------------
