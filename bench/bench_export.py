@@ -3,7 +3,9 @@
 folium's one-``Marker``-per-event way for 1,000 events, in the same run.
 
 Targets (2 cores): 100,000 events -> GeoJSON < 5 s, HTML < 15 s, HTML < 30 MB, usable in Chromium.
-Run: ``.venv/bin/python bench/bench_export.py [--sizes 1000 10000 100000] [--no-browser]``
+Run: ``.venv/bin/python bench/bench_export.py [--sizes 1000 10000 100000] [--no-browser]``. The sizes
+run in one process, smallest first, as an app would: a date the ``edtf`` library must parse (``1942-07~``)
+costs milliseconds the first time only, so ``--sizes 100000`` alone adds ~1 s of cold parsing.
 """
 
 from __future__ import annotations
@@ -86,6 +88,34 @@ def timed(fn, *args, **kwargs):
     return out, time.perf_counter() - t, time.process_time() - c
 
 
+def geojson_stages(events: list[Event], places: dict[str, Place], sources: dict[str, Source]) -> str:
+    """CPU seconds of the GeoJSON export's stages, run as ``to_geojson_bytes`` runs them (GC paused)."""
+    import gc
+    import json
+
+    from mapapp.build import _segments
+    from mapapp.geojson import event_features, route_features
+
+    gc.disable()
+    try:
+        feats, c_ev, _ = _cpu(event_features, events, places, sources)
+        segs, c_rt, _ = _cpu(_segments, events, places)
+        lines, c_lf, _ = _cpu(route_features, segs)
+        doc = {"type": "FeatureCollection", "features": feats + lines}
+        _, c_js, _ = _cpu(json.dumps, doc, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    finally:
+        gc.enable()
+    return (
+        f"event features {c_ev:.2f}, routes {c_rt:.2f} ({len(segs)} segments), route features {c_lf:.2f}, "
+        f"JSON {c_js:.2f}"
+    )
+
+
+def _cpu(fn, *args, **kwargs):
+    out, _, cpu = timed(fn, *args, **kwargs)
+    return out, cpu, None
+
+
 def folium_markers(events: list[Event], places: dict[str, Place]) -> int:
     """The peer: one folium Marker with a popup per event (folium issue 1814)."""
     m = folium.Map(location=[45, 125], zoom_start=4, tiles=None)
@@ -164,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(html) / 1e6:>8.1f}",
             flush=True,
         )
+        if n == max(args.sizes):
+            print(f"{'':>8} GeoJSON CPU s by stage: {geojson_stages(events, places, sources)}", flush=True)
         path = out_dir / f"map-{n}.html"
         path.write_bytes(html)
         largest = (n, path)

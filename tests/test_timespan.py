@@ -197,3 +197,26 @@ def test_anything_but_a_plain_date_goes_through_the_library(text):
     if "/" in text or isinstance(library, Exception):
         return  # intervals are taken apart first; refusals are the library's own
     assert span(text).start == library[0] and span(text).end == library[1]
+
+
+def test_a_date_the_library_parses_keeps_none_of_its_callers_objects_alive():
+    # pyparsing's packrat cache held the last parse's exceptions, whose tracebacks held every caller's
+    # frame and locals: a 100,000-event export's features stayed in memory after it returned
+    import gc
+    import weakref
+
+    from mapapp.timespan import _side
+
+    class Big:
+        pass
+
+    def caller() -> weakref.ref:
+        big = Big()
+        span.cache_clear()
+        _side.cache_clear()
+        assert edtf_span("1943-11~") == (date(1943, 11, 1), date(1943, 11, 30))
+        return weakref.ref(big)
+
+    ref = caller()
+    gc.collect()
+    assert ref() is None
