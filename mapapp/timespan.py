@@ -167,6 +167,7 @@ def _side(text: str, *, fuzzy: bool) -> tuple[date, date]:
     return start, end
 
 
+@lru_cache(maxsize=16384)  # shared by the strict and the fuzzy span of a date
 def _library_bounds(text: str) -> tuple[date, date]:
     """The ``edtf`` library's strict bounds. Its pyparsing grammar keeps a packrat cache of the last
     parse, whose exceptions' tracebacks hold every caller's frame: an export's half-built features
