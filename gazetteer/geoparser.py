@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .candidates import CandidateEvent, candidate_events
 from .dates import DateMention, edtf_value, find_dates
+from .gcpause import without_gc
 from .mentions import Mention, MentionFinder, _Merged
 from .text import CleanText, clean, layout
 
@@ -195,31 +196,7 @@ def _finder(gz: Gazetteer) -> MentionFinder:
     return got[1]
 
 
-def _without_gc(fn):
-    """Run ``fn`` with the cyclic garbage collector paused (if it was running). A parse builds tens of
-    thousands of small tuples and no reference cycles; the full collections their allocation
-    triggers would walk the whole heap (the gazetteer's objects included) for nothing, and made a
-    parse's time vary by a third from call to call. Reference counting still frees everything as
-    usual; the one young-generation pass over what the call created is done before returning, so
-    the call pays for it rather than whatever allocates next."""
-    import functools
-    import gc
-
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        if not gc.isenabled():
-            return fn(*args, **kwargs)
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.enable()
-            gc.collect(0)
-
-    return run
-
-
-@_without_gc
+@without_gc
 def parse(text: str, *, document_date: str | None = None, gazetteer: Gazetteer | None = None) -> ParseResult:
     """Place mentions, date expressions and candidate events of ``text`` (offsets into ``text``).
 
@@ -254,7 +231,7 @@ def parse(text: str, *, document_date: str | None = None, gazetteer: Gazetteer |
     )
 
 
-@_without_gc
+@without_gc
 def find_places(text: str, *, gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
     """Place mentions only (no dates, no events): what a plain geoparser such as geotext returns, with
     the same cleaning, person and common-word filters and context resolution as ``parse``."""

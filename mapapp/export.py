@@ -9,100 +9,30 @@ content for the dashboard's download buttons.
 from __future__ import annotations
 
 import csv
-import functools
-import gc
 import io
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
+from gazetteer.gcpause import without_gc
 from gazetteer.places import places_to_lpf
+from gazetteer.storage import write_atomic
 
 from .build import DEFAULT_LAYERS, _as_mapping, _segments, build_map
+from .corpus import EVENT_COLUMNS
 from .geojson import event_features, route_features
 from .models import Event, Source
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "actors",
-    "kind",
-    "place_id",
-    "from_place_id",
-    "via_place_id",
-    "edtf",
-    "date_phrase",
-    "source_id",
-    "passage_start",
-    "passage_end",
-    "attribution",
-    "certainty",
-    "place_implied",
-    "date_implied",
-    "contested_by",
-    "contest_note",
-    "summary",
-)  # the columns ``mapapp.corpus.load_events`` reads back (lists ``;``-separated)
-
-
-@functools.cache
-def _file_mode() -> int:
-    """The mode a plain ``open(path, "w")`` would give: 0o666 less the umask (0o644 under 022).
-
-    ``mkstemp`` makes its file 0o600, which the rename would pass on to the export. The umask can only
-    be read by setting it, so it is read once per process (and put back at once)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename; the file
-    gets the usual mode from the umask, not the temporary file's private 0o600."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+CSV_COLUMNS = EVENT_COLUMNS  # what ``mapapp.corpus.load_events`` reads back (lists ``;``-separated)
 
 
 # --- GeoJSON ------------------------------------------------------------------------------------------
 
 
-def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run ``fn`` with the cyclic garbage collector paused (if it was running). 100,000 events make
-    a few hundred thousand small dicts and lists and no reference cycles; the collections their
-    allocation triggers walk the whole heap (the events themselves included) for nothing, about half
-    the export's time. Reference counting still frees everything as usual."""
-
-    @functools.wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return fn(*args, **kwargs)
-        gc.disable()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return run
-
-
-@_without_gc
+@without_gc
 def geojson_collection(
     events: Iterable[Event],
     places: Mapping[str, Any] | Iterable[Any],
@@ -121,7 +51,7 @@ def geojson_collection(
     return {"type": "FeatureCollection", "features": features}
 
 
-@_without_gc
+@without_gc
 def to_geojson_bytes(
     events: Iterable[Event],
     places: Mapping[str, Any] | Iterable[Any],

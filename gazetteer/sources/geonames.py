@@ -21,10 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import re
 import sys
-import tempfile
 import zipfile
 from array import array
 from bisect import bisect_left
@@ -40,6 +38,7 @@ from ..errors import GazetteerDataError
 from ..names import normalize_uncached
 from ..places import AlternateName, Place
 from ..resources import cache_dir
+from ..storage import atomic_writer
 from .base import NameHit, PlaceSource
 
 FORMAT_VERSION = 4
@@ -287,14 +286,8 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         "lz_first": lz_first,
         **{f"lz_b{k}": v for k, v in last_buckets.items()},
     }
-    fd, tmp = tempfile.mkstemp(prefix=".geonames-", suffix=".npz.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)  # atomic: a reader never sees half a file
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as fh:  # a reader never sees half a file
+        np.savez(fh, **arrays)
 
 
 def index_name(min_population: int = MIN_POPULATION) -> str:
