@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from synthetic import random_edtf  # bench/ is on sys.path when a bench runs as a script
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "mapapp" / "app.py")
@@ -60,21 +61,6 @@ def synthetic_csv(n: int, path: Path, seed: int = 11) -> None:
     places = [p.id for p in read_lpf(data_dir() / "places.lpf.json")]
     actors = [f"Actor {i}" for i in range(40)]
 
-    def edtf() -> str:
-        y = rnd.randint(1930, 1949)
-        r = rnd.random()
-        if r < 0.25:
-            return f"{y}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
-        if r < 0.55:
-            return f"{y}-{rnd.randint(1, 12):02d}"
-        if r < 0.65:
-            return f"{y}-{rnd.randint(21, 24)}"
-        if r < 0.8:
-            return str(y)
-        if r < 0.92:
-            return f"{y}/{y + rnd.randint(1, 3)}"
-        return f"{y}-{rnd.randint(1, 12):02d}~"
-
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(
@@ -88,7 +74,7 @@ def synthetic_csv(n: int, path: Path, seed: int = 11) -> None:
                     "; ".join(rnd.sample(actors, rnd.choice((1, 1, 2)))),
                     rnd.choice(EVENT_KINDS),
                     rnd.choice(places),
-                    edtf(),
+                    random_edtf(rnd),
                     rnd.choice(("memoir", "article")),
                     rnd.choice(("high", "medium", "low")),
                     contested,

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import folium
+from synthetic import random_edtf  # bench/ is on sys.path when a bench runs as a script
 
 from gazetteer.places import Place, read_lpf
 from gazetteer.resources import data_dir
@@ -47,23 +48,6 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[Event], dict[str, Place], dic
     sources = {f"s{i}": Source(id=f"s{i}", title=f"Synthetic source {i}", kind="report") for i in range(8)}
     actors = [f"Actor {i}" for i in range(60)]
 
-    def edtf() -> str:
-        y = rnd.randint(1930, 1949)
-        r = rnd.random()
-        if r < 0.25:
-            return f"{y}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
-        if r < 0.55:
-            return f"{y}-{rnd.randint(1, 12):02d}"
-        if r < 0.65:
-            return f"{y}-{rnd.randint(21, 24)}"
-        if r < 0.8:
-            return str(y)
-        if r < 0.9:
-            return f"{y}/{y + rnd.randint(1, 3)}"
-        if r < 0.97:
-            return f"{y}-{rnd.randint(1, 12):02d}~"
-        return ""
-
     kinds = [k for k in EVENT_KINDS if k != "context"]
     events = [
         Event(
@@ -71,7 +55,7 @@ def synthetic(n: int, seed: int = 7) -> tuple[list[Event], dict[str, Place], dic
             actors=(rnd.choice(actors),),
             kind=rnd.choice(kinds),
             place_id=rnd.choice(ids),
-            edtf=edtf(),
+            edtf=random_edtf(rnd, undated=0.03),
             source_id=rnd.choice(list(sources)),
             certainty=rnd.choice(("high", "medium", "low")),
             summary=f"Synthetic event {i} of the benchmark",
