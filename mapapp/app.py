@@ -35,10 +35,8 @@ def guarded(what: str):
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def gazetteer():
-    try:
-        from gazetteer.geocoder import Gazetteer
-    except ImportError:
-        return None
+    from gazetteer.geocoder import Gazetteer
+
     return Gazetteer(online=False)
 
 
