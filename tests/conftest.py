@@ -7,6 +7,7 @@ a test that caused one fails at teardown.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -66,6 +67,26 @@ def memoir_text(memoir_path: Path) -> str:
 @pytest.fixture(scope="session")
 def article_text(article_path: Path) -> str:
     return article_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def standards() -> Path:
+    """The WHG Linked Places schema and example (``ITINERA_STANDARDS`` overrides)."""
+    env = os.environ.get("ITINERA_STANDARDS")
+    path = Path(env) if env else REPO.parent / "shared" / "standards"
+    if not (path / "whg-lpf-feature-schema-v1.2.2.json").exists():
+        pytest.fail(f"WHG standards not found in {path} (set ITINERA_STANDARDS)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def validator(standards: Path):
+    """A validator of one LPF feature against the WHG schema v1.2.2."""
+    import jsonschema
+
+    schema = json.loads((standards / "whg-lpf-feature-schema-v1.2.2.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,12 +9,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import os
 import re
 import sys
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
 from edtf import parse_edtf
@@ -53,19 +51,6 @@ NIKOLAYEVSK = (140.72287, 53.14657)
 NAMYANG = (129.85571, 42.95044)
 
 
-def _standards_dir() -> Path:
-    env = os.environ.get("ITINERA_STANDARDS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "standards"
-
-
-@pytest.fixture(scope="session")
-def standards() -> Path:
-    path = _standards_dir()
-    if not (path / "whg-lpf-feature-schema-v1.2.2.json").exists():
-        pytest.fail(f"WHG standards not found in {path} (set ITINERA_STANDARDS)")
-    return path
-
-
 @pytest.fixture(scope="session")
 def lpf_data() -> dict:
     return json.loads(LPF.read_text(encoding="utf-8"))
@@ -79,13 +64,6 @@ def places() -> dict[str, Place]:
 @pytest.fixture(scope="session")
 def shapes(places) -> dict[str, object]:
     return {pid: p.shape for pid, p in places.items()}
-
-
-@pytest.fixture(scope="session")
-def validator(standards):
-    schema = json.loads((standards / "whg-lpf-feature-schema-v1.2.2.json").read_text(encoding="utf-8"))
-    jsonschema.Draft7Validator.check_schema(schema)
-    return jsonschema.Draft7Validator(schema)
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:

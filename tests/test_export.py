@@ -9,10 +9,8 @@ import os
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 import geopandas
-import jsonschema
 import pytest
 
 from gazetteer.places import Place, read_lpf
@@ -30,10 +28,6 @@ from mapapp.export import (
 )
 from mapapp.geojson import CONTRACT_PROPERTIES
 from mapapp.models import Event, Source
-
-LPF_SCHEMA = (
-    Path(__file__).resolve().parents[2] / "shared" / "standards" / "whg-lpf-feature-schema-v1.2.2.json"
-)
 
 
 @pytest.fixture(scope="session")
@@ -106,16 +100,15 @@ def test_geojson_round_trips_through_geopandas(events, places, sources, tmp_path
     assert frame.crs is not None and frame.crs.to_epsg() == 4326
 
 
-def test_lpf_export_has_the_places_used_and_validates_against_whg_schema(events, places, tmp_path):
+def test_lpf_export_has_the_places_used_and_validates_against_whg_schema(events, places, tmp_path, validator):
     used = places_used(events, places)
     assert [p.id for p in used][:2] == ["itinera:khabarovsk", "itinera:camp-north"]
     assert "itinera:yanan" in {p.id for p in used}
     path = export_lpf(used, tmp_path / "places.lpf.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["type"] == "FeatureCollection" and "@context" in data
-    schema = json.loads(LPF_SCHEMA.read_text(encoding="utf-8"))
     for feature in data["features"]:
-        jsonschema.validate(feature, schema)
+        validator.validate(feature)
     assert {f["@id"] for f in data["features"]} == {p.id for p in used}
     assert [p.id for p in read_lpf(path)] == [p.id for p in used]
 
@@ -205,7 +198,7 @@ def test_export_with_a_reversed_window_is_a_usage_error(capsys, tmp_path):
     assert "--from 1945 is after --to 1942" in capsys.readouterr().err
 
 
-def test_export_of_the_corpus_for_1942_writes_every_format(capsys, tmp_path, seeds_dir):
+def test_export_of_the_corpus_for_1942_writes_every_format(capsys, tmp_path, seeds_dir, validator):
     from mapapp.corpus import load_corpus
     from mapapp.timespan import in_window
 
@@ -224,11 +217,10 @@ def test_export_of_the_corpus_for_1942_writes_every_format(capsys, tmp_path, see
     assert sorted(frame[frame.geometry.geom_type == "Point"]["event_id"]) == sorted(e.id for e in expected)
     with out["csv"].open(encoding="utf-8") as f:
         assert sorted(row["id"] for row in csv.DictReader(f)) == sorted(e.id for e in expected)
-    schema = json.loads(LPF_SCHEMA.read_text(encoding="utf-8"))
     lpf = json.loads(out["lpf"].read_text(encoding="utf-8"))
     assert "itinera:camp-north" in {f["@id"] for f in lpf["features"]}
     for feature in lpf["features"]:
-        jsonschema.validate(feature, schema)
+        validator.validate(feature)
     assert "Itinera.TimeControl" in out["html"].read_text(encoding="utf-8")
 
 
