@@ -70,8 +70,8 @@ def corpus_mentions(key: str, _ws: db.Workspace) -> list[dict]:
 
 
 @st.cache_resource(max_entries=4)
-def base_map(_index: db.EventIndex, _places, _sources, key: str):
-    return db.base_map(_index.events, _places, _sources)
+def base_map(_index: db.EventIndex, _places, _sources, key: str, tiles: str | None):
+    return db.base_map(_index.events, _places, _sources, tiles=tiles)
 
 
 @st.cache_resource(max_entries=8)
@@ -237,6 +237,13 @@ with st.sidebar:
         for key, label in db.MAP_LAYERS.items()
         if st.checkbox(label, value=key in db.DEFAULT_MAP_LAYERS, key=f"layer_{key}", help=layer_help[key])
     ]
+    online_tiles = st.toggle(
+        "OpenStreetMap tiles (online)",
+        value=False,
+        key="osm_tiles",
+        help="Today's streets and borders from openstreetmap.org, under the period map. Needs the "
+        "internet; off by default, so the map works offline.",
+    )
 
 window = db.window_from_months(*st.session_state.window)
 filters = db.Filters(
@@ -291,7 +298,7 @@ def mentions_on_map() -> list[dict]:
 with map_col, guarded("The map"):
     from streamlit_folium import st_folium
 
-    m = copy.deepcopy(base_map(index, places, ws.sources, data_key))
+    m = copy.deepcopy(base_map(index, places, ws.sources, data_key, "osm" if online_tiles else None))
     on_map = db.map_events(index, mask) if len(shown) > db.MAP_LIMIT else shown
     if len(on_map) < len(shown):
         st.warning(

@@ -1155,8 +1155,14 @@ def build_layers(chosen: Iterable[str], show_contested: bool) -> set[str]:
     return keys
 
 
-def base_map(events: Sequence[Event], places: Mapping[str, Any], sources: Mapping[str, Source]):
-    """The steady part of the map: basemap, legend and the view fitted to every event (one per place)."""
+def base_map(
+    events: Sequence[Event],
+    places: Mapping[str, Any],
+    sources: Mapping[str, Source],
+    tiles: str | None = None,
+):
+    """The steady part of the map: basemap, legend and the view fitted to every event (one per place).
+    ``tiles="osm"`` adds OpenStreetMap tiles, for a reader who is online and asks for them."""
     from .build import build_map
 
     one_per_place: dict[str, Event] = {}
@@ -1172,6 +1178,7 @@ def base_map(events: Sequence[Event], places: Mapping[str, Any], sources: Mappin
         sources=sources,
         layers=("bases", "events", "contested"),
         height=560,
+        tiles=tiles,
     )
     strip_overlays(m)
     return m

@@ -189,6 +189,14 @@ def test_layer_toggles_change_the_maps_script(app):
     assert "Itinera.eventLayer" not in map_args(rerun(app))["feature_group"]
 
 
+def test_openstreetmap_tiles_are_off_until_the_reader_asks(app):
+    assert "tile.openstreetmap.org" not in map_args(app)["script"]
+    app.toggle(key="osm_tiles").set_value(True)
+    assert "tile.openstreetmap.org" in map_args(rerun(app))["script"]
+    app.toggle(key="osm_tiles").set_value(False)
+    assert "tile.openstreetmap.org" not in map_args(rerun(app))["script"]
+
+
 def test_the_mentions_layer_draws_the_texts_place_names(app):
     app.checkbox(key="layer_mentions").check()
     layers = map_args(rerun(app))["feature_group"]
