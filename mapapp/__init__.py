@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .build import build_map
     from .corpus import Corpus, load_corpus, load_events, load_sources
-    from .export import export_csv, export_geojson, export_html, export_lpf
+    from .export import export_csv, export_geojson, export_gpkg, export_html, export_lpf
     from .routes import build_routes
     from .timespan import edtf_span, in_window
 
@@ -31,6 +31,7 @@ _LAZY = {
     "build_map": "build",
     "export_csv": "export",
     "export_geojson": "export",
+    "export_gpkg": "export",
     "export_html": "export",
     "export_lpf": "export",
 }
@@ -57,6 +58,7 @@ __all__ = [
     "edtf_span",
     "export_csv",
     "export_geojson",
+    "export_gpkg",
     "export_html",
     "export_lpf",
     "in_window",

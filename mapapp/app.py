@@ -641,7 +641,7 @@ with tab_dl, guarded("Downloads"):
     used = db.places_for(shown, places)
     texts_ok = db.known_texts(ws.sources, ws.texts, st.session_state.get("user_texts", {}))
     stamp = f"{window[0]:%Y-%m}_{window[1]:%Y-%m}"
-    d1, d2, d3, d4 = st.columns(4)
+    d1, d2, d3, d4, d5 = st.columns(5)
     d1.download_button(
         "GeoJSON",
         lambda: export.to_geojson_bytes(shown, used, ws.sources),
@@ -677,4 +677,14 @@ with tab_dl, guarded("Downloads"):
         key="dl_lpf",
         on_click="ignore",
         help="The places these events name, in Linked Places Format (World Historical Gazetteer).",
+    )
+    d5.download_button(
+        "GeoPackage",
+        lambda: export.to_gpkg_bytes(shown, used, ws.sources),
+        file_name=f"itinera_{stamp}.gpkg",
+        mime="application/geopackage+sqlite3",
+        key="dl_gpkg",
+        on_click="ignore",
+        disabled=not any(e.place_id in used for e in shown),
+        help="Events and routes as two layers for QGIS or ArcGIS (EPSG:4326).",
     )

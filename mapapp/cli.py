@@ -191,18 +191,29 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--html", type=Path, metavar="OUT")
     p.add_argument("--lpf", type=Path, metavar="OUT")
     p.add_argument("--csv", type=Path, metavar="OUT")
+    p.add_argument("--gpkg", type=Path, metavar="OUT", help="GeoPackage (layers events, routes) for GIS")
     p.add_argument("--offline", action="store_true", help="inline every asset; no CDN, no tiles")
     p.set_defaults(handler=_run_export)
 
 
 def _run_export(args: argparse.Namespace) -> int:
     from .corpus import load_corpus, load_events, verify_texts
-    from .export import export_csv, export_geojson, export_html, export_lpf, places_used, text_mentions
+    from .export import (
+        export_csv,
+        export_geojson,
+        export_gpkg,
+        export_html,
+        export_lpf,
+        places_used,
+        text_mentions,
+    )
     from .timespan import check_edtf, edtf_span, in_window
 
-    outputs = {k: getattr(args, k) for k in ("geojson", "html", "lpf", "csv") if getattr(args, k)}
+    outputs = {k: getattr(args, k) for k in ("geojson", "html", "lpf", "csv", "gpkg") if getattr(args, k)}
     if not outputs:
-        raise CLIError("nothing to write: give at least one of --geojson, --html, --lpf, --csv OUT", 2)
+        raise CLIError(
+            "nothing to write: give at least one of --geojson, --html, --lpf, --csv, --gpkg OUT", 2
+        )
     for flag, value in (("--from", args.start), ("--to", args.end)):
         if value is not None:
             problem = check_edtf(value) if value.strip() else "empty"
@@ -233,6 +244,8 @@ def _run_export(args: argparse.Namespace) -> int:
         written.append(export_geojson(chosen, corpus.places, corpus.sources, outputs["geojson"]))
     if "csv" in outputs:
         written.append(export_csv(chosen, outputs["csv"]))
+    if "gpkg" in outputs:
+        written.append(export_gpkg(chosen, corpus.places, corpus.sources, outputs["gpkg"]))
     if "lpf" in outputs:
         written.append(export_lpf(places_used(chosen, corpus.places), outputs["lpf"]))
     if "html" in outputs:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import date
 from html import escape
@@ -69,6 +70,47 @@ def export_geojson(
     path: str | Path,
 ) -> Path:
     return write_atomic(path, to_geojson_bytes(events, places, sources))
+
+
+# --- GeoPackage ---------------------------------------------------------------------------------------
+
+
+def to_gpkg_bytes(
+    events: Iterable[Event],
+    places: Mapping[str, Any] | Iterable[Any],
+    sources: Mapping[str, Source] | Iterable[Source] | None = None,
+) -> bytes:
+    """A GeoPackage for desktop GIS (QGIS, ArcGIS): layer ``events`` (points, the GeoJSON contract's
+    properties, lists joined with ``;``) and layer ``routes`` (lines), in EPSG:4326. Events whose place
+    is unknown have no geometry and are left out; the GeoJSON export keeps them."""
+    import geopandas
+
+    collection = geojson_collection(events, places, sources)
+    with tempfile.TemporaryDirectory() as tmp:
+        staged = Path(tmp) / "itinera.gpkg"
+        for layer, kind in (("events", "Point"), ("routes", "LineString")):
+            feats = [f for f in collection["features"] if (f["geometry"] or {}).get("type") == kind]
+            if not feats:
+                continue
+            for f in feats:
+                f["properties"] = {
+                    k: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
+                    for k, v in f["properties"].items()
+                }
+            frame = geopandas.GeoDataFrame.from_features(feats, crs="EPSG:4326")
+            frame.to_file(staged, layer=layer, driver="GPKG", engine="pyogrio")
+        if not staged.exists():
+            raise ValueError("nothing to write: no event has a known place")
+        return staged.read_bytes()
+
+
+def export_gpkg(
+    events: Iterable[Event],
+    places: Mapping[str, Any] | Iterable[Any],
+    sources: Mapping[str, Source] | Iterable[Source] | None,
+    path: str | Path,
+) -> Path:
+    return write_atomic(path, to_gpkg_bytes(events, places, sources))
 
 
 # --- Linked Places ------------------------------------------------------------------------------------

@@ -415,7 +415,14 @@ def test_a_mention_correction_is_saved_and_shown(app, corrections_file):
 
 def test_download_buttons_offer_every_format(app):
     labels = {b.proto.label for b in app.get("download_button")}
-    assert {"GeoJSON", "CSV", "HTML map", "Places (LPF)", "Download corrections (JSON)"} <= labels
+    assert {
+        "GeoJSON",
+        "CSV",
+        "HTML map",
+        "Places (LPF)",
+        "GeoPackage",
+        "Download corrections (JSON)",
+    } <= labels
 
 
 def test_an_events_file_from_the_environment_replaces_the_corpus(monkeypatch, tmp_path, corrections_file):

@@ -233,3 +233,33 @@ def test_csv_export_of_the_whole_corpus_loads_back_unchanged(tmp_path):
     loaded = load_events(path, places=corpus.places, sources=corpus.sources)
     assert loaded.problems == []
     assert loaded.items == corpus.events
+
+
+def test_gpkg_export_has_an_events_and_a_routes_layer_that_gis_reads_back(tmp_path):
+    import pyogrio
+
+    from mapapp.corpus import load_corpus
+    from mapapp.export import export_gpkg
+
+    corpus = load_corpus()
+    placed = [e for e in corpus.events if e.place_id in corpus.places]
+    path = export_gpkg(corpus.events, corpus.places, corpus.sources, tmp_path / "corpus.gpkg")
+    assert {name for name, _ in pyogrio.list_layers(path)} == {"events", "routes"}
+    frame = geopandas.read_file(path, layer="events")
+    assert frame.crs.to_epsg() == 4326
+    assert sorted(frame["event_id"]) == sorted(e.id for e in placed)
+    camp = frame[frame["place_id"] == "itinera:camp-north"].iloc[0]
+    assert abs(camp.geometry.x - 135.74) < 0.05 and abs(camp.geometry.y - 48.74) < 0.05
+    assert set(frame.columns) >= {"actors", "edtf", "source_file", "passage_start", "contested_by"}
+    routes = geopandas.read_file(path, layer="routes")
+    assert len(routes) > 0 and set(routes.geom_type) == {"LineString"}
+
+
+def test_gpkg_export_from_the_command_line(tmp_path, capsys):
+    from mapapp.cli import main
+
+    out = tmp_path / "w.gpkg"
+    assert main(["export", "--from", "1942-07", "--to", "1942-07", "--gpkg", str(out)]) == 0
+    assert f"wrote {out}" in capsys.readouterr().out
+    frame = geopandas.read_file(out, layer="events")
+    assert "mem-camp-north-gathering" in set(frame["event_id"])
