@@ -137,7 +137,7 @@ def _run_parse(args: argparse.Namespace) -> int:
     import json
 
     from gazetteer.dates import edtf_value
-    from gazetteer.geoparser import format_table, parse_files, text_files
+    from gazetteer.files import format_table, parse_files, text_files
 
     if args.document_date is not None and edtf_value(args.document_date) is None:
         raise CLIError(f"--document-date {args.document_date!r}: not an EDTF date (e.g. 1944-02-21, 1944)", 2)
