@@ -1,4 +1,10 @@
-"""Shared fixtures: the seed texts, a real headless Chromium, and the dashboard on 127.0.0.1.
+"""Shared fixtures: the seed texts, our own texts, a real headless Chromium, and the dashboard on 127.0.0.1.
+
+``../shared`` (seed texts, WHG standards, corpora) is not in a user's clone. A test that reads it is
+marked ``needs_shared`` (explicitly, or here because it uses a fixture that reads it) and skips with
+one reason when it is absent; under ``CI`` with ``../shared`` present, such a skip fails the run.
+Our own texts in ``tests/data`` (fiction, dirty on purpose) and the curated events over them
+(``tests/data/corpus``) check the same behaviours everywhere.
 
 The browser is Debian's /usr/bin/chromium driven by Playwright (never ``playwright install``: it
 downloads a browser and fails here). Every request that leaves loopback is blocked and recorded;
@@ -36,9 +42,97 @@ CHROMIUM_ARGS = [
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
+DATA = REPO / "tests" / "data"
+OWN_TEXTS = DATA / "texts"
+OWN_CORPUS = DATA / "corpus"
+SHARED_FIXTURES = frozenset(
+    {"seeds_dir", "memoir_path", "article_path", "memoir_text", "article_text", "standards", "validator"}
+)
+SHARED_MISSING = "needs ../shared (seed texts, WHG standards, corpora), which a clone does not have"
+
+
 def _seeds_dir() -> Path:
     env = os.environ.get("ITINERA_SEEDS")
     return Path(env) if env else REPO.parent / "shared" / "seeds"
+
+
+def _standards_dir() -> Path:
+    env = os.environ.get("ITINERA_STANDARDS")
+    return Path(env) if env else REPO.parent / "shared" / "standards"
+
+
+def shared_present() -> bool:
+    """Whether ``../shared`` (or what ``ITINERA_SEEDS``/``ITINERA_STANDARDS`` name) is there."""
+    return _seeds_dir().is_dir() or _standards_dir().is_dir()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that read ../shared through a fixture; skip every marked test when it is absent."""
+    present = shared_present()
+    skip = pytest.mark.skip(reason=SHARED_MISSING)
+    for item in items:
+        if SHARED_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.needs_shared)
+        if not present and item.get_closest_marker("needs_shared") is not None:
+            item.add_marker(skip)
+
+
+_SKIPPED_SHARED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "needs_shared" in report.keywords:
+        _SKIPPED_SHARED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI, where ../shared exists, a skipped ``needs_shared`` test means a check did not run: fail."""
+    if os.environ.get("CI") and shared_present() and _SKIPPED_SHARED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if not shared_present():
+        terminalreporter.write_line(
+            f"{len(_SKIPPED_SHARED)} test(s) marked needs_shared skipped: {SHARED_MISSING}", yellow=True
+        )
+    elif os.environ.get("CI") and _SKIPPED_SHARED:
+        terminalreporter.write_line(
+            f"FAILED: {len(_SKIPPED_SHARED)} needs_shared test(s) skipped although ../shared exists, "
+            f"e.g. {_SKIPPED_SHARED[0]}",
+            red=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def own_texts_dir() -> Path:
+    """Our own texts (fiction written for the tests), in every clone."""
+    return OWN_TEXTS
+
+
+@pytest.fixture(scope="session")
+def notebook_text() -> str:
+    """A fictional memoir: CRLF, backslashes, ``rom``, a no-break space, curly quotes, a dated quotation."""
+    return (OWN_TEXTS / "signaller_notebook.txt").read_bytes().decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def letters_text() -> str:
+    """Fictional dated letters: headings with dates, people named like places, relative dates."""
+    return (OWN_TEXTS / "letters_far_east.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def corpus_data_dir() -> Path:
+    """The curated corpus the dashboard and export tests read: ``data/`` when the seed texts are there,
+    else our own corpus (``tests/data/corpus``: sources, events, and the curated gazetteer by link)."""
+    return REPO / "data" if _seeds_dir().is_dir() else OWN_CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_texts_dir() -> Path:
+    """The texts ``corpus_data_dir``'s offsets count in: the seeds when present, else ours."""
+    return _seeds_dir() if _seeds_dir().is_dir() else OWN_TEXTS
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +166,7 @@ def article_text(article_path: Path) -> str:
 @pytest.fixture(scope="session")
 def standards() -> Path:
     """The WHG Linked Places schema and example (``ITINERA_STANDARDS`` overrides)."""
-    env = os.environ.get("ITINERA_STANDARDS")
-    path = Path(env) if env else REPO.parent / "shared" / "standards"
+    path = _standards_dir()
     if not (path / "whg-lpf-feature-schema-v1.2.2.json").exists():
         pytest.fail(f"WHG standards not found in {path} (set ITINERA_STANDARDS)")
     return path
