@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
+
+from gazetteer.distance import distance_km, great_circle_points
 
 from .assets import Mode, RawRender, asset_url, escape, localize, script_json
 from .basemap import (
@@ -383,22 +384,12 @@ def great_circle(
     """Points along the great circle between two places, longitudes unwrapped so a line never jumps
     across the map at the antimeridian. Hops under ``straight_below_km`` stay straight (on a Mercator
     map the difference is under a pixel or two at the zoom that shows them whole)."""
-    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
-    d = 2 * math.asin(min(1.0, math.sqrt(h)))
-    if d * 6371.0 < straight_below_km:
+    d = distance_km(lat1, lon1, lat2, lon2)
+    if d < straight_below_km:
         pts = [(lon1, lat1), (lon2, lat2)]
     else:
-        n = min(48, max(2, int(d * 6371.0 / step_km)))
-        pts = []
-        for i in range(n + 1):
-            f = i / n
-            a = math.sin((1 - f) * d) / math.sin(d)
-            b = math.sin(f * d) / math.sin(d)
-            x = a * math.cos(p1) * math.cos(l1) + b * math.cos(p2) * math.cos(l2)
-            y = a * math.cos(p1) * math.sin(l1) + b * math.cos(p2) * math.sin(l2)
-            z = a * math.sin(p1) + b * math.sin(p2)
-            pts.append((math.degrees(math.atan2(y, x)), math.degrees(math.atan2(z, math.hypot(x, y)))))
+        n = min(48, max(2, int(d / step_km)))
+        pts = great_circle_points(lon1, lat1, lon2, lat2, n - 1)
     out = [pts[0]]
     for lon, lat in pts[1:]:
         prev = out[-1][0]

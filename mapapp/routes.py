@@ -18,12 +18,13 @@ two events whose dates overlap so their order is a guess.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from gazetteer.distance import distance_km as geodesic_km
 
 from .models import Event
 from .timespan import EDTFError, Span, check_edtf, span
@@ -64,11 +65,8 @@ class Segment:
 
 
 def distance_km(a: Any, b: Any) -> float:
-    """Great-circle distance between two places' representative points."""
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dl = math.radians(b.lon - a.lon)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    """Geodesic distance between two places' representative points (``gazetteer.distance``)."""
+    return geodesic_km(a.lat, a.lon, b.lat, b.lon)
 
 
 def _slug(text: str) -> str:
@@ -117,7 +115,6 @@ class _Routing:
         self.place_reasons: dict[str, tuple[str, ...]] = {}
         self.slugs: dict[str, str] = {}
         self.joined: dict[tuple[str, str], str] = {}
-        self.radians: dict[str, tuple[float, float]] = {}
 
     def date(self, edtf: str) -> tuple[Span, tuple[date, date, date]] | None:
         """The span of an event's date and its sort key; ``None`` for undated or unreadable dates."""
@@ -155,20 +152,10 @@ class _Routing:
         return got
 
     def same_area(self, a: Any, b: Any) -> bool:
-        """Same place at our precision: ``distance_km`` within the larger radius (latitudes in radians and
-        their cosines worked out once per place)."""
+        """Same place at our precision: ``distance_km`` within the larger radius."""
         if a.id == b.id:
             return True
-        ra, rb = self.radians.get(a.id), self.radians.get(b.id)
-        if ra is None:
-            p = math.radians(a.lat)
-            ra = self.radians[a.id] = (p, math.cos(p))
-        if rb is None:
-            p = math.radians(b.lat)
-            rb = self.radians[b.id] = (p, math.cos(p))
-        dl = math.radians(b.lon - a.lon)
-        h = math.sin((rb[0] - ra[0]) / 2) ** 2 + ra[1] * rb[1] * math.sin(dl / 2) ** 2
-        d = 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+        d = geodesic_km(a.lat, a.lon, b.lat, b.lon)
         ka, kb = a.uncertainty_km, b.uncertainty_km
         return d <= (kb if kb > ka else ka)  # max(ka, kb)
 
