@@ -111,6 +111,12 @@ def own_texts_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def own_corpus_dir() -> Path:
+    """Sources and events over our own texts (the curated gazetteer is a link to data/'s)."""
+    return OWN_CORPUS
+
+
+@pytest.fixture(scope="session")
 def notebook_text() -> str:
     """A fictional memoir: CRLF, backslashes, ``rom``, a no-break space, curly quotes, a dated quotation."""
     return (OWN_TEXTS / "signaller_notebook.txt").read_bytes().decode("utf-8")
