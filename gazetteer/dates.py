@@ -1,6 +1,7 @@
 """Date expressions in running text, as EDTF values with their precision.
 
-What we produce for each form (all checked with the ``edtf`` library's parser):
+What we produce for each form (``tests/test_dates.py`` checks that the ``edtf`` library accepts each value
+and gives it the bounds we give it):
 
 ============================  =========================  ==============
 text                          EDTF                       precision
@@ -44,11 +45,9 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import lru_cache
-
-from edtf import parse_edtf
 
 from .text import Layout, layout
+from .timespan import EDTFError, span
 
 MONTHS = {
     "january": 1,
@@ -78,6 +77,7 @@ MONTHS = {
 }
 SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
 _SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
+_SEASON_CODE = re.compile(r"\d{4}-2[1-4]")
 ERAS = {
     "meiji": 1867,
     "taisho": 1911,
@@ -263,16 +263,6 @@ def _last_day(y: int, m: int) -> int:
     return calendar.monthrange(y, m)[1]
 
 
-@lru_cache(maxsize=4096)
-def _valid(edtf: str) -> bool:
-    """Whether the edtf library parses it (slow: tens of ms a call, hence the cache)."""
-    try:
-        parse_edtf(edtf)
-    except Exception:
-        return False
-    return True
-
-
 def year_value(y: int) -> DateValue:
     return DateValue(f"{y:04d}", date(y, 1, 1), date(y, 12, 31), "year")
 
@@ -304,46 +294,21 @@ def month_range(y: int, m1: int, m2: int, precision: str) -> DateValue:
 
 
 def _approximate(v: DateValue) -> DateValue:
-    """``~`` on each end where the edtf library accepts it (it refuses ``1942-22~``)."""
+    """``~`` on each end of the value, but not on a season (the library refuses ``1942-22~``)."""
     parts = v.edtf.split("/")
-    qualified = "/".join(p if p in ("", "..") else p + "~" for p in parts)
-    return replace(v, edtf=qualified) if _valid(qualified) else v
+    if any(_SEASON_CODE.fullmatch(p) for p in parts):
+        return v
+    return replace(v, edtf="/".join(p if p in ("", "..") else p + "~" for p in parts))
 
 
 def edtf_value(edtf: str) -> DateValue | None:
     """A ``DateValue`` from an EDTF string the caller gives (``document_date``); ``None`` if invalid."""
-    if not _valid(edtf.strip()):
+    try:
+        s = span(edtf)
+    except EDTFError:
         return None
-    parts = edtf.strip().split("/")
-
-    def bounds(p: str) -> tuple[date, date] | None:
-        bare = p.rstrip("~?%")
-        if re.fullmatch(r"\d{4}", bare):
-            v = year_value(int(bare))
-        elif re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", bare):
-            v = month_value(int(bare[:4]), int(bare[5:]))
-        elif re.fullmatch(r"\d{4}-(2[1-4])", bare):
-            v = season_value(int(bare[:4]), int(bare[5:]))
-        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", bare):
-            v = day_value(date.fromisoformat(bare))
-        elif re.fullmatch(r"\d{3}X", bare):
-            return date(int(bare[:3]) * 10, 1, 1), date(int(bare[:3]) * 10 + 9, 12, 31)
-        else:
-            return None
-        return v.lower, v.upper
-
-    if len(parts) == 1:
-        b = bounds(parts[0])
-        if b is None:
-            return None
-        prec = {4: "year", 7: "month", 10: "day"}.get(len(parts[0].rstrip("~?%")), "year")
-        if re.fullmatch(r"\d{4}-2[1-4]", parts[0]):
-            prec = "season"
-        return DateValue(edtf.strip(), b[0], b[1], prec)
-    lo, hi = bounds(parts[0]), bounds(parts[1])
-    if lo is None or hi is None:
-        return None
-    return DateValue(edtf.strip(), lo[0], hi[1], "range")
+    prec = "range" if s.precision == "interval" else s.precision
+    return DateValue(edtf.strip(), s.start, s.end, prec)
 
 
 # --- absolute expressions -------------------------------------------------------------------------
@@ -621,8 +586,6 @@ def find_dates(
             value = f.value
         if value is not None and f.approx and f.kind not in ("part-of-rel-year",):
             value = _approximate(value)
-        if value is not None and not _valid(value.edtf):
-            value = None
         mentions.append(
             DateMention(
                 start=f.start,

@@ -217,26 +217,14 @@ def year_span(when: int | str | None) -> tuple[float, float] | None:
         return None
     if isinstance(when, int):
         return float(when), float(when)
-    text = str(when).strip()
-    start, sep, end = text.partition("/")
+    from .timespan import EDTFError, span
 
-    def bound(part: str, upper: bool) -> float | None:
-        part = part.strip().lstrip("~?%")
-        if part in ("", ".."):
-            return math.inf if upper else -math.inf
-        m = _YEAR.match(part)
-        if not m:
-            return None
-        y = m.group(1).upper()
-        if "X" in y:
-            return float(y.replace("X", "9" if upper else "0"))
-        return float(y)
-
-    lo = bound(start, False)
-    hi = bound(end if sep else start, True)
-    if lo is None or hi is None:
+    try:
+        s = span(str(when))
+    except EDTFError:
         return None
-    return lo, hi
+    lo = -math.inf if s.open_start else float(s.start.year)
+    return lo, (math.inf if s.open_end else float(s.end.year))
 
 
 def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
