@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
-from pydantic import ValidationError
+from pydantic import ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from .models import CERTAINTIES, EVENT_KINDS, Event, Source
 from .timespan import check_edtf
@@ -50,12 +50,9 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "contested_by",
     "contest_note",
     "summary",
+    "automatic",
 )
 REQUIRED_COLUMNS = ("id", "actors", "kind", "place_id", "source_id")
-LIST_FIELDS = ("actors", "contested_by")
-BOOL_FIELDS = ("place_implied", "date_implied")
-INT_FIELDS = ("passage_start", "passage_end")
-PLACE_FIELDS = ("place_id", "from_place_id", "via_place_id")
 TRUE_WORDS = {"true", "1", "yes", "y", "x", "t", "on"}
 FALSE_WORDS = {"false", "0", "no", "n", "f", "off", ""}
 MAX_FILE_BYTES = 20_000_000
@@ -123,7 +120,7 @@ def _decode(data: bytes, name: str) -> tuple[str | None, Problem | None]:
 
 def _format_of(name: str, text: str) -> str:
     suffix = Path(name).suffix.lower()
-    if suffix in (".json", ".geojson"):
+    if suffix in (".json", ".geojson", ".jsonl", ".ndjson"):
         return "json"
     if suffix in (".yaml", ".yml"):
         return "yaml"
@@ -143,44 +140,6 @@ def _as_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [_as_text(v) for v in value if _as_text(v)]
-    return [part.strip() for part in str(value).split(";") if part.strip()]
-
-
-def _as_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    word = _as_text(value).lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ValueError(f"{value!r} is not a yes/no value (use TRUE or FALSE)")
-
-
-def _as_int(value: Any) -> int | None:
-    if value is None or isinstance(value, bool):
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a character offset")
-        return None
-    if isinstance(value, int):
-        return value
-    text = _as_text(value).replace(",", "").replace("_", "")
-    if not text:
-        return None
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a whole number") from None
-    if not number.is_integer():
-        raise ValueError(f"{value!r} is not a whole number")
-    return int(number)
-
-
 def _place_checker(places: PlaceCheck) -> Callable[[str], bool] | None:
     if places is None:
         return None
@@ -190,17 +149,218 @@ def _place_checker(places: PlaceCheck) -> Callable[[str], bool] | None:
     return known.__contains__
 
 
+# --- one row of events: the one validator ------------------------------------------------------------
+
+
+class EventRow(Event):
+    """One row of an events file, as a spreadsheet writes it, checked field by field.
+
+    The cell conventions (``;``-separated lists, TRUE/yes/1 booleans, "1,250" offsets, blank for
+    none) are read here, and the checks that need the rest of the file or the gazetteer come in the
+    validation context: ``place_known`` (id -> bool), ``source_ids`` (a set, or None to take any
+    source: a reader's own text is a source sources.yaml cannot know) and ``event_ids`` (every id of
+    the file, for ``contested_by``). Every error names its field, so a problem names file, row and field.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @field_validator(
+        "id",
+        "place_id",
+        "from_place_id",
+        "via_place_id",
+        "edtf",
+        "date_phrase",
+        "source_id",
+        "attribution",
+        "contest_note",
+        "summary",
+        mode="before",
+    )
+    @classmethod
+    def _text_cell(cls, value: Any) -> str:
+        return _as_text(value)
+
+    @field_validator("actors", "contested_by", mode="before")
+    @classmethod
+    def _list_cell(cls, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, list | tuple):
+            return tuple(_as_text(v) for v in value if _as_text(v))
+        return tuple(part.strip() for part in str(value).split(";") if part.strip())
+
+    @field_validator("place_implied", "date_implied", "automatic", mode="before")
+    @classmethod
+    def _bool_cell(cls, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        word = _as_text(value).lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(f"{value!r} is not a yes/no value (use TRUE or FALSE)")
+
+    @field_validator("passage_start", "passage_end", mode="before")
+    @classmethod
+    def _offset_cell(cls, value: Any) -> int | None:
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a character offset")
+        if value is None or isinstance(value, int):
+            return value
+        text = _as_text(value).replace(",", "").replace("_", "")
+        if not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a whole number") from None
+        if not number.is_integer():
+            raise ValueError(f"{value!r} is not a whole number")
+        return int(number)
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind_cell(cls, value: Any) -> str:
+        kind = _as_text(value).lower()
+        if not kind:
+            raise ValueError(f"missing kind (one of {', '.join(EVENT_KINDS)})")
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"unknown kind {kind!r} (one of {', '.join(EVENT_KINDS)})")
+        return kind
+
+    @field_validator("certainty", mode="before")
+    @classmethod
+    def _certainty_cell(cls, value: Any) -> str:
+        certainty = _as_text(value).lower() or "medium"
+        if certainty not in CERTAINTIES:
+            raise ValueError(f"unknown certainty {certainty!r} (one of {', '.join(CERTAINTIES)})")
+        return certainty
+
+    @field_validator("id")
+    @classmethod
+    def _id_given(cls, value: str) -> str:
+        if not value:
+            raise ValueError("missing event id")
+        return value
+
+    @field_validator("actors")
+    @classmethod
+    def _actor_given(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("missing actor (separate several with ';')")
+        return value
+
+    @field_validator("place_id", "from_place_id", "via_place_id")
+    @classmethod
+    def _place_known(cls, value: str, info: ValidationInfo) -> str:
+        if info.field_name == "place_id" and not value:
+            raise ValueError("missing place (use a region's id when only the region is known)")
+        known = (info.context or {}).get("place_known")
+        if value and known is not None and not known(value):
+            raise ValueError(f"unknown place id {value!r} (not in the gazetteer)")
+        if (
+            info.field_name == "from_place_id"
+            and value
+            and info.data.get("kind") == "move"
+            and value == info.data.get("place_id")
+        ):
+            raise ValueError("a move must start somewhere other than where it ends")
+        return value
+
+    @field_validator("edtf")
+    @classmethod
+    def _edtf_valid(cls, value: str) -> str:
+        if value and (message := check_edtf(value)):
+            raise ValueError(f"impossible or malformed date: {message}")
+        return value
+
+    @field_validator("source_id")
+    @classmethod
+    def _source_known(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            raise ValueError("missing source (every event needs the source that asserts it)")
+        known = (info.context or {}).get("source_ids")
+        if known is not None and value not in known and not is_text_source(value):
+            raise ValueError(f"unknown source {value!r} (not in sources.yaml)")
+        return value
+
+    @field_validator("passage_start")
+    @classmethod
+    def _start_non_negative(cls, value: int | None) -> int | None:
+        if value is not None and value < 0:
+            raise ValueError("offset must not be negative")
+        return value
+
+    @field_validator("passage_end")
+    @classmethod
+    def _end_after_start(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if "passage_start" not in info.data:
+            return value  # the start is wrong already; one message is enough
+        start = info.data["passage_start"]
+        if (start is None) != (value is None):
+            raise ValueError("passage_start and passage_end go together")
+        if start is not None and value is not None and value <= start:
+            raise ValueError(f"the passage ends ({value}) before it starts ({start})")
+        return value
+
+    @field_validator("contested_by")
+    @classmethod
+    def _contested_known(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        ids = (info.context or {}).get("event_ids")
+        for target in value:
+            if target == info.data.get("id"):
+                raise ValueError("an event cannot contest itself")
+            if ids is not None and target not in ids:
+                raise ValueError(f"unknown event {target!r}")
+        return value
+
+    def event(self) -> Event:
+        """The plain ``Event`` (already valid: no second validation)."""
+        return Event.model_construct(**{name: getattr(self, name) for name in Event.model_fields})
+
+
+def _row_problems(exc: ValidationError, name: str, row: int) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        field_name = ".".join(str(p) for p in err["loc"][:1]) or ""
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = f"missing {field_name}"
+        problems.append(Problem(name, row, field_name, message))
+    return problems
+
+
+def is_text_source(source_id: str) -> bool:
+    """Whether a source id names a text by its checksum (``text:<SHA-256 prefix>``): the source made
+    from a text a reader gave (``mapapp.automatic.source_for_text``), valid without sources.yaml."""
+    return bool(_TEXT_SOURCE.fullmatch(source_id))
+
+
+_TEXT_SOURCE = re.compile(r"text:[0-9a-f]{16,64}")
+
+
 # --- events ----------------------------------------------------------------------------------------
 
 
 def _records(text: str, name: str, fmt: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
-    """(row number, raw record) pairs from CSV/JSON/YAML, and the file-level problems found."""
+    """(row number, raw record) pairs from CSV/JSON/YAML, and the file-level problems found.
+
+    JSON may also be what ``itinera parse --json`` (JSON Lines) or ``--geojson`` writes, or a GeoJSON
+    export of events: their event records are turned into rows (``mapapp.automatic``)."""
     if fmt == "csv":
         return _csv_records(text, name)
     try:
         data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        if fmt == "json" and text.lstrip().startswith("{"):
+            return _json_lines_records(text, name)
         return [], [Problem(name, None, "", f"not valid {fmt.upper()} ({exc})")]
+    if isinstance(data, dict) and data.get("type") in ("event", "mention", "date"):
+        return _json_lines_records(text, name)
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        return _geojson_records(data, name)
     if isinstance(data, dict) and "events" in data:
         data = data["events"]
     if not isinstance(data, list):
@@ -211,6 +371,56 @@ def _records(text: str, name: str, fmt: str) -> tuple[list[tuple[int, dict[str, 
             records.append((i, {str(k).strip().lower(): v for k, v in item.items()}))
         else:
             problems.append(Problem(name, i, "", "an event must be an object of fields"))
+    return records, problems
+
+
+def _json_lines_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
+    """``itinera parse --json`` output: the ``event`` lines become rows (row = line number)."""
+    from .automatic import row_from_parse_record
+
+    records, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(name, number, "", f"not a JSON object ({exc.msg})"))
+            continue
+        if not isinstance(item, dict):
+            problems.append(Problem(name, number, "", "a line must be a JSON object"))
+        elif item.get("type") == "event":
+            records.append((number, row_from_parse_record(item, number)))
+    if not records and not problems:
+        problems.append(Problem(name, None, "", "no event lines (type 'event') in these JSON Lines"))
+    return records, problems
+
+
+def _geojson_records(
+    doc: dict[str, Any], name: str
+) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
+    """Event features of a GeoJSON file (row = feature number): our export's features (``event_id``)
+    read back as they were written; ``itinera parse --geojson`` event features as automatic events.
+    Mention features and route lines are not events and are passed over."""
+    from .automatic import row_from_parse_record
+
+    features = doc.get("features")
+    if not isinstance(features, list):
+        return [], [Problem(name, None, "features", "a FeatureCollection needs a 'features' list")]
+    records, problems = [], []
+    for number, feature in enumerate(features, start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            problems.append(Problem(name, number, "properties", "a feature needs an object of properties"))
+            continue
+        if "event_id" in props:
+            record = {k: v for k, v in props.items() if k in EVENT_COLUMNS}
+            record["id"] = props["event_id"]
+            records.append((number, record))
+        elif props.get("type") == "event":
+            records.append((number, row_from_parse_record(props, number)))
+    if not records and not problems:
+        problems.append(Problem(name, None, "", "no event features in this GeoJSON"))
     return records, problems
 
 
@@ -260,79 +470,6 @@ def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]]
     return records, problems
 
 
-def _event_from_record(record: dict[str, Any], name: str, row: int) -> tuple[dict[str, Any], list[Problem]]:
-    values: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for col in EVENT_COLUMNS:
-        raw = record.get(col)
-        try:
-            if col in LIST_FIELDS:
-                values[col] = tuple(_as_list(raw))
-            elif col in BOOL_FIELDS:
-                values[col] = _as_bool(raw)
-            elif col in INT_FIELDS:
-                values[col] = _as_int(raw)
-            else:
-                values[col] = _as_text(raw)
-        except ValueError as exc:
-            problems.append(Problem(name, row, col, str(exc)))
-    return values, problems
-
-
-def _check_event(
-    values: dict[str, Any],
-    name: str,
-    row: int,
-    place_known: Callable[[str], bool] | None,
-    source_ids: set[str] | None,
-) -> list[Problem]:
-    problems = []
-
-    def bad(col: str, message: str) -> None:
-        problems.append(Problem(name, row, col, message))
-
-    if not values.get("id"):
-        bad("id", "missing event id")
-    if not values.get("actors"):
-        bad("actors", "missing actor (separate several with ';')")
-    kind = str(values.get("kind", "")).lower()
-    values["kind"] = kind
-    if not kind:
-        bad("kind", f"missing kind (one of {', '.join(EVENT_KINDS)})")
-    elif kind not in EVENT_KINDS:
-        bad("kind", f"unknown kind {kind!r} (one of {', '.join(EVENT_KINDS)})")
-    certainty = str(values.get("certainty", "")).lower() or "medium"
-    values["certainty"] = certainty
-    if certainty not in CERTAINTIES:
-        bad("certainty", f"unknown certainty {certainty!r} (one of {', '.join(CERTAINTIES)})")
-    if not values.get("place_id"):
-        bad("place_id", "missing place (use a region's id when only the region is known)")
-    for col in PLACE_FIELDS:
-        pid = values.get(col)
-        if pid and place_known is not None and not place_known(pid):
-            bad(col, f"unknown place id {pid!r} (not in the gazetteer)")
-    if values.get("kind") == "move" and values.get("from_place_id") == values.get("place_id"):
-        bad("from_place_id", "a move must start somewhere other than where it ends")
-    edtf_value = values.get("edtf", "")
-    if edtf_value:
-        message = check_edtf(edtf_value)
-        if message:
-            bad("edtf", f"impossible or malformed date: {message}")
-    source_id = values.get("source_id")
-    if not source_id:
-        bad("source_id", "missing source (every event needs the source that asserts it)")
-    elif source_ids is not None and source_id not in source_ids:
-        bad("source_id", f"unknown source {source_id!r} (not in sources.yaml)")
-    start, end = values.get("passage_start"), values.get("passage_end")
-    if start is not None and start < 0:
-        bad("passage_start", "offset must not be negative")
-    if (start is None) != (end is None) and "passage_start" not in {p.field for p in problems}:
-        bad("passage_end" if end is None else "passage_start", "passage_start and passage_end go together")
-    if start is not None and end is not None and end <= start:
-        bad("passage_end", f"the passage ends ({end}) before it starts ({start})")
-    return problems
-
-
 def load_events(
     path: str | Path | bytes,
     *,
@@ -342,9 +479,10 @@ def load_events(
 ) -> Loaded:
     """Events from a CSV, JSON or YAML file (or its bytes, with ``name`` for messages and format).
 
-    ``places`` checks place ids: a set of known ids, a mapping id -> Place, or a callable
-    ``id -> bool`` (``Gazetteer.get`` wrapped); ``None`` skips the check. ``sources`` does the same
-    for source ids. Returns ``(events, problems)``; a row with any problem is left out.
+    Also reads ``itinera parse --json`` / ``--geojson`` output and our GeoJSON export. ``places``
+    checks place ids: a set of known ids, a mapping id -> Place, or a callable ``id -> bool``;
+    ``None`` skips the check. ``sources`` does the same for source ids (``text:`` sources made from a
+    reader's text always pass). Returns ``(events, problems)``; a row with any problem is left out.
     """
     label = name or (Path(path).name if not isinstance(path, bytes | bytearray) else "uploaded events")
     data, problem = _read_bytes(path, label)
@@ -356,44 +494,43 @@ def load_events(
     records, problems = _records(text, label, _format_of(label, text))  # type: ignore[arg-type]
     if not records and not problems:
         problems.append(Problem(label, None, "", "no events in the file"))
-    place_known = _place_checker(places)
-    source_ids = None if sources is None else set(sources.keys() if isinstance(sources, Mapping) else sources)
-
-    parsed: list[tuple[int, dict[str, Any], bool]] = []
+    context = {
+        "place_known": _place_checker(places),
+        "source_ids": None
+        if sources is None
+        else set(sources.keys() if isinstance(sources, Mapping) else sources),
+        "event_ids": {_as_text(record.get("id")) for _, record in records},
+    }
+    events = []
     first_row: dict[str, int] = {}
     for row, record in records:
-        values, row_problems = _event_from_record(record, label, row)
-        row_problems += _check_event(values, label, row, place_known, source_ids)
-        eid = values.get("id")
-        if eid:
-            if eid in first_row:
-                row_problems.append(
-                    Problem(label, row, "id", f"duplicate event id {eid!r} (first in row {first_row[eid]})")
-                )
-            else:
-                first_row[eid] = row
-        problems += row_problems
-        parsed.append((row, values, not row_problems))
-
-    events = []
-    for row, values, ok in parsed:
-        for target in values.get("contested_by", ()):
-            if target not in first_row:
-                problems.append(Problem(label, row, "contested_by", f"unknown event {target!r}"))
-                ok = False
-            elif target == values.get("id"):
-                problems.append(Problem(label, row, "contested_by", "an event cannot contest itself"))
-                ok = False
-        if not ok:
-            continue
+        cells = {col: record.get(col) for col in EVENT_COLUMNS}
+        row_problems: list[Problem] = []
+        eid = _as_text(cells["id"])
+        if eid in first_row:
+            row_problems.append(
+                Problem(label, row, "id", f"duplicate event id {eid!r} (first in row {first_row[eid]})")
+            )
+        elif eid:
+            first_row[eid] = row
         try:
-            events.append(Event(**values))
+            checked = EventRow.model_validate(cells, context=context)
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = ".".join(str(p) for p in err["loc"]) or ""
-                problems.append(Problem(label, row, loc, err["msg"]))
+            row_problems += _row_problems(exc, label, row)
+        else:
+            if not row_problems:
+                events.append(checked.event())
+        problems += row_problems
     problems.sort(key=lambda p: p.row or 0)
     return Loaded(events, problems)
+
+
+def read_events(path: str | Path | bytes, *, places: PlaceCheck, name: str | None = None) -> Loaded:
+    """A reader's events file, as both ``itinera export --events`` and the dashboard take it.
+
+    Place ids must be known (curated, GeoNames or the reader's own places); any source id is taken,
+    since a reader's own texts and notes are sources sources.yaml does not hold."""
+    return load_events(path, places=places, sources=None, name=name)
 
 
 # --- sources ---------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ class Event(BaseModel):
     contested_by: tuple[str, ...] = ()
     contest_note: str = ""
     summary: str = ""
+    automatic: bool = False  # found by the geoparser in a text, not written by a person
 
     @field_validator("passage_start", "passage_end")
     @classmethod
