@@ -8,6 +8,14 @@ reads ``Harbor``, a leading "the" is dropped, and common variants of Russian rom
 endings). The folding is applied to both sides of every comparison, so a fold that merges two
 spellings never loses a match; it only risks merging two different names, which ranking then sorts.
 
+Other scripts and letters are folded with ``anyascii`` (``Москва`` -> ``moskva``, ``Łódź`` -> ``lodz``).
+Arabic articles ("al-", "el-", "Al "...) are not dropped from ``normalize``'s key, since "El Salvador" is
+not Salvador; ``bare_key`` gives the key without them, which the sources index as a second key and a
+query falls back to (so "Al-Basrah" finds Basrah and "Kut-el-Amara" finds "Kut al Amara").
+
+``abbreviation_key`` is the one case-sensitive key: "U.S." and "US" are the United States, "us" is not.
+``skeleton`` is the consonant outline the restricted spelling fallback compares ("Bassora" ~ "Basra").
+
 ``split_generic`` separates a generic word ("River", "Province", "County", "Mount"...) so that
 "the Ussuri" finds the Ussuri River while "Raohe County" prefers the county over the town.
 """
@@ -17,6 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from anyascii import anyascii
 
 _APOSTROPHES = "'’ʼ‘`´ʻʹ′ʿʾ\u02bc"
 _SEPARATORS = '-‐‑‒–—−_/.,;:()[]{}"“”„«»!?&+*\u00a0\u2009\u202f\\|'
@@ -83,8 +93,7 @@ def _fold_word(w: str) -> str:
 def _words(name: str) -> tuple[str, ...]:
     s = name
     if not s.isascii():
-        s = unicodedata.normalize("NFKD", s)
-        s = "".join(c for c in s if not unicodedata.combining(c))
+        s = anyascii(s.translate(_TRANSLATE))
     s = s.casefold().translate(_TRANSLATE)
     ws = [_fold_word(w) for w in s.split()]
     if len(ws) > 1 and ws[0] == "the":
@@ -105,6 +114,65 @@ def normalize_uncached(name: str) -> str:
 def normalize(name: str) -> str:
     """The lookup key of a name: ``normalize("the Yan’an") == normalize("Yan-an") == "yanan"``."""
     return "".join(words(name))
+
+
+def latin_script(name: str) -> bool:
+    """Whether a name is written in Latin letters (diacritics allowed): GeoNames' alternates in other
+    scripts would only add machine transliterations to the index."""
+    if name.isascii():
+        return True
+    s = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in s if not unicodedata.combining(c)).translate(_TRANSLATE).isascii()
+
+
+# Arabic definite articles as they appear in romanised names: "al"/"el" anywhere but last ("Kut-el-Amara",
+# "Shatt al-Arab"), the sun-letter forms ("As Samawah", "An Nasiriyah") only first.
+_ARTICLES = frozenset({"al", "el"})
+_LEADING_ARTICLES = frozenset({"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh"})
+
+
+def _bare(ws: tuple[str, ...]) -> tuple[str, ...]:
+    if len(ws) < 2:
+        return ws
+    out = [w for i, w in enumerate(ws[:-1]) if not (w in _ARTICLES or (i == 0 and w in _LEADING_ARTICLES))]
+    return (*out, ws[-1])
+
+
+def bare_key(name: str) -> str:
+    """The key of a name without its Arabic articles: ``bare_key("Al-Basrah") == "basrah"``,
+    ``bare_key("Kut-el-Amara") == bare_key("Kut al Amara") == "kutamara"``; equal to ``normalize``'s
+    key when the name has none."""
+    return "".join(_bare(words(name)))
+
+
+def bare_key_uncached(name: str) -> str:
+    return "".join(_bare(_words(name)))
+
+
+_ABBREVIATION = re.compile(r"[A-Z]{2,6}")
+
+
+def abbreviation_key(text: str) -> str | None:
+    """The case-sensitive key of an abbreviation ("U.S." and "US" -> "US"), or None when ``text`` is not
+    written as one: all capitals, 2-6 letters once periods and spaces go. "us" and "Us" never are."""
+    s = text.replace(".", "").replace(" ", "").replace(" ", "")
+    return s if _ABBREVIATION.fullmatch(s) else None
+
+
+_SKELETON_DROP = str.maketrans({c: None for c in "aeiouyhw"})
+_SKELETON_MAP = str.maketrans({"c": "k", "q": "k", "g": "k", "z": "s", "v": "f", "p": "b"})
+
+
+def skeleton(name: str) -> str:
+    """The consonant outline of a name, for old and transliterated spellings: articles, vowels, h and w
+    go, the letters transliterations swap (c/k/q/g, s/z, b/p, f/v) become one, doubled letters one.
+    "Bassora", "Busra", "Basreh" and "Basra" are all "bsr"; "Bagdad" and "Baghdad" "bkdd"."""
+    s = "".join(_bare(words(name))).translate(_SKELETON_MAP).translate(_SKELETON_DROP)
+    out: list[str] = []
+    for ch in s:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
 
 
 @lru_cache(maxsize=65_536)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -36,3 +40,20 @@ def texts_dir() -> Path | None:
     """The folder of source texts the user named with ``ITINERA_TEXTS``, if any."""
     env = os.environ.get("ITINERA_TEXTS")
     return Path(env) if env else None
+
+
+def cached_json(name: str, build: Callable[[], Any], folder: Path | None = None) -> Any:
+    """``build()``'s JSON-ready result, kept in the cache folder under ``name`` (which must change with
+    whatever the result derives from: package versions, a format number). A damaged file is rebuilt; a
+    read-only cache folder only costs the build each time."""
+    from .storage import write_atomic
+
+    path = (folder or cache_dir()) / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    data = build()
+    with contextlib.suppress(OSError):
+        write_atomic(path, json.dumps(data).encode("utf-8"))
+    return data

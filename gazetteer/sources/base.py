@@ -20,12 +20,14 @@ class NameHit:
     """A place found under a key, and which of its names carried that key.
 
     ``generic`` is true when the key matched only after dropping a generic word the place's type
-    agrees with ("Ussuri" for the Ussuri River).
+    agrees with ("Ussuri" for the Ussuri River); ``bare`` when it matched only without Arabic articles
+    ("Basrah" for Al-Basrah, see ``names.bare_key``).
     """
 
     place: Place
     name: AlternateName
     generic: bool = False
+    bare: bool = False
 
 
 class PlaceSource(ABC):
@@ -45,6 +47,18 @@ class PlaceSource(ABC):
     @abstractmethod
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None if the source does not hold it."""
+
+    def lookup_abbreviation(self, abbreviation: str) -> list[NameHit]:
+        """Places with this abbreviation, matched case-sensitively (``names.abbreviation_key``)."""
+        return []
+
+    def places_near(self, lat: float, lon: float, km: float) -> list[Place]:
+        """Places whose point lies within ``km`` of (lat, lon) (for the restricted spelling fallback)."""
+        return []
+
+    def places_in(self, countries: frozenset[str]) -> list[Place]:
+        """Places in any of these countries (ISO 3166-1 alpha-2)."""
+        return []
 
     def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
         """Keys worth comparing with ``key`` in a fuzzy search that accepts rapidfuzz ``ratio`` >=

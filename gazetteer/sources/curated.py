@@ -8,18 +8,14 @@ property) are accepted with an id made from the file name and feature number.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..errors import GazetteerDataError
-from ..names import generic_variants, normalize
 from ..places import Place, read_lpf
 from ..resources import data_dir
-from .base import NameHit, PlaceSource
+from .indexed import IndexedSource
 
 CURATED_FILE = "places.lpf.json"
 
@@ -58,7 +54,7 @@ def _adopt_geojson(feature: dict[str, Any], path: Path, index: int) -> None:
     feature["@id"] = f"user:{path.stem}:{index + 1}"
 
 
-class CuratedSource(PlaceSource):
+class CuratedSource(IndexedSource):
     """Curated places, indexed by every name key (and generic-stripped keys that fit the type)."""
 
     label = "curated"
@@ -72,47 +68,4 @@ class CuratedSource(PlaceSource):
         for f in (Path(p) for p in extra):
             for p in _read_any(f, f"user:{f.name}"):
                 places[p.id] = p
-        self._places = places
-        self._index: dict[str, list[NameHit]] = defaultdict(list)
-        for place in places.values():
-            seen: set[tuple[str, str]] = set()
-            for alt in place.all_names():
-                key = normalize(alt.name)
-                if key and (key, alt.name) not in seen:
-                    seen.add((key, alt.name))
-                    self._index[key].append(NameHit(place, alt))
-                for core in generic_variants(alt.name, place.feature_type):
-                    if (core, alt.name) not in seen:
-                        seen.add((core, alt.name))
-                        self._index[core].append(NameHit(place, alt, generic=True))
-        self._index = dict(self._index)
-        self._keys = sorted(self._index)
-        self._key_array = np.array(self._keys, dtype=object)
-        self._key_lengths = np.array([len(k) for k in self._keys], dtype=np.int32)
-
-    def __len__(self) -> int:
-        return len(self._places)
-
-    def places(self) -> list[Place]:
-        return list(self._places.values())
-
-    def lookup(self, key: str) -> list[NameHit]:
-        return list(self._index.get(key, ()))
-
-    def has_key(self, key: str) -> bool:
-        return key in self._index
-
-    def get(self, place_id: str) -> Place | None:
-        return self._places.get(place_id)
-
-    def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
-        """Every key whose length allows ``min_similarity`` (a few hundred keys: no letter is required
-        to match, so a typo in the first letter still finds them).
-
-        ``ratio`` >= s needs the length difference d <= (1 - s/100) * (len(key) * 2 + d), that is
-        d <= (1 - s/100) * 2 * len(key) / (s/100).
-        """
-        if min_similarity <= 0:
-            return self._keys
-        most = (100 - min_similarity) * 2 * len(key) / min_similarity + 1e-9  # 1e-9: float rounding
-        return self._key_array[np.abs(self._key_lengths - len(key)) <= most].tolist()
+        super().__init__(places.values())

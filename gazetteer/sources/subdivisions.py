@@ -1,0 +1,141 @@
+"""Subdivisions of every country (states, provinces, regions...) from ``countrystatecity-countries``.
+
+The package ships the ISO 3166-2 subdivisions of 250 countries (5,328 in version 2.0.1) with a point
+for each: GeoNames' own representative point, the one other tools use. Its data is under the ODbL:
+we read the installed files unmodified and credit them in every place's citation (and in
+data/PLACES.md). It also gives each country GeoNames' representative point (China 35N 105E, Canada
+60N 95W), which the GeoNames index uses for its country rows instead of the capital.
+
+Levels are mixed in that data (England and the London boroughs sit side by side), so each subdivision
+is typed by its own ``type``: first-level units become ``province`` (or ``region``), the lower units
+that some countries list beside them (districts, boroughs, municipalities...) ``county``, which ranks
+below a town of the same name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from ..errors import GazetteerDataError
+from ..places import AlternateName, Place
+from .indexed import IndexedSource
+
+PREFIX = "iso3166-2:"
+FIRST_LEVEL_RADIUS_KM = 300.0  # no area in the data: a default for a state or province, said so in the note
+LOWER_LEVEL_RADIUS_KM = 40.0
+# Types that are below the first level wherever a country lists them beside others.
+_LOWER_TYPES = frozenset({
+    "district", "municipality", "county", "council area", "london borough", "unitary authority",
+    "metropolitan district", "two-tier county", "parish", "city", "commune", "rural municipality",
+    "urban municipality", "district municipality", "local council", "metropolitan department",
+    "metropolitan city", "city with county rights", "village", "quarter", "town", "borough",
+    "city corporation", "free municipal consortium", "decentralized regional entity", "island",
+    "administrative atoll", "division", "canton",
+})  # fmt: skip
+# A province or department is second-level in a country that also lists regions above them (Italy, Spain,
+# France, the Philippines).
+_ABOVE_PROVINCES = frozenset({"region", "autonomous community", "metropolitan region", "autonomous region"})
+
+
+def _package_dir() -> Path:
+    """The package's data folder, found without importing it (its models cost a quarter of a second)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("countrystatecity_countries")
+    if spec is None or not spec.submodule_search_locations:
+        raise GazetteerDataError("countrystatecity-countries is not installed (pip install -e .)")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def package_version() -> str:
+    try:
+        return version("countrystatecity-countries")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def citation() -> str:
+    return (
+        f"countrystatecity-countries {package_version()} (dr5hn/countries-states-cities-database, ODbL 1.0); "
+        "point: GeoNames' representative point"
+    )
+
+
+@lru_cache(maxsize=1)
+def country_points() -> dict[str, tuple[float, float]]:
+    """ISO alpha-2 -> (lat, lon): GeoNames' representative point of each country, as the package gives it."""
+    rows = json.loads((_package_dir() / "countries.json").read_text(encoding="utf-8"))
+    out: dict[str, tuple[float, float]] = {}
+    for c in rows:
+        try:
+            out[c["iso2"]] = (float(c["latitude"]), float(c["longitude"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def _first_level(kind: str, kinds: Counter) -> bool:
+    if len(kinds) <= 2:
+        return True  # one kind of unit (perhaps with a capital district): that is the first level
+    if kind in _LOWER_TYPES:
+        return False
+    return not (kind in ("province", "department") and _ABOVE_PROVINCES.intersection(kinds))
+
+
+def _place(row: dict[str, Any], first: bool, cite: str) -> Place | None:
+    try:
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    code = row.get("iso3166_2") or f"{row['country_code']}-{row.get('state_code', row['id'])}"
+    name = row["name"].strip()
+    alternates = []
+    native = (row.get("native") or "").strip()
+    if native and native != name:
+        alternates.append(AlternateName(native, kind="variant"))
+    kind = row.get("type") or "subdivision"
+    ftype = ("region" if kind in ("country", "region") else "province") if first else "county"
+    radius = FIRST_LEVEL_RADIUS_KM if first else LOWER_LEVEL_RADIUS_KM
+    level = "first-level" if first else "lower-level"
+    return Place(
+        id=f"{PREFIX}{code}",
+        name=name,
+        feature_type=ftype,
+        lat=round(lat, 5),
+        lon=round(lon, 5),
+        uncertainty_km=radius,
+        alternate_names=tuple(alternates),
+        citation=cite,
+        note=f"ISO 3166-2 {code}, a {kind} ({level}); the radius is a default for that level, not measured.",
+        country_codes=(row["country_code"],),
+        source="subdivisions",
+        description=kind,
+    )
+
+
+def load_places() -> list[Place]:
+    """Every subdivision the package lists, as a ``Place``."""
+    cite = citation()
+    places: list[Place] = []
+    for path in sorted((_package_dir() / "by-country").glob("*/states.json")):
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        kinds = Counter(r.get("type") for r in rows)
+        for row in rows:
+            p = _place(row, _first_level(row.get("type") or "", kinds), cite)
+            if p is not None:
+                places.append(p)
+    return places
+
+
+class SubdivisionSource(IndexedSource):
+    """States, provinces, regions and their like worldwide (ISO 3166-2), from countrystatecity-countries."""
+
+    label = "subdivisions"
+
+    def __init__(self) -> None:
+        super().__init__(load_places())
