@@ -1,0 +1,799 @@
+"""Movements from the dependency parse: who went where, from where, through where, and when.
+
+Only the sentences that hold a place are parsed. For each place the parse gives the preposition that
+governs it (its role: origin, destination, via, location) and the verb above it (its kind, from the
+lexicon in ``verbs``); the verb's subject is the actor. "I" and "we" are the narrator; "he" and "she"
+the most recent compatible named person; a ship, train or unit moves whoever travels with it (the
+narrator of a first-person text, else the person last seen moving).
+
+What the clause says about the fact is kept apart from the fact: "could not reach" is ``negated``,
+"was to leave" and "planned to go" ``intended``, "the police report says he went" ``reported`` with
+its attribution. A place with no verb of movement or presence above it gives no event.
+
+Each event takes the narrative date that governs it (one in its own clause or sentence first, else
+the latest before it, else the document date) and the clock time of its clause, else the latest
+time of the same day before it, so the events of one day keep their order.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from . import nlp
+from .verbs import (
+    COPULA,
+    DENYING_HEADS,
+    FEMALE_TITLES,
+    FIRST_PERSON,
+    FUTURE_AUX,
+    INTENTION_HEADS,
+    LEAVE_OBJECT,
+    LOCATION_AS,
+    MALE_TITLES,
+    NEGATING_HEADS,
+    NO_PLACE_OBJECT,
+    NOUNS,
+    OBJECT_ROLE,
+    PHRASAL,
+    PREPOSITIONS,
+    REPORTING_HEADS,
+    UNITS,
+    VEHICLES,
+    VERBS,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+NARRATOR = "the narrator"
+
+
+class Toponym(Protocol):
+    start: int
+    end: int
+    text: str
+    place_id: str | None
+    place_name: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRef:
+    """Another place of the same movement (its origin, destination or a via point)."""
+
+    mention: int
+    start: int
+    end: int
+    text: str
+    place_id: str | None
+    place_name: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(slots=True)
+class Movement:
+    """One place of a movement or stay, with the whole movement's other places around it.
+
+    ``mention`` indexes the toponyms ``extract_events`` was given; every offset indexes its text."""
+
+    mention: int
+    start: int
+    end: int
+    text: str
+    place_id: str | None
+    place_name: str | None
+    lat: float | None
+    lon: float | None
+    kind: str
+    role: str
+    actors: list[str] = field(default_factory=list)
+    origin: PlaceRef | None = None
+    destination: PlaceRef | None = None
+    via: list[PlaceRef] = field(default_factory=list)
+    edtf: str | None = None
+    date_phrase: str | None = None
+    date_start: int | None = None
+    date_end: int | None = None
+    date_basis: str | None = None
+    time: str | None = None
+    cue: str | None = None
+    confidence: float = 0.5
+    modality: str = "asserted"
+    attribution: str | None = None
+    passage_start: int = 0
+    passage_end: int = 0
+    in_quotation: bool = False
+
+    @property
+    def ref(self) -> PlaceRef:
+        return PlaceRef(
+            self.mention, self.start, self.end, self.text, self.place_id, self.place_name, self.lat, self.lon
+        )
+
+    @property
+    def place(self) -> str:
+        """The place's gazetteer name, else its name as written."""
+        return self.place_name or self.text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "event", **asdict(self)}
+
+
+# --- people ------------------------------------------------------------------------------------------
+
+_TITLE_WORDS = sorted(MALE_TITLES | FEMALE_TITLES, key=len, reverse=True)
+_TITLED = re.compile(
+    r"\b(?P<title>" + "|".join(w.capitalize() for w in _TITLE_WORDS) + r")\.?\s+"
+    r"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+){0,2})"
+)
+_KIN = re.compile(
+    r"\b(?:[Mm]y|[Oo]ur)\s+(?P<kin>father|mother|brother|sister|uncle|aunt|husband|wife|son|daughter|"
+    r"grandfather|grandmother|cousin)\b"
+)
+_KIN_GENDER = {"father": "m", "brother": "m", "uncle": "m", "husband": "m", "son": "m", "grandfather": "m"}
+_FIRST_PERSON_WORD = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|[Uu]s|[Mm]e)\b")
+
+
+@dataclass(slots=True)
+class _Person:
+    at: int
+    name: str
+    gender: str | None  # "m" | "f" | None
+
+
+class _People:
+    """Named people in text order, for "he" and "she": titled names found by a cheap pattern over the
+    whole text, subjects named in the parsed sentences."""
+
+    def __init__(self, text: str) -> None:
+        self.seen: list[_Person] = []
+        for m in _TITLED.finditer(text):
+            self.add(m.start(), m.group(0), _gender(m.group("title")))
+        for m in _KIN.finditer(text):
+            kin = m.group("kin")
+            self.add(m.start(), m.group(0)[:1].lower() + m.group(0)[1:], _KIN_GENDER.get(kin, "f"))
+
+    def add(self, at: int, name: str, gender: str | None = None) -> str:
+        """Registers ``name`` and returns its fullest form known ("Smith" -> "Captain John Smith")."""
+        name = " ".join(name.split())
+        full = self.fullest(name)
+        if gender is None:
+            gender = _gender(name.split()[0])
+        known = next((p for p in self.seen if p.name == full), None)
+        if gender is None and known is not None:
+            gender = known.gender
+        self.seen.append(_Person(at, full, gender))
+        self.seen.sort(key=lambda p: p.at)
+        return full
+
+    def fullest(self, name: str) -> str:
+        words = name.split()
+        best = name
+        for p in self.seen:
+            pw = p.name.split()
+            if len(pw) > len(best.split()) and _contains(pw, words):
+                best = p.name
+        return best
+
+    def latest(self, before: int, gender: str | None) -> str | None:
+        for p in reversed(self.seen):
+            if p.at < before and (gender is None or p.gender in (None, gender)):
+                return p.name
+        return None
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+def _gender(word: str) -> str | None:
+    w = word.lower().rstrip(".")
+    if w in MALE_TITLES:
+        return "m"
+    if w in FEMALE_TITLES:
+        return "f"
+    return None
+
+
+# --- the parse of one place ------------------------------------------------------------------------
+
+_NEG_WORDS = frozenset({"not", "never", "n't", "no", "nowhere"})
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+
+
+@dataclass(slots=True)
+class _Reading:
+    verb: Token | None
+    kind: str
+    role: str
+    cue: str
+    noun: Token | None = None
+    from_object: bool = False
+
+
+def _is_verb(t: Token) -> bool:
+    return t.pos_ in ("VERB", "AUX") or (t.lemma_.lower() in VERBS and t.tag_.startswith("VB"))
+
+
+def _verb_kind(v: Token) -> tuple[str | None, str]:
+    """The kind of a verb with its particles, and the words that make its cue."""
+    lemma = v.lemma_.lower()
+    for c in v.children:
+        word = c.lower_
+        if c.dep_ in ("prt", "advmod", "prep", "acomp", "dobj") and (lemma, word) in PHRASAL:
+            if c.dep_ == "dobj" and word != "sail":
+                continue
+            return PHRASAL[(lemma, word)], f"{v.text} {c.text}"
+    kind = VERBS.get(lemma) or VERBS.get(v.lower_)
+    if kind is None and lemma in COPULA:
+        return "stay", v.text
+    return kind, v.text
+
+
+def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
+    """The verb, kind and role of the place whose head token is ``tok``; None when no movement."""
+    t = tok
+    role: str | None = None
+    prep_word: str | None = None
+    noun: Token | None = None
+    from_object = False
+    for _ in range(8):
+        dep = t.dep_
+        head = t.head
+        if head is t:
+            return None
+        if dep in ("compound", "appos", "conj", "flat", "nmod", "amod", "poss") and head.pos_ in (
+            "PROPN",
+            "NOUN",
+            "NUM",
+        ):
+            t = head
+            continue
+        if head.pos_ == "ADP" or dep == "pobj":
+            word = head.lower_
+            if word == "of" and head.head.lower_ == "out":
+                word, head = "out", head.head
+            elif word == "as" and head.head.lower_ == "far":
+                word = "to"
+            if word == "of" or word not in PREPOSITIONS:
+                # "the village of X", "the bank of X": the noun stands for the place
+                t = head.head
+                if t.pos_ in ("NOUN", "PROPN"):
+                    continue
+                t = head
+            here = PREPOSITIONS.get(word)
+            if here and (role is None or (role == "location" and here != "location")):
+                role, prep_word = here, head.text
+            elif here and role in ("origin", "destination", "via") and here == "location":
+                pass
+            above = head.head
+            if above.pos_ in ("NOUN", "PROPN") and above.lemma_.lower() in NOUNS and noun is None:
+                noun = above
+                t = above
+                break
+            if _is_verb(above):
+                t = above
+                break
+            if above.pos_ in ("NOUN", "PROPN", "PRON", "ADP", "NUM", "ADV", "ADJ") and above is not head:
+                t = above
+                continue
+            return None
+        if dep in ("dobj", "obj", "nsubjpass", "attr", "npadvmod", "advmod", "oprd"):
+            if _is_verb(head):
+                if dep == "attr":
+                    return None
+                if dep in ("dobj", "obj", "nsubjpass"):
+                    from_object = True
+                elif role is None:
+                    role = "location"
+                t = head
+                break
+            if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in NOUNS and noun is None:
+                noun = head
+                t = head
+                break
+            return None
+        return None
+    else:
+        return None
+
+    verb: Token | None = None
+    if noun is not None:
+        kind = NOUNS[noun.lemma_.lower()]
+        cue = f"{noun.text} {prep_word}" if prep_word else noun.text
+        if role is None:
+            role = "destination"
+        # the verb above the noun, for the actor and modality ("on our way to X we stopped")
+        up = noun.head
+        for _ in range(4):
+            if _is_verb(up):
+                verb = up
+                break
+            if up.head is up:
+                break
+            up = up.head
+        return _Reading(verb, kind, role, cue, noun=noun)
+
+    verb = t
+    kind, cue = _verb_kind(verb)
+    if kind is None:
+        # an auxiliary-like head ("was stationed", "was born"): try the participle's own lemma
+        return None
+    lemma = verb.lemma_.lower()
+    if from_object:
+        if lemma in NO_PLACE_OBJECT:
+            return None
+        if verb.lemma_.lower() in COPULA:
+            return None
+        role = "origin" if lemma in LEAVE_OBJECT else OBJECT_ROLE[kind]
+        if tok.dep_ == "nsubjpass" or (t is not tok and tok.dep_ == "nsubjpass"):
+            role = OBJECT_ROLE[kind]
+    if role is None:
+        role = "location"
+    if lemma in COPULA:
+        if role == "destination" and prep_word and prep_word.lower() in ("to", "into"):
+            kind = "arrive"  # "had been to Kabul"
+        elif role not in ("location",):
+            return None
+    if role == "location" and kind in LOCATION_AS:
+        role = LOCATION_AS[kind]
+    if role == "location" and kind == "pass":
+        role = "via"
+    if role == "destination" and prep_word and prep_word.lower() == "for" and kind not in ("depart", "move"):
+        return None
+    if prep_word:
+        between = [c for c in verb.children if c.dep_ == "prt" and c.i < tok.i]
+        words = [verb.text, *[c.text for c in between]]
+        adjacent = abs(tok.i - verb.i) <= len(between) + 2
+        if prep_word.lower() not in [w.lower() for w in cue.split()[1:]]:
+            cue = " ".join(words) + (" " if adjacent else " ... ") + prep_word
+    return _Reading(verb, kind, role, cue)
+
+
+# --- actors and modality ---------------------------------------------------------------------------
+
+
+def _subject(v: Token) -> tuple[Token | None, Token]:
+    """The subject of ``v``, climbing coordinated and dependent verbs ("we embarked ... and sailed")."""
+    for _ in range(6):
+        for c in v.children:
+            if c.dep_ in _SUBJECTS:
+                return c, v
+        if v.dep_ == "xcomp":
+            obj = next((c for c in v.head.children if c.dep_ in ("dobj", "obj")), None)
+            if obj is not None:
+                return obj, v  # "they expected her to settle in Italy": she would settle
+        if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return v.head, v
+        if v.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "prep", "pobj", "dep") and v.head is not v:
+            v = v.head
+            continue
+        break
+    return None, v
+
+
+def _phrase(subj: Token) -> list[Token]:
+    """The subject's own words: determiners, possessives, titles and names, not its clauses."""
+    keep = [c for c in subj.lefts if c.dep_ in ("det", "poss", "compound", "amod", "nmod", "nummod", "flat")]
+    words = []
+    for c in keep:
+        words.extend(w for w in c.subtree if w.dep_ not in ("punct", "cc"))
+    return sorted([*words, subj], key=lambda w: w.i)
+
+
+class _Actors:
+    """Resolves subjects to actor names, remembering who was last seen moving."""
+
+    def __init__(self, text: str, narrator: str, people: _People) -> None:
+        self.text = text
+        self.narrator = narrator
+        self.people = people
+        self.last_person: str | None = None
+        self.first_person_at = [m.start() for m in _FIRST_PERSON_WORD.finditer(text)]
+
+    def first_person_before(self, at: int) -> bool:
+        return bool(self.first_person_at) and self.first_person_at[0] < at
+
+    def of(self, subj: Token | None, base: int, at: int) -> tuple[list[str], bool]:
+        """Actor names for a subject (``base``: the sentence's offset) and whether it was explicit."""
+        if subj is None:
+            if self.first_person_before(at + 1) or self.last_person is None:
+                return [self.narrator], False
+            return [self.last_person], False
+        names: list[str] = []
+        for s in [subj, *[c for c in subj.conjuncts if c.dep_ == "conj"]]:
+            names.append(self.one(s, base))
+        return names, True
+
+    def one(self, s: Token, base: int) -> str:
+        word = s.lower_
+        at = base + s.idx
+        if word in FIRST_PERSON:
+            return self.narrator
+        if word in ("he", "him", "she", "her"):
+            gender = "m" if word in ("he", "him") else "f"
+            name = self.people.latest(at, gender)
+            return name or self.last_person or word
+        if word in ("they", "them"):
+            return self.last_person or word
+        words = _phrase(s)
+        if any(w.lower_ in ("my", "our") for w in words) and s.lemma_.lower() in VEHICLES:
+            return self.narrator
+        if s.lemma_.lower() in VEHICLES and s.lemma_.lower() not in UNITS:
+            if self.first_person_before(at):
+                return self.narrator
+            if self.last_person:
+                return self.last_person
+        if s.pos_ == "PROPN":
+            name = _name(s)
+            full = self.people.add(at, name)
+            self.last_person = full
+            return full
+        phrase = " ".join(w.text for w in words)
+        return phrase[:1].lower() + phrase[1:] if words and words[0].dep_ == "det" else phrase
+
+
+def _name(s: Token) -> str:
+    """A person's name as written: the proper nouns and titles right before the head ("Dr. Lin")."""
+    words = [s]
+    for c in reversed(list(s.lefts)):
+        if c.i != words[0].i - 1 and not (c.i == words[0].i - 2 and c.nbor().is_punct):
+            break
+        if c.dep_ in ("compound", "flat", "nmod") and (c.pos_ == "PROPN" or _gender(c.text)):
+            words.insert(0, c)
+        else:
+            break
+    return " ".join(w.text for w in words)
+
+
+def _attribution(words: list[Token], actors: _Actors, base: int) -> str | None:
+    if not words:
+        return None
+    head = words[-1]
+    if head.lower_ in FIRST_PERSON:
+        return None
+    if head.lower_ in ("he", "she", "him", "her", "they"):
+        return actors.one(head, base)
+    phrase = " ".join(w.text for w in words)
+    return phrase[:1].lower() + phrase[1:] if words[0].dep_ == "det" else phrase
+
+
+def _plans(c: Token) -> bool:
+    """A word that makes its verb a plan: "will go", "if we reach", "tomorrow we go on to"."""
+    return (
+        (c.dep_ == "aux" and c.lower_ in FUTURE_AUX)
+        or (c.dep_ == "mark" and c.lower_ in ("if", "unless", "lest"))
+        or c.lower_ == "tomorrow"
+    )
+
+
+def _modality(v: Token | None, actors: _Actors, base: int) -> tuple[str, str | None]:
+    """asserted | intended | negated | reported, and who says so when not the narrator."""
+    if v is None:
+        return "asserted", None
+    modality = "asserted"
+    attribution: str | None = None
+    if any(c.dep_ == "neg" or (c.lower_ in _NEG_WORDS and c.dep_ in ("advmod", "neg")) for c in v.children):
+        modality = "negated"
+    elif any(_plans(c) for c in v.children):
+        modality = "intended"
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ == "according":
+            obj = [w for g in c.children for w in g.subtree if w.dep_ == "pobj" or w.head.dep_ == "pobj"]
+            pobj = next((w for g in c.children for w in g.children if w.dep_ == "pobj"), None)
+            if pobj is not None:
+                obj = _phrase(pobj)
+            return ("reported" if modality == "asserted" else modality), _attribution(obj, actors, base)
+        hearsay = c.dep_ == "advmod" and c.lower_ in ("reportedly", "allegedly", "supposedly", "apparently")
+        if hearsay and modality == "asserted":
+            modality = "reported"
+    t = v
+    for _ in range(5):
+        if t.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "advcl", "dep") or t.head is t:
+            break
+        via, t = t.dep_, t.head
+        lemma = t.lemma_.lower()
+        negated_head = any(c.dep_ == "neg" for c in t.children)
+        if via == "conj":
+            if modality == "asserted" and negated_head:
+                modality = "negated"
+            continue
+        if lemma in DENYING_HEADS:
+            subj = next((c for c in t.children if c.dep_ in _SUBJECTS), None)
+            who = _attribution(_phrase(subj), actors, base) if subj is not None else None
+            return "negated", who
+        if lemma in NEGATING_HEADS and via in ("xcomp", "pcomp"):
+            return "negated", attribution
+        if lemma in REPORTING_HEADS and via in ("ccomp", "xcomp", "advcl", "dep"):
+            subj = next((c for c in t.children if c.dep_ in _SUBJECTS), None)
+            if subj is not None and subj.lower_ in FIRST_PERSON:
+                if negated_head:
+                    return "negated", None
+                continue
+            if via == "xcomp" and subj is not None and subj.dep_ == "nsubj":
+                continue  # "he wrote to say" is not hearsay; "he is said to have gone" is
+            said = subj is not None and subj.dep_ == "nsubj"
+            who = _attribution(_phrase(subj), actors, base) if said else None
+            if negated_head:
+                return "negated", who
+            return ("reported" if modality == "asserted" else modality), who
+        if via == "xcomp" and lemma in INTENTION_HEADS:
+            if negated_head and lemma not in ("be",):
+                return "negated" if lemma in ("try", "attempt") else "intended", attribution
+            if modality == "asserted":
+                modality = "intended"
+            continue
+        if via == "xcomp" and negated_head and modality == "asserted":
+            modality = "negated"  # "did not manage to reach"
+    return modality, attribution
+
+
+# --- dates and times -------------------------------------------------------------------------------
+
+
+class _Timed(Protocol):
+    start: int
+    end: int
+    text: str
+
+
+def _clause_verb(doc: Doc, base: int, start: int, end: int) -> Token | None:
+    span = doc.char_span(start - base, end - base, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    t = span.root
+    for _ in range(8):
+        if t.head is t:
+            return t if _is_verb(t) else None
+        t = t.head
+        if _is_verb(t):
+            return t
+    return None
+
+
+def _line_is_heading(text: str, start: int, end: int) -> bool:
+    """A date on a line of its own (a diary heading), possibly with a weekday or a place beside it."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = text[line_start:start].strip()
+    after = text[end:line_end].strip(" .,;:-")
+    return len(before) <= 12 and len(after) <= 24 and not re.search(r"[a-z]{3,}\s+[a-z]{3,}", after)
+
+
+def _governing_date(
+    text: str,
+    dates: Sequence[Any],
+    starts: list[int],
+    at: int,
+    sentence: tuple[int, int],
+    clause: Token | None,
+    doc: Doc,
+    in_quote: bool,
+) -> tuple[Any | None, str | None]:
+    """The date of an event at ``at``: one in its clause, else its sentence, else the latest before."""
+    s, e = sentence
+    lo = bisect_right(starts, s - 1)
+    hi = bisect_right(starts, e - 1)
+    own = [d for d in dates[lo:hi] if d.end <= e and d.in_quotation == in_quote]
+    if own:
+        if clause is not None:
+            mine = [d for d in own if _clause_verb(doc, s, d.start, d.end) is clause]
+            if mine:
+                return min(mine, key=lambda d: abs(d.start - at)), "sentence"
+        before = [d for d in own if d.start <= at]
+        if before:
+            return before[-1], "sentence"
+    k = bisect_right(starts, at) - 1
+    while k >= 0:
+        d = dates[k]
+        if d.end <= at and (in_quote or not d.in_quotation):
+            return d, ("heading" if _line_is_heading(text, d.start, d.end) else "running")
+        k -= 1
+    if own:
+        return own[0], "sentence"  # a date later in the sentence, when nothing earlier dates it
+    return None, None
+
+
+def _time_of(
+    text: str,
+    times: Sequence[Any],
+    starts: list[int],
+    at: int,
+    sentence: tuple[int, int],
+    clause: Token | None,
+    doc: Doc,
+    day_from: int,
+) -> str | None:
+    """The clock time of the event's clause, else the latest of its sentence before it, else the latest
+    since its date and within its paragraph."""
+    s, e = sentence
+    lo = bisect_right(starts, s - 1)
+    hi = bisect_right(starts, e - 1)
+    own = [t for t in times[lo:hi] if t.end <= e]
+    if own and clause is not None:
+        mine = [t for t in own if _clause_verb(doc, s, t.start, t.end) is clause]
+        if mine:
+            return min(mine, key=lambda t: abs(t.start - at)).time
+    before = [t for t in own if t.start < at]
+    if before:
+        return before[-1].time
+    k = bisect_right(starts, at) - 1
+    while k >= 0:
+        t = times[k]
+        if t.start < day_from:
+            return None
+        if t.end <= at:
+            return (
+                t.time if "\n\n" not in text[t.end : at] and "\n" not in text[t.end : s].strip(" ") else None
+            )
+        k -= 1
+    return None
+
+
+# --- the entry point -------------------------------------------------------------------------------
+
+
+def extract_events(
+    text: str,
+    toponyms: Sequence[Toponym],
+    dates: Sequence[Any],
+    times: Sequence[Any],
+    *,
+    sentences: Sequence[tuple[int, int]],
+    narrator: str | None = None,
+    document_date: str | None = None,
+    quotations: Iterable[Any] = (),
+) -> list[Movement]:
+    """Movements of ``text``: one per place mention that a verb of movement or presence governs.
+
+    ``toponyms`` in text order (``mention`` indexes them); ``dates`` as ``gazetteer.dates.find_dates``
+    gives them; ``times`` as ``gazetteer.dates.find_times``; ``sentences`` the (start, end) spans of
+    the text's sentences; ``quotations`` objects with ``start``, ``end`` and optional
+    ``citation_start``/``citation_end``.
+    """
+    narrator_name = narrator or NARRATOR
+    sent_starts = [s for s, _ in sentences]
+    by_sentence: dict[int, list[int]] = {}
+    for i, m in enumerate(toponyms):
+        k = bisect_right(sent_starts, m.start) - 1
+        if k >= 0 and m.end <= sentences[k][1]:
+            by_sentence.setdefault(k, []).append(i)
+    if not by_sentence:
+        return []
+    order = sorted(by_sentence)
+    docs = nlp.parsed(text[sentences[k][0] : sentences[k][1]] for k in order)
+
+    dated = sorted(
+        (d for d in dates if d.edtf and getattr(d, "role", "narrative") == "narrative"), key=lambda d: d.start
+    )
+    date_starts = [d.start for d in dated]
+    timed = sorted(times, key=lambda t: t.start)
+    time_starts = [t.start for t in timed]
+    quotes = sorted(quotations, key=lambda q: q.start)
+    quote_starts = [q.start for q in quotes]
+    people = _People(text)
+    actors = _Actors(text, narrator_name, people)
+
+    events: list[Movement] = []
+    for k, doc in zip(order, docs, strict=True):
+        s, e = sentences[k]
+        place_tokens: dict[int, int] = {}
+        heads: dict[int, Token] = {}
+        for i in by_sentence[k]:
+            m = toponyms[i]
+            span = doc.char_span(m.start - s, m.end - s, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            heads[i] = span.root
+            for t in span:
+                place_tokens[t.i] = i
+        for t in doc:
+            if t.dep_ in _SUBJECTS and t.pos_ == "PROPN" and t.i not in place_tokens:
+                people.add(s + t.idx, _name(t))
+        groups: dict[int, list[Movement]] = {}
+        for i, root in heads.items():
+            reading = _read(root, set(place_tokens))
+            if reading is None:
+                continue
+            m = toponyms[i]
+            q = bisect_right(quote_starts, m.start) - 1
+            quote = quotes[q] if q >= 0 and m.start < quotes[q].end else None
+            subj, _ = _subject(reading.verb) if reading.verb is not None else (None, None)
+            if reading.noun is not None:
+                poss = next((c for c in reading.noun.children if c.dep_ == "poss"), None)
+                if poss is not None:
+                    subj = poss
+            if subj is not None and subj.i in place_tokens:
+                continue
+            names, explicit = actors.of(subj, s, m.start)
+            modality, attribution = _modality(reading.verb, actors, s)
+            if quote is not None and modality == "asserted":
+                modality = "reported"
+                if attribution is None and getattr(quote, "citation_start", None) is not None:
+                    attribution = text[quote.citation_start : quote.citation_end].strip("() \n")
+            date, basis = _governing_date(
+                text, dated, date_starts, m.start, (s, e), reading.verb, doc, quote is not None
+            )
+            edtf = date.edtf if date is not None else document_date
+            if date is None and document_date:
+                basis = "document"
+            day_from = date.start if date is not None else 0
+            time = _time_of(text, timed, time_starts, m.start, (s, e), reading.verb, doc, day_from)
+            confidence = _confidence(reading, explicit, names)
+            ev = Movement(
+                mention=i,
+                start=m.start,
+                end=m.end,
+                text=m.text,
+                place_id=m.place_id,
+                place_name=m.place_name,
+                lat=m.lat,
+                lon=m.lon,
+                kind=reading.kind,
+                role=reading.role,
+                actors=names,
+                edtf=edtf,
+                date_phrase=date.text if date is not None else None,
+                date_start=date.start if date is not None else None,
+                date_end=date.end if date is not None else None,
+                date_basis=basis,
+                time=time,
+                cue=reading.cue,
+                confidence=confidence,
+                modality=modality,
+                attribution=attribution,
+                passage_start=s,
+                passage_end=e,
+                in_quotation=quote is not None,
+            )
+            events.append(ev)
+            top = _journey(reading.verb) if reading.verb is not None else None
+            groups.setdefault(top.i if top is not None else -1 - i, []).append(ev)
+        for group in groups.values():
+            _link(group)
+        for ev in (ev for group in groups.values() for ev in group):
+            if ev.modality == "asserted" and ev.actors and ev.actors[0] != narrator_name:
+                name = ev.actors[0]
+                if name[:1].isupper():
+                    actors.last_person = name
+    events.sort(key=lambda ev: ev.start)
+    return events
+
+
+def _confidence(reading: _Reading, explicit: bool, names: list[str]) -> float:
+    """Higher for a lexicon verb than a movement noun or "was at", for a named subject than an
+    understood one, lower for a pronoun nobody named before."""
+    c = 0.5
+    c += 0.2 if reading.noun is None else 0.0
+    c += 0.15 if reading.verb is not None and reading.verb.lemma_.lower() not in COPULA else 0.0
+    c += 0.1 if explicit else 0.0
+    c -= 0.15 if any(n in ("he", "she", "they", "him", "her", "them") for n in names) else 0.0
+    return round(max(0.0, min(1.0, c)), 2)
+
+
+def _journey(v: Token) -> Token:
+    """The first verb of a chain of coordinated verbs: one journey ("left X, passed Y and reached Z")."""
+    while v.dep_ == "conj" and v.head is not v and _is_verb(v.head):
+        v = v.head
+    return v
+
+
+def _link(group: list[Movement]) -> None:
+    """Gives every event of one journey the journey's origin, destination and via points."""
+    if len({tuple(ev.actors) for ev in group}) > 1:
+        return
+    origin = next((ev.ref for ev in group if ev.role == "origin"), None)
+    destination = next((ev.ref for ev in reversed(group) if ev.role == "destination"), None)
+    via = [ev.ref for ev in group if ev.role == "via"]
+    for ev in group:
+        ev.origin = origin
+        ev.destination = destination
+        ev.via = list(via)

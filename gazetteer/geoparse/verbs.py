@@ -1,0 +1,344 @@
+"""The movement lexicon: which verbs (and nouns) move, stop or settle someone, and what their
+prepositions make of a place.
+
+Written for travel writing in general (diaries, logs, letters, biographies, campaign histories): a verb
+is here because travellers, sailors, soldiers and biographers use it for being somewhere or going
+somewhere, never because one text does. Keys are spaCy lemmas; phrasal verbs are ``(lemma, particle)``.
+
+Kinds: depart | arrive | pass | stay | move | meet | fight | found | other.
+Roles: origin | destination | via | location.
+"""
+
+from __future__ import annotations
+
+
+def _set_of(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+KINDS = ("depart", "arrive", "pass", "stay", "move", "meet", "fight", "found", "other")
+
+# Phrasal verbs first: the particle changes the meaning ("come to" is a ship stopping, "set out" leaving).
+PHRASAL: dict[tuple[str, str], str] = {
+    ("set", "out"): "depart",
+    ("set", "off"): "depart",
+    ("set", "forth"): "depart",
+    ("set", "sail"): "depart",
+    ("start", "out"): "depart",
+    ("start", "off"): "depart",
+    ("push", "off"): "depart",
+    ("cast", "off"): "depart",
+    ("get", "away"): "depart",
+    ("get", "off"): "arrive",
+    ("move", "off"): "depart",
+    ("pull", "out"): "depart",
+    ("come", "to"): "arrive",
+    ("bring", "to"): "arrive",
+    ("heave", "to"): "arrive",
+    ("tie", "up"): "arrive",
+    ("make", "fast"): "arrive",
+    ("put", "in"): "arrive",
+    ("put", "into"): "arrive",
+    ("put", "back"): "arrive",
+    ("pull", "in"): "arrive",
+    ("pull", "up"): "arrive",
+    ("draw", "up"): "arrive",
+    ("call", "at"): "arrive",
+    ("call", "in"): "arrive",
+    ("touch", "at"): "arrive",
+    ("get", "in"): "arrive",
+    ("get", "to"): "arrive",
+    ("turn", "up"): "arrive",
+    ("go", "ashore"): "arrive",
+    ("come", "ashore"): "arrive",
+    ("go", "aboard"): "depart",
+    ("go", "on"): "move",
+    ("push", "on"): "move",
+    ("press", "on"): "move",
+    ("move", "on"): "move",
+    ("go", "back"): "move",
+    ("come", "back"): "move",
+    ("get", "back"): "move",
+    ("go", "past"): "pass",
+    ("go", "through"): "pass",
+    ("go", "by"): "pass",
+    ("pass", "by"): "pass",
+    ("pass", "through"): "pass",
+    ("stop", "over"): "stay",
+    ("put", "up"): "stay",
+    ("lie", "up"): "stay",
+    ("hole", "up"): "stay",
+    ("settle", "down"): "stay",
+}
+
+VERBS: dict[str, str] = {}
+for _kind, _words in {
+    "depart": "leave depart embark board quit evacuate abandon vacate entrain emplane",
+    "arrive": (
+        "arrive reach land anchor moor berth dock disembark detrain debark enter gain regain visit "
+        "return approach near attain"
+    ),
+    "pass": "pass cross traverse skirt round circumnavigate transit ford bypass",
+    "stay": (
+        "stay remain camp bivouac halt stop rest lodge live dwell reside winter summer spend settle "
+        "sojourn lie linger wait station quarter billet garrison intern imprison detain hospitalise "
+        "hospitalize bear bury die work study teach serve hide shelter"
+    ),
+    "move": (
+        "go come travel journey proceed march sail steam fly ride drive walk run move head make "
+        "advance retreat withdraw push row paddle cruise motor trek hike cycle tramp wander "
+        "ascend descend climb follow escape flee transfer send post take carry bring "
+        "ship convey transport tow drift float swim chase pursue accompany lead guide "
+        "redeploy deploy dispatch despatch relocate emigrate immigrate migrate"
+    ),
+    "meet": "meet join rejoin welcome greet receive",
+    "fight": (
+        "fight attack capture storm besiege bombard shell raid assault defend occupy invade seize "
+        "recapture liberate engage repulse"
+    ),
+    "found": "found establish build open",
+    "other": "marry baptise baptize christen educate arrest",
+}.items():
+    for _w in _words.split():
+        VERBS.setdefault(_w, _kind)
+
+# Past participles spaCy may leave unlemmatised in passive or adjectival use.
+VERBS.setdefault("born", "stay")
+VERBS.setdefault("stationed", "stay")
+VERBS.setdefault("quartered", "stay")
+VERBS.setdefault("billeted", "stay")
+VERBS.setdefault("interned", "stay")
+VERBS.setdefault("posted", "move")
+
+# Nouns of movement: "on our way to X", "the march from X", "his return to X".
+NOUNS: dict[str, str] = {
+    "way": "move",
+    "journey": "move",
+    "voyage": "move",
+    "trip": "move",
+    "march": "move",
+    "passage": "move",
+    "route": "move",
+    "flight": "move",
+    "advance": "move",
+    "retreat": "move",
+    "withdrawal": "move",
+    "return": "move",
+    "departure": "depart",
+    "arrival": "arrive",
+    "landing": "arrive",
+    "stay": "stay",
+    "visit": "arrive",
+    "crossing": "pass",
+    "transfer": "move",
+    "expedition": "move",
+    "trek": "move",
+    "ride": "move",
+    "drive": "move",
+    "sail": "move",
+    "run": "move",
+}
+
+# Being somewhere: "we were at X", "he was in X".
+COPULA = frozenset({"be"})
+
+# What a preposition makes of its object, whatever the verb.
+PREPOSITIONS: dict[str, str] = {
+    "from": "origin",
+    "out": "origin",
+    "to": "destination",
+    "towards": "destination",
+    "toward": "destination",
+    "into": "destination",
+    "onto": "destination",
+    "unto": "destination",
+    "till": "destination",
+    "until": "destination",
+    "for": "destination",
+    "via": "via",
+    "through": "via",
+    "thro": "via",
+    "thru": "via",
+    "past": "via",
+    "across": "via",
+    "over": "via",
+    "along": "via",
+    "by": "via",
+    "round": "via",
+    "around": "via",
+    "at": "location",
+    "in": "location",
+    "near": "location",
+    "off": "location",
+    "on": "location",
+    "outside": "location",
+    "beside": "location",
+    "within": "location",
+    "opposite": "location",
+    "above": "location",
+    "below": "location",
+    "behind": "location",
+    "beyond": "location",
+    "before": "location",
+    "under": "location",
+}
+
+# The role of a verb's direct object: "left X", "reached X", "passed X", "visited X".
+OBJECT_ROLE: dict[str, str] = {
+    "depart": "origin",
+    "arrive": "destination",
+    "pass": "via",
+    "stay": "location",
+    "move": "destination",
+    "meet": "location",
+    "fight": "location",
+    "found": "location",
+    "other": "location",
+}
+
+# Verbs whose object is a place left, whatever their kind.
+LEAVE_OBJECT = frozenset({"leave", "quit", "evacuate", "abandon", "vacate", "depart", "flee", "escape"})
+# Verbs whose object is not a place of their own movement ("we took Kut" is a fight, "took the train").
+NO_PLACE_OBJECT = frozenset({"take", "carry", "bring", "send", "convey", "transport", "ship", "tow", "lead"})
+
+# Where "at"/"in" after a verb of leaving or arriving says more than "location".
+LOCATION_AS: dict[str, str] = {"depart": "origin", "arrive": "destination"}
+
+# Heads that make the clause below them not a plain statement of fact.
+INTENTION_HEADS = frozenset(
+    {
+        "plan",
+        "intend",
+        "hope",
+        "want",
+        "wish",
+        "mean",
+        "expect",
+        "propose",
+        "aim",
+        "promise",
+        "arrange",
+        "try",
+        "attempt",
+        "long",
+        "desire",
+        "order",
+        "ask",
+        "urge",
+        "advise",
+        "prepare",
+        "be",
+        "need",
+        "resolve",
+        "think",
+        "consider",
+        "contemplate",
+    }
+)
+NEGATING_HEADS = frozenset({"fail", "refuse", "decline", "deny", "forbid", "prevent", "neglect", "omit"})
+FUTURE_AUX = frozenset({"will", "shall", "would", "should", "might", "may", "must", "'ll", "wo", "ca"})
+REPORTING_HEADS = frozenset(
+    {
+        "say",
+        "report",
+        "claim",
+        "tell",
+        "write",
+        "state",
+        "assert",
+        "allege",
+        "hear",
+        "rumour",
+        "rumor",
+        "believe",
+        "insist",
+        "maintain",
+        "declare",
+        "announce",
+        "record",
+        "note",
+        "suggest",
+        "swear",
+        "testify",
+        "inform",
+        "mention",
+        "learn",
+        "relate",
+        "recount",
+        "add",
+        "explain",
+        "show",
+        "suppose",
+    }
+)
+DENYING_HEADS = frozenset({"deny", "dispute", "doubt", "reject", "contest", "refute"})
+
+# Subjects that carry people with them: "the steamer left Kut" moves whoever is aboard.
+VEHICLES = frozenset(
+    {
+        "ship",
+        "steamer",
+        "boat",
+        "vessel",
+        "launch",
+        "barge",
+        "yacht",
+        "schooner",
+        "brig",
+        "ferry",
+        "liner",
+        "transport",
+        "tug",
+        "dhow",
+        "craft",
+        "train",
+        "convoy",
+        "column",
+        "caravan",
+        "party",
+        "expedition",
+        "battalion",
+        "regiment",
+        "brigade",
+        "division",
+        "company",
+        "squadron",
+        "unit",
+        "force",
+        "detachment",
+        "troop",
+        "army",
+        "corps",
+        "plane",
+        "aeroplane",
+        "airplane",
+        "aircraft",
+        "car",
+        "coach",
+        "wagon",
+        "cart",
+        "lorry",
+        "truck",
+        "bus",
+        "group",
+        "stmr",
+    }
+)
+# Units move the narrator only when they are his ("our battalion"): "the battalion went forward" while
+# he stayed behind is theirs alone.
+UNITS = _set_of(
+    "convoy column caravan party expedition battalion regiment brigade division company squadron unit "
+    "force detachment troop army corps group"
+)
+
+# Titles that name a person and tell "he" from "she".
+MALE_TITLES = _set_of(
+    "mr sir lord captain capt general gen colonel col major maj lieutenant lt sergeant sgt corporal "
+    "private pte admiral commander cdr father brother king prince duke count baron bishop rev reverend "
+    "dr doctor professor prof uncle emperor sultan sheikh shaikh pasha bey khan marshal"
+)
+FEMALE_TITLES = _set_of(
+    "mrs miss ms lady madame mme mademoiselle mlle sister mother queen princess duchess countess "
+    "baroness aunt dame"
+)
+FIRST_PERSON = frozenset({"i", "we", "me", "us", "myself", "ourselves"})
