@@ -108,20 +108,27 @@ class Found:
     time: str
 
 
-def event_fields(item: Any, source_id: str, *, narrator: str = "", number: int = 0) -> dict[str, Any]:
-    """The ``Event`` fields of one movement (an object or its JSON), as an events row would hold them."""
+def event_fields(
+    item: Any, source_id: str, *, narrator: str = "", number: int = 0
+) -> dict[str, Any] | None:
+    """The ``Event`` fields of one movement (an object or its JSON), as an events row would hold them;
+    ``None`` when another movement of the same journey carries it.
+
+    A journey "from X to Y via Z" comes as one movement per place. The destination's tells the
+    journey (place Y, from X, via Z); the origin's and the via point's are left to it, unless the
+    journey has no known destination ("left X" says he was at X; "passed Z" that he went by Z)."""
     kind = str(_get(item, "kind") or "other")
     role = str(_get(item, "role") or _get(item, "place_role") or "")
     place = _get(item, "place_id") or ""
     origin = _ref_place(_get(item, "origin")) or (_get(item, "from_place_id") or "")
     destination = _ref_place(_get(item, "destination"))
     vias = [_ref_place(v) for v in (_get(item, "via") or [])]
-    if kind == "depart" or role == "origin":
-        # "left X for Y": the event ends at Y; "left X" alone says only that he was at X
-        origin, place = (place, destination) if destination else ("", place)
-        kind = "move" if destination else "stay"
-    elif destination and destination != place and role != "destination":
-        origin, place = origin or place, destination
+    if role in ("origin", "via") and destination and destination != place:
+        return None
+    if role == "origin" or (kind == "depart" and role != "destination"):
+        origin, kind = "", "stay"
+    elif role == "via":
+        origin, kind = "", "pass"
     if origin == place:
         origin = ""
     actors = [str(a) for a in (_get(item, "actors") or []) if str(a).strip()]
@@ -171,7 +178,7 @@ def found_in_parse(result: Any, source: Source, *, narrator: str = "") -> list[F
     seen: set[str] = set()
     for number, item in enumerate(getattr(result, "events", ()) or (), start=1):
         fields = event_fields(item, source.id, narrator=narrator or source.author, number=number)
-        if not fields["place_id"]:
+        if fields is None or not fields["place_id"]:
             continue
         base, n = fields["id"], 1
         while fields["id"] in seen:
@@ -200,13 +207,13 @@ def events_from_parse(
     return [f.event for f in found_in_parse(result, source, narrator=narrator) if f.modality in keep]
 
 
-def row_from_parse_record(record: Mapping[str, Any], number: int) -> dict[str, Any]:
+def row_from_parse_record(record: Mapping[str, Any], number: int) -> dict[str, Any] | None:
     """An events row from one event record of ``itinera parse --json`` (or a ``--geojson`` feature's
     properties); its source is the file it names, since the output holds no checksum."""
     file_name = str(record.get("file") or "")
     source_id = f"file:{file_name}" if file_name else "parsed text"
     fields = event_fields(record, source_id, number=number)
-    if str(record.get("modality") or "asserted") not in MAP_MODALITIES:
+    if fields is not None and str(record.get("modality") or "asserted") not in MAP_MODALITIES:
         fields["certainty"] = "low"
     return fields
 

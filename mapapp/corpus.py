@@ -389,11 +389,11 @@ def _json_lines_records(text: str, name: str) -> tuple[list[tuple[int, dict[str,
             continue
         if not isinstance(item, dict):
             problems.append(Problem(name, number, "", "a line must be a JSON object"))
-        elif item.get("type") == "event":
-            records.append((number, row_from_parse_record(item, number)))
+        elif item.get("type") == "event" and (row := row_from_parse_record(item, number)) is not None:
+            records.append((number, row))
     if not records and not problems:
         problems.append(Problem(name, None, "", "no event lines (type 'event') in these JSON Lines"))
-    return records, problems
+    return _unique_ids(records), problems
 
 
 def _geojson_records(
@@ -417,11 +417,25 @@ def _geojson_records(
             record = {k: v for k, v in props.items() if k in EVENT_COLUMNS}
             record["id"] = props["event_id"]
             records.append((number, record))
-        elif props.get("type") == "event":
-            records.append((number, row_from_parse_record(props, number)))
+        elif props.get("type") == "event" and (row := row_from_parse_record(props, number)) is not None:
+            records.append((number, row))
     if not records and not problems:
         problems.append(Problem(name, None, "", "no event features in this GeoJSON"))
-    return records, problems
+    return _unique_ids(records), problems
+
+
+def _unique_ids(records: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    """Automatic events named by their place's offset: two at one offset get ``.2``, ``.3``..."""
+    seen: set[str] = set()
+    for _, record in records:
+        if not record.get("automatic"):
+            continue
+        base, n = str(record["id"]), 1
+        while record["id"] in seen:
+            n += 1
+            record["id"] = f"{base}.{n}"
+        seen.add(record["id"])
+    return records
 
 
 def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:

@@ -29,6 +29,7 @@ uncertainty_km float | null the place's radius
 ============== ============ ===============================================================
 
 Extras: ``contest_note``, ``from_place_id``, ``via_place_id``, ``place_implied``, ``date_implied``,
+``automatic`` (found by the geoparser, not written by a person),
 ``date_start``/``date_end`` (ISO days of the EDTF span; ``null`` when undated or open), ``source_title``.
 """
 
@@ -131,6 +132,7 @@ def _event_feature(
             "via_place_id": event.via_place_id,
             "place_implied": place_implied,
             "date_implied": date_implied,
+            "automatic": event.automatic,
             "date_start": date_start,
             "date_end": date_end,
             "source_title": source[1],
