@@ -15,7 +15,10 @@ dates and events need it, and it is a fact about the text, not about places.
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -63,23 +66,118 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> TextFile:
     are refused.
     """
     path = Path(path)
-    if not path.exists():
-        raise TextInputError(f"{path}: no such file")
-    if path.is_dir():
-        raise TextInputError(f"{path}: is a folder, not a text file")
+    size = regular_file_size(path)
+    if size > max_bytes:
+        raise TextInputError(
+            f"{path}: {size / 1e6:.1f} MB is too large for a text (limit {max_bytes / 1e6:.0f} MB)"
+        )
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise TextInputError(
-                f"{path}: {size / 1e6:.1f} MB is too large for a text (limit {max_bytes / 1e6:.0f} MB)"
-            )
         data = path.read_bytes()
     except OSError as exc:
-        raise TextInputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise TextInputError(_os_problem(path, exc)) from exc
     text, encoding, notes = decode_bytes(data, name=str(path))
     for note in notes:
         warnings.warn(note, TextEncodingWarning, stacklevel=2)
     return TextFile(path, text, encoding, tuple(notes))
+
+
+def regular_file_size(path: Path) -> int:
+    """The size of ``path`` when it is a regular file (through links), else ``TextInputError`` saying what
+    it is: reading a FIFO or a device would block or never end, a link loop never resolves."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise TextInputError(_os_problem(path, exc)) from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise TextInputError(f"{path}: is a folder, not a text file")
+    if not stat.S_ISREG(st.st_mode):
+        what = "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a socket or a device"
+        raise TextInputError(f"{path}: is {what}, not a regular file")
+    return st.st_size
+
+
+def _os_problem(path: Path, exc: OSError) -> str:
+    """One line for an operating-system error on ``path``, naming it."""
+    if exc.errno == errno.ENOENT:
+        if os.path.islink(path):
+            return f"{path}: is a broken link (its target does not exist)"
+        return f"{path}: no such file (it may have been removed while being read)"
+    if exc.errno == errno.ELOOP:
+        return f"{path}: is a loop of symbolic links"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{path}: cannot be read (permission denied)"
+    return f"{path}: cannot be read ({exc.strerror or exc})"
+
+
+def stream_encoding(path: str | Path, *, block: int = 1 << 20) -> tuple[str, list[str]]:
+    """The encoding to read ``path`` in a stream with, as ``decode_bytes`` would choose it, and its doubts.
+
+    The file is checked block by block with incremental decoders, so a big text is never held as
+    bytes; ``TextInputError`` (naming the file) when it is not a text file.
+    """
+    path = Path(path)
+    size = regular_file_size(path)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_SNIFF)
+    except OSError as exc:
+        raise TextInputError(_os_problem(path, exc)) from exc
+    if size <= _SNIFF or not head.strip():
+        _, encoding, notes = decode_bytes(head if size <= _SNIFF else _read_all(path), name=str(path))
+        return encoding, notes
+    for boms, enc in (
+        ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+        ((codecs.BOM_UTF8,), "utf-8-sig"),
+        ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
+    ):
+        if head.startswith(boms):
+            bad = _first_undecodable(path, enc, block)
+            if bad is not None:
+                raise TextInputError(
+                    f"{path}: starts with a {enc} byte-order mark but is not valid {enc} (byte {bad})"
+                )
+            return enc, []
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise TextInputError(f"{path}: is {what}, not a text file")
+    bom_less = _utf16_without_bom(head)
+    if bom_less and _first_undecodable(path, bom_less, block) is None:
+        return bom_less, []
+    if b"\x00" in head:
+        raise TextInputError(f"{path}: is a binary file (it contains NUL bytes), not text")
+    _checked(head.decode("utf-8", errors="replace"), str(path))
+    first_bad = _first_undecodable(path, "utf-8", block)
+    if first_bad is None:
+        return "utf-8", []
+    enc = "cp1252" if _first_undecodable(path, "cp1252", block) is None else "latin-1"
+    return enc, [f"{path}: not valid UTF-8 (at byte {first_bad}); read as {enc}, check accented letters"]
+
+
+def _read_all(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise TextInputError(_os_problem(path, exc)) from exc
+
+
+def _first_undecodable(path: Path, encoding: str, block: int) -> int | None:
+    """The byte offset where ``encoding`` first fails on the file, or None if it never does."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    at = 0
+    try:
+        with open(path, "rb") as f:
+            while data := f.read(block):
+                try:
+                    decoder.decode(data)
+                except UnicodeDecodeError as exc:
+                    return at + exc.start
+                at += len(data)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return at + exc.start
+    except OSError as exc:
+        raise TextInputError(_os_problem(path, exc)) from exc
+    return None
 
 
 def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str, list[str]]:
