@@ -391,27 +391,36 @@ def _text_events(path: Path, args: argparse.Namespace, places: Any) -> tuple[Any
 
 
 # --- batch -------------------------------------------------------------------------------------
-# (reconstructed after an edit of the export section removed it by mistake; its owner may replace it)
 
 
 def _add_batch(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "batch",
-        help="geoparse an archive of texts on Dask into GeoParquet",
-        description="Geoparse many texts (a folder, a glob, or a file listing paths) on a Dask cluster, "
-        "a local one or the one at --scheduler, into GeoParquet datasets under --out (documents, "
-        "mentions, events). Documents already recorded there are skipped. Exits 1 when a file failed.",
+        help="geoparse an archive of .txt files on a Dask cluster into GeoParquet",
+        description="Geoparse every text of INPUT on a Dask cluster (local worker processes, or an "
+        "existing cluster with --scheduler) and write documents.parquet, mentions.parquet and "
+        "events.parquet (GeoParquet, WGS84) under --out. A second run over the same --out skips the "
+        "documents already done (by SHA-256). Files that cannot be parsed are recorded in "
+        "documents.parquet and the batch goes on. Exits 1 when some documents failed.",
         allow_abbrev=False,
     )
-    p.add_argument("inputs", help="a folder of .txt files, a glob, a .txt file, or a file listing paths")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--workers", type=int, default=None, help="local worker processes (default: the cores)")
     p.add_argument(
-        "--scheduler", default=None, metavar="ADDRESS", help="a running Dask scheduler, tcp://HOST:PORT"
+        "input",
+        help="a folder of .txt files, a glob (quote it: 'archive/**/*.txt'), a .txt file, "
+        "or a file listing paths one per line",
     )
-    p.add_argument("--narrator", metavar="NAME", help="who 'I' and 'we' are")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder (created)")
+    p.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: the cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="an existing cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--narrator", metavar="NAME", help='who "I" and "we" are in these texts')
     p.add_argument("--document-date", metavar="EDTF", help="date relative expressions anchor to")
-    p.add_argument("--size", type=int, default=None, help="documents per part (changes files, not rows)")
+    p.add_argument(
+        "--part-size",
+        type=int,
+        metavar="N",
+        help="documents per part (default: automatic; changes files, not rows)",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(handler=_run_batch)
 
 
@@ -420,14 +429,14 @@ def _run_batch(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise CLIError(f"--workers {args.workers}: must be 1 or more", 2)
-    if args.size is not None and args.size < 1:
-        raise CLIError(f"--size {args.size}: must be 1 or more", 2)
-    if args.scheduler is not None and "://" not in args.scheduler:
-        raise CLIError(f"--scheduler {args.scheduler}: give an address such as tcp://HOST:8786", 2)
-    if args.scheduler is not None and args.workers is not None:
+    if args.part_size is not None and args.part_size < 1:
+        raise CLIError(f"--part-size {args.part_size}: must be 1 or more", 2)
+    if args.workers is not None and args.scheduler:
         raise CLIError("--workers and --scheduler do not go together (the cluster has its own workers)", 2)
+    if args.scheduler and "://" not in args.scheduler:
+        raise CLIError(f"--scheduler {args.scheduler!r}: give an address such as tcp://HOST:8786", 2)
     try:
-        paths = input_paths(args.inputs)
+        paths = input_paths(args.input)
         summary = run_batch(
             paths,
             args.out,
@@ -435,16 +444,17 @@ def _run_batch(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             narrator=args.narrator,
             document_date=args.document_date,
-            size=args.size,
-            progress=sys.stderr.isatty(),
+            size=args.part_size,
+            progress=not args.no_progress,
         )
     except BatchError as exc:
         raise CLIError(str(exc)) from exc
+    print(file=sys.stderr)
     print(f"itinera batch: {summary}", file=sys.stderr)
     if summary.failed:
         print(
-            f"itinera batch: {summary.failed} file(s) failed; see {Path(summary.out) / 'documents.parquet'} "
-            "(column error)",
+            f"itinera batch: {summary.failed} document(s) failed; their errors are in "
+            f"{Path(summary.out) / 'documents.parquet'} (column error)",
             file=sys.stderr,
         )
         return 1
