@@ -38,6 +38,7 @@ from .verbs import (
     NO_PLACE_OBJECT,
     NOUNS,
     OBJECT_ROLE,
+    OPENING_FORMS,
     PHRASAL,
     PREPOSITIONS,
     REPORTING_HEADS,
@@ -227,7 +228,7 @@ def _verb_kind(v: Token) -> tuple[str | None, str]:
     lemma = v.lemma_.lower()
     for c in v.children:
         word = c.lower_
-        if c.dep_ in ("prt", "advmod", "prep", "acomp", "dobj") and (lemma, word) in PHRASAL:
+        if c.dep_ in ("prt", "advmod", "prep", "acomp", "oprd", "dobj") and (lemma, word) in PHRASAL:
             if c.dep_ == "dobj" and word != "sail":
                 continue
             return PHRASAL[(lemma, word)], f"{v.text} {c.text}"
@@ -363,9 +364,10 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
 def _subject(v: Token) -> tuple[Token | None, Token]:
     """The subject of ``v``, climbing coordinated and dependent verbs ("we embarked ... and sailed")."""
     for _ in range(6):
-        for c in v.children:
-            if c.dep_ in _SUBJECTS:
-                return c, v
+        subjects = [c for c in v.children if c.dep_ in _SUBJECTS]
+        if subjects:
+            # "James's brother Robert": the name, when the parser splits it from its noun
+            return next((c for c in subjects if c.pos_ == "PROPN"), subjects[0]), v
         if v.dep_ == "xcomp":
             obj = next((c for c in v.head.children if c.dep_ in ("dobj", "obj")), None)
             if obj is not None:
@@ -404,9 +406,7 @@ class _Actors:
     def of(self, subj: Token | None, base: int, at: int) -> tuple[list[str], bool]:
         """Actor names for a subject (``base``: the sentence's offset) and whether it was explicit."""
         if subj is None:
-            if self.first_person_before(at + 1) or self.last_person is None:
-                return [self.narrator], False
-            return [self.last_person], False
+            return [self.narrator], False  # "Left Kut at noon": a diary's or a log's understood "I"/"we"
         names: list[str] = []
         for s in [subj, *[c for c in subj.conjuncts if c.dep_ == "conj"]]:
             names.append(self.one(s, base))
@@ -431,6 +431,9 @@ class _Actors:
                 return self.narrator
             if self.last_person:
                 return self.last_person
+        named = next((c for c in s.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is not None and s.pos_ != "PROPN":
+            s = named  # "James's brother Robert"
         if s.pos_ == "PROPN":
             name = _name(s)
             full = self.people.add(at, name)
@@ -450,7 +453,7 @@ def _name(s: Token) -> str:
             words.insert(0, c)
         else:
             break
-    return " ".join(w.text for w in words)
+    return s.doc.text[words[0].idx : s.idx + len(s.text)]
 
 
 def _attribution(words: list[Token], actors: _Actors, base: int) -> str | None:
@@ -498,7 +501,7 @@ def _modality(v: Token | None, actors: _Actors, base: int) -> tuple[str, str | N
     for _ in range(5):
         if t.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "advcl", "dep") or t.head is t:
             break
-        via, t = t.dep_, t.head
+        via, child, t = t.dep_, t, t.head
         lemma = t.lemma_.lower()
         negated_head = any(c.dep_ == "neg" for c in t.children)
         if via == "conj":
@@ -524,7 +527,9 @@ def _modality(v: Token | None, actors: _Actors, base: int) -> tuple[str, str | N
             if negated_head:
                 return "negated", who
             return ("reported" if modality == "asserted" else modality), who
-        if via == "xcomp" and lemma in INTENTION_HEADS:
+        # "expected her to settle": an infinitive clause under a verb of planning
+        infinitive = via == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+        if infinitive and lemma in INTENTION_HEADS:
             if negated_head and lemma not in ("be",):
                 return "negated" if lemma in ("try", "attempt") else "intended", attribution
             if modality == "asserted":
@@ -558,6 +563,15 @@ def _clause_verb(doc: Doc, base: int, start: int, end: int) -> Token | None:
     return None
 
 
+# "last month", "yesterday", "two days ago" count from the writer's now: they date their own sentence,
+# not the narrative after it.
+_DEICTIC = re.compile(r"(?i)(?:last|next|this|yesterday|tomorrow|today|tonight)\b|.*\bago$")
+
+
+def _same(a: Token | None, b: Token | None) -> bool:
+    return a is not None and b is not None and a.i == b.i
+
+
 def _line_is_heading(text: str, start: int, end: int) -> bool:
     """A date on a line of its own (a diary heading), possibly with a weekday or a place beside it."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -585,7 +599,7 @@ def _governing_date(
     own = [d for d in dates[lo:hi] if d.end <= e and d.in_quotation == in_quote]
     if own:
         if clause is not None:
-            mine = [d for d in own if _clause_verb(doc, s, d.start, d.end) is clause]
+            mine = [d for d in own if _same(_clause_verb(doc, s, d.start, d.end), clause)]
             if mine:
                 return min(mine, key=lambda d: abs(d.start - at)), "sentence"
         before = [d for d in own if d.start <= at]
@@ -594,7 +608,7 @@ def _governing_date(
     k = bisect_right(starts, at) - 1
     while k >= 0:
         d = dates[k]
-        if d.end <= at and (in_quote or not d.in_quotation):
+        if d.end <= at and (in_quote or not d.in_quotation) and not _DEICTIC.match(d.text):
             return d, ("heading" if _line_is_heading(text, d.start, d.end) else "running")
         k -= 1
     if own:
@@ -619,7 +633,7 @@ def _time_of(
     hi = bisect_right(starts, e - 1)
     own = [t for t in times[lo:hi] if t.end <= e]
     if own and clause is not None:
-        mine = [t for t in own if _clause_verb(doc, s, t.start, t.end) is clause]
+        mine = [t for t in own if _same(_clause_verb(doc, s, t.start, t.end), clause)]
         if mine:
             return min(mine, key=lambda t: abs(t.start - at)).time
     before = [t for t in own if t.start < at]
@@ -669,7 +683,7 @@ def extract_events(
     if not by_sentence:
         return []
     order = sorted(by_sentence)
-    docs = nlp.parsed(text[sentences[k][0] : sentences[k][1]] for k in order)
+    docs = nlp.parsed(_telegraphic(text[sentences[k][0] : sentences[k][1]]) for k in order)
 
     dated = sorted(
         (d for d in dates if d.edtf and getattr(d, "role", "narrative") == "narrative"), key=lambda d: d.start
@@ -777,6 +791,20 @@ def _confidence(reading: _Reading, explicit: bool, names: list[str]) -> float:
     c += 0.1 if explicit else 0.0
     c -= 0.15 if any(n in ("he", "she", "they", "him", "her", "them") for n in names) else 0.0
     return round(max(0.0, min(1.0, c)), 2)
+
+
+_OPENING = re.compile(r"(?:^|(?<=[;:]))(\s*)([A-Z][a-z]+)\b")
+
+
+def _telegraphic(sentence: str) -> str:
+    """The sentence with a clause-opening verb lower-cased ("Passed Esna" -> "passed Esna"), so that
+    the parser sees a verb; same length, so every offset holds."""
+
+    def lower(m: re.Match[str]) -> str:
+        word = m.group(2)
+        return m.group(1) + word.lower() if word.lower() in OPENING_FORMS else m.group(0)
+
+    return _OPENING.sub(lower, sentence)
 
 
 def _journey(v: Token) -> Token:

@@ -342,3 +342,57 @@ FEMALE_TITLES = _set_of(
     "baroness aunt dame"
 )
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "myself", "ourselves"})
+
+IRREGULAR_PAST = {
+    "leave": "left",
+    "come": "came",
+    "go": "went",
+    "make": "made",
+    "take": "took",
+    "lie": "lay",
+    "run": "ran",
+    "ride": "rode",
+    "get": "got",
+    "set": "set",
+    "put": "put",
+    "fly": "flew",
+    "drive": "drove",
+    "meet": "met",
+    "spend": "spent",
+    "lead": "led",
+    "flee": "fled",
+    "send": "sent",
+    "swim": "swam",
+    "build": "built",
+    "fight": "fought",
+    "bring": "brought",
+    "cast": "cast",
+    "draw": "drew",
+    "heave": "hove",
+    "dwell": "dwelt",
+}
+
+
+def _forms(lemma: str) -> set[str]:
+    """Past and -ing forms of a verb, for diaries that drop the subject and capitalise the verb."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    forms = {lemma, stem + "ed", stem + "ing"}
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms.add(lemma[:-1] + "ied")
+    if (
+        len(lemma) <= 4
+        and lemma[-1] not in "aeiouwy"
+        and lemma[-2:-1] in "aeiou"
+        and lemma[-3:-2] not in "aeiou"
+    ):
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    if lemma in IRREGULAR_PAST:
+        forms.add(IRREGULAR_PAST[lemma])
+    return forms
+
+
+# Verb forms that open a subjectless diary sentence ("Passed Esna at noon", "Left Kut"): written
+# capitalised, the tagger takes them for names unless they are lower-cased first.
+OPENING_FORMS = frozenset(
+    f for lemma in {*VERBS, *(v for v, _ in PHRASAL)} if lemma.isalpha() for f in _forms(lemma)
+) - {"born"}
