@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 import folium
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.plugins import FastMarkerCluster
@@ -504,6 +505,20 @@ class MentionCluster(FastMarkerCluster, RawRender):
     )
 
 
+class ClusterAssets(JSCSSMixin, MacroElement):
+    """Leaflet.markercluster's script and styles alone, for a map whose mention cluster comes later.
+
+    The dashboard's base map is drawn once and its layers are swapped in afterwards; a cluster swapped
+    in needs ``L.markerClusterGroup`` already on the page ("L.markerClusterGroup is not a function")."""
+
+    default_js = FastMarkerCluster.default_js
+    default_css = FastMarkerCluster.default_css
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ClusterAssets"
+
+
 MENTION_CALLBACK = """
 function (row) {
     var m = L.circleMarker(new L.LatLng(row[0], row[1]), {radius: 4, color: "#444", weight: 1,
@@ -666,6 +681,7 @@ def build_map(
     BaseMapLayer(physical_layers(_snap(bbox)), show=not tiles).add_to(m)
 
     time_layers: list[Any] = []
+    event_layers: list[Any] = []  # what the time control counts: events, not routes or polities
     if "polities" in drawn:
         poly = polity_layer(places_by_id, _snap(bbox), win[0] if win else None, win[1] if win else None)
         if poly["features"]:
@@ -706,7 +722,9 @@ def build_map(
 
     if "mentions" in drawn and mentions is not None:
         rows = mention_rows(mentions)
-        if rows:
+        if not rows:
+            ClusterAssets().add_to(m)
+        else:
             MentionCluster(
                 rows,
                 callback=MENTION_CALLBACK,
@@ -728,6 +746,7 @@ def build_map(
         ).add_to(m)
         if key != "undated":
             time_layers.append(layer)
+            event_layers.append(layer)
         summary.shown[key] = len(rows)
 
     Legend(legend_html(kinds_seen, "routes" in summary.shown, "uncertainty" in summary.shown)).add_to(m)
@@ -745,7 +764,7 @@ def build_map(
             for e in kept
             if e.id in undated_ids
         ]
-        TimeControl(time_layers, start, end, undated_labels).add_to(m)
+        TimeControl(time_layers, start, end, undated_labels, counted=event_layers).add_to(m)
 
     if points:
         (w, s), (e_, n) = _core_bounds(points)

@@ -65,6 +65,8 @@ def base_map(
         places_for(sample, places),
         sources=sources,
         layers=("bases", "events", "contested"),
+        hidden_layers=("mentions",),
+        mentions=(),  # no mentions yet, but the cluster's script: a mentions layer swapped in later needs it
         height=560,
         tiles=tiles,
     )

@@ -30,7 +30,7 @@ class TimeControl(JSCSSMixin, RawRender):
     """Filters the given layers (their sublayers' ``feature.properties.t0/t1``) by a month window.
 
     After load, ``window.itineraTime`` is the control: ``setWindow(i, j)`` (month indexes) returns the
-    number of features shown, which the browser tests and the benchmark use.
+    number of events shown, which the browser tests and the benchmark use.
     """
 
     _template = Template(
@@ -39,6 +39,7 @@ class TimeControl(JSCSSMixin, RawRender):
             var {{ this.get_name() }} = new Itinera.TimeControl({
                 months: {{ this.months_json }},
                 layers: [{% for name in this.layer_names %}{{ name }}{{ "," if not loop.last }}{% endfor %}],
+                counted: [{% for name in this.counted_names %}{{ name }},{% endfor %}],
                 undated: {{ this.undated_json }},
                 from: {{ this.start_index }},
                 to: {{ this.end_index }}
@@ -55,12 +56,15 @@ class TimeControl(JSCSSMixin, RawRender):
         end: date,
         undated: Iterable[str] = (),
         window: tuple[date, date] | None = None,
+        counted: Sequence[object] | None = None,
     ):
         """``layers`` are folium elements whose JS layer is an ``L.GeoJSON`` with ``t0``/``t1``;
-        ``undated`` are already HTML-escaped labels."""
+        ``counted`` are those of them whose features are events (the count says "N events", as the
+        dashboard does, not routes and polities too); ``undated`` are already HTML-escaped labels."""
         super().__init__()
         self._name = "TimeControl"
         self.layer_names = [layer.get_name() for layer in layers]  # type: ignore[attr-defined]
+        self.counted_names = [layer.get_name() for layer in (layers if counted is None else counted)]  # type: ignore[attr-defined]
         months = month_table(start, end)
         self.months_json = script_json(months)
         self.undated_json = script_json(list(undated))

@@ -107,6 +107,19 @@ def test_time_slider_shows_an_event_iff_its_span_overlaps_the_window(offline_pag
     assert page.locator("path.ev-mem-ed-iaf-summer").count() == 0
 
 
+def test_the_count_is_of_events_as_the_dashboard_counts_them(offline_page, served, corpus):
+    """Routes and polities are drawn too, but the count names events only: the dashboard's number."""
+    page = open_map(offline_page, served)
+    located = [e for e in corpus.events if e.place_id in corpus.places]
+    dated = [e for e in located if e not in undated(located)]
+    assert page.locator(".itinera-time-count").inner_text() == f"({len(dated)} events shown)"
+    set_slider(page, ".itinera-to", month_index(page, "1942-08"))
+    set_slider(page, ".itinera-from", month_index(page, "1942-06"))
+    in_summer = in_window(located, "1942-06", "1942-08")
+    assert page.locator(".itinera-time-count").inner_text() == f"({len(in_summer)} events shown)"
+    assert page.evaluate("window.itineraTime.shown") == len(in_summer)
+
+
 def test_play_button_steps_the_window_forward(offline_page, offline_html):
     page = open_map(offline_page, offline_html.as_uri())
     set_slider(page, ".itinera-to", 0)

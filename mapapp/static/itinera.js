@@ -449,14 +449,16 @@
       var o = this.options, m = o.months;
       if (!m.length) return 0;
       var a = +this._from.value, b = +this._to.value, shown = 0;
+      var counted = o.counted || o.layers;
       for (var i = 0; i < o.layers.length; i++) {
         var l = o.layers[i];
-        shown += l.filterSpan ? l.filterSpan(m[a][1], m[b][2]) : I.filterLayer(l, m[a][1], m[b][2]);
+        var n = l.filterSpan ? l.filterSpan(m[a][1], m[b][2]) : I.filterLayer(l, m[a][1], m[b][2]);
+        if (counted.indexOf(l) >= 0) shown += n;
       }
       this._label.textContent = m[a][0] + (a === b ? "" : " \u2013 " + m[b][0]);
       var hidden = 0;
       for (var j = 0; j < o.layers.length; j++) if (o.layers[j].tooMany) hidden += o.layers[j].tooMany();
-      this._count.textContent = "(" + shown + " shown" +
+      this._count.textContent = "(" + shown + (shown === 1 ? " event" : " events") + " shown" +
         (hidden ? "; " + hidden + " routes not drawn: narrow the window" : "") + ")";
       this.shown = shown;
       return shown;
