@@ -24,6 +24,7 @@ from ..distance import distance_km
 from .events import Movement, PlaceRef
 
 PRESENT = ("destination", "location")
+_ROLE_RANK = {"origin": 0, "via": 1, "location": 2, "destination": 2}
 BASE_DAYS = 7
 # Two places of one actor on one day are a conflict only when they are this far apart.
 CONFLICT_KM = 50.0
@@ -108,8 +109,15 @@ def time_order(events: Sequence[Movement]) -> list[int]:
         else:
             lower = b[0]
         running = lower if lower != date.min else running
-        keyed.append((lower, events[i].time or "", events[i].start, i))
-    return [i for *_, i in sorted(keyed)]
+        ev = events[i]
+        # one journey's places in the order travelled, whatever the sentence's order ("to Rome by way
+        # of Geneva"); separate journeys in text order
+        if ev.origin is None and ev.destination is None:
+            journey: tuple[int, ...] = (ev.start,)
+        else:
+            journey = (ev.passage_start, *(r.start if r else -1 for r in (ev.origin, ev.destination)))
+        keyed.append((lower, ev.time or "", journey, _ROLE_RANK[ev.role], ev.start, i))
+    return [k[-1] for k in sorted(keyed)]
 
 
 def itineraries(events: Sequence[Movement], *, base_days: int = BASE_DAYS) -> dict[str, Itinerary]:
@@ -141,6 +149,8 @@ def _segments(actor: str, events: Sequence[Movement], idx: list[int], disputed: 
     via: list[int] = []
     for i in idx:
         ev = events[i]
+        if _heading(ev):
+            continue
         if here is not None and _key(ev) == _key(here):
             if ev.role != "via":
                 here, here_i, via = ev, i, []
@@ -150,6 +160,7 @@ def _segments(actor: str, events: Sequence[Movement], idx: list[int], disputed: 
                 via.append(i)
             continue
         if here is not None and ev.role in (*PRESENT, "origin"):
+            via = [j for j in via if _key(events[j]) != _key(ev)]
             legs = [here_i, *via, i]
             segments.append(
                 Segment(
@@ -167,12 +178,17 @@ def _segments(actor: str, events: Sequence[Movement], idx: list[int], disputed: 
     return segments
 
 
+def _heading(ev: Movement) -> bool:
+    """Where a departure was bound ("left Luxor for Aswan"): not yet a place reached."""
+    return ev.role == "destination" and ev.kind == "depart"
+
+
 def _bases(actor: str, events: Sequence[Movement], idx: list[int], base_days: int) -> list[Base]:
     """Runs of consecutive events at one place; a place is a base for a long run or for two runs."""
     runs: list[list[int]] = []
     for i in idx:
         ev = events[i]
-        if ev.role == "via":
+        if ev.role == "via" or _heading(ev):
             continue
         if runs and _key(events[runs[-1][0]]) == _key(ev):
             runs[-1].append(i)
@@ -206,6 +222,12 @@ def _bases(actor: str, events: Sequence[Movement], idx: list[int], base_days: in
     return bases
 
 
+def _overlap(a: str | None, b: str | None) -> bool:
+    """Whether two dates may mean the same time (an undated claim may mean any)."""
+    x, y = _bounds(a), _bounds(b)
+    return x is None or y is None or (x[0] <= y[1] and y[0] <= x[1])
+
+
 def _conflicts(events: Sequence[Movement], idx: list[int]) -> list[tuple[int, int]]:
     """Pairs of one actor's events that cannot both be true (see module doc)."""
     pairs = []
@@ -216,7 +238,15 @@ def _conflicts(events: Sequence[Movement], idx: list[int]) -> list[tuple[int, in
             if a.passage_start == b.passage_start and a.modality == b.modality:
                 continue
             if _key(a) == _key(b):
-                if {a.modality, b.modality} in ({"negated", "asserted"}, {"negated", "reported"}):
+                claim = b if a.modality == "negated" else a
+                denial = a if claim is b else b
+                if (
+                    denial.modality == "negated"
+                    and claim.modality in ("asserted", "reported")
+                    and claim.role in PRESENT
+                    and not _heading(claim)
+                    and _overlap(a.edtf, b.edtf)
+                ):
                     pairs.append((i, j))
                 continue
             if (
