@@ -22,6 +22,12 @@ Showa 19 (1944), Showa 19     ``1944``                   year
 around 1942 / about July 1942 ``1942~`` / ``1942-07~``   (qualified)
 ============================  =========================  ==============
 
+Old abbreviations (Jany, Feby, Mch, Apl, Augt, Sepr, Septr, Octr, Octor, Novr, Decr, with or without
+a dot) are months in all of these. Diary headings ("March 3rd, 1916.", "4 Thursd. 1897 Novr",
+"Tuesday 5th."), month-only ("In July", "in early August") and day-only ("on the 26th") dates take
+what they lack from the running date (see "diary headings" below); ``date_from_filename`` reads
+``12_1897_Novr_15_Mon.txt`` or ``1916-03-09.txt``; clock times are ``gazetteer.times``'.
+
 Seasons are EDTF codes 21-24 (spring, summer, autumn, winter). Parts of months and years are written
 as explicit intervals rather than with ``~``: ``1942-11~`` would say "November, roughly", while the text
 says "the middle ten days of November", which an interval states exactly and a timeline can draw.
@@ -47,6 +53,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .text import Layout, layout
+from .times import TimeMention, find_times  # noqa: F401  (dates and times of day are read together)
 from .timespan import EDTFError, span
 
 MONTHS = {
@@ -75,6 +82,22 @@ MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+OLD_MONTHS = {
+    "jany": 1,
+    "feby": 2,
+    "mch": 3,
+    "apl": 4,
+    "augt": 8,
+    "sepr": 9,
+    "septr": 9,
+    "octr": 10,
+    "octor": 10,
+    "novr": 11,
+    "decr": 12,
+}
+r"""Abbreviations of 18th-20th century hands (a superscript ending written on the line: Nov\ :sup:`r`)."""
+MONTHS |= OLD_MONTHS
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
 _SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
 _SEASON_CODE = re.compile(r"\d{4}-2[1-4]")
@@ -88,15 +111,17 @@ ERAS = {
     "reiwa": 2018,
 }
 
+_OLD_MONTH = r"Jany\.?|Feby\.?|Mch\.?|Apl\.?|Augt\.?|Sept?r\.?|Octo?r\.?|Novr\.?|Decr\.?"
 _MONTH = (
     r"(?P<{g}>January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+    + _OLD_MONTH
+    + r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 )
 _YEAR_OR_ERA = (
     r"(?:(?P<{g}era>Meiji|Taish[oō]|Sh[oō]wa|Heisei|Reiwa)\s+(?P<{g}eranum>\d{{1,2}})"
     r"(?:\s*\((?P<{g}erayear>\d{{4}})\))?"
     r"|(?<![\d.,/:+-])(?P<{g}year>1[0-9]{{3}}|20[0-9]{{2}})(?![\d]|,\d|\.\d|\s*(?:km|kilomet|miles?\b|metres|"
-    r"meters|people|men\b|persons|soldiers|troops|rifles|yen|roubles|dollars|%|m\b|feet|ft\b|tons)))"
+    r"meters|people|men\b|persons|soldiers|troops|rifles|yen|roubles|dollars|%|m\b|feet|ft\b|tons|hrs\b|hours\b)))"
 )
 
 
@@ -232,7 +257,12 @@ class DateMention:
 
     ``edtf`` is ``None`` for a relative expression with nothing to anchor to. ``anchor`` is the EDTF
     value a relative one was computed from and ``anchor_source`` where it came from (``preceding``,
-    ``citation``, ``document``). ``role`` is ``citation`` for a date inside a quotation's citation.
+    ``citation``, ``document``, ``filename``). ``role`` is ``citation`` for a date inside a quotation's
+    citation. ``basis`` says where the value comes from: ``heading`` (a diary entry's heading, complete
+    or completed from the running date), ``sentence`` (a complete date in the running text),
+    ``running`` (completed from the dates before it: "In July", "on the 26th", "the following day"),
+    ``citation``, ``document`` or ``filename`` (from the date given for the document or in its file
+    name); ``None`` when there is no value.
     """
 
     start: int
@@ -248,6 +278,7 @@ class DateMention:
     anchor_source: str | None = None
     in_quotation: bool = False
     role: str = "narrative"  # narrative | citation
+    basis: str | None = None  # heading | sentence | running | citation | document | filename
 
     @property
     def value(self) -> DateValue | None:
@@ -346,24 +377,7 @@ def _absolute(kind: str, m: re.Match[str]) -> DateValue | None:
     if kind == "part-of-month":
         if y is None:
             return None
-        mo = MONTHS[m.group("month").lower().rstrip(".")]
-        part = re.sub(r"\s+", " ", m.group("pm").lower())
-        last = _last_day(y, mo)
-        a, b = {
-            "early": (1, 10),
-            "the beginning of": (1, 10),
-            "the start of": (1, 10),
-            "mid": (11, 20),
-            "the middle of": (11, 20),
-            "late": (21, last),
-            "the end of": (21, last),
-        }[part]
-        return DateValue(
-            f"{y:04d}-{mo:02d}-{a:02d}/{y:04d}-{mo:02d}-{b:02d}",
-            date(y, mo, a),
-            date(y, mo, b),
-            "part-of-month",
-        )
+        return part_of_month(y, MONTHS[m.group("month").lower().rstrip(".")], m.group("pm"))
     if kind == "season":
         return season_value(y, SEASONS[m.group("season").lower()]) if y else None
     if kind == "part-of-year":
@@ -389,6 +403,23 @@ def _absolute(kind: str, m: re.Match[str]) -> DateValue | None:
     if kind == "year":
         return year_value(y) if y else None
     return None
+
+
+def part_of_month(y: int, mo: int, part: str) -> DateValue:
+    """Early (1-10), mid (11-20) or late (21-end) ``mo`` of ``y``, as an interval of days."""
+    last = _last_day(y, mo)
+    a, b = {
+        "early": (1, 10),
+        "the beginning of": (1, 10),
+        "the start of": (1, 10),
+        "mid": (11, 20),
+        "the middle of": (11, 20),
+        "late": (21, last),
+        "the end of": (21, last),
+    }[re.sub(r"\s+", " ", part.lower())]
+    return DateValue(
+        f"{y:04d}-{mo:02d}-{a:02d}/{y:04d}-{mo:02d}-{b:02d}", date(y, mo, a), date(y, mo, b), "part-of-month"
+    )
 
 
 def _part_of_year(y: int, part: str) -> DateValue:
@@ -492,6 +523,235 @@ def _fuzzy_shift(anchor: DateValue, delta: timedelta) -> DateValue:
     return DateValue(f"{lo.isoformat()}/{hi.isoformat()}", lo, hi, "range")
 
 
+# --- diary headings and dates completed from the running date --------------------------------------
+#
+# A diary names its day in a heading: "March 3rd, 1916.", "4 Thursd. 1897 Novr", or only "Tuesday 5th."
+# under the month and year of the entries before it. Running text does the same with "In July",
+# "in early August", "on the 26th", "the 3rd of March". Each of these takes what it lacks from the
+# running date (the latest definite date before it, else the document's date), on the rule that a
+# narrative goes forward:
+#
+# - a day alone (with or without a weekday) is in the running month when it is not before the running
+#   day, else in the next month; a weekday, when given, picks whichever of the two months it fits;
+# - a month without a year is in the running year when it is not before the running month, else in the
+#   next year ("In March" after December 1916 is March 1917);
+# - a heading is a line (or paragraph) that starts with two to five date words (day, weekday, month,
+#   year) and ends there or at a stop (".", ",", ":", a dash). A day number needs a weekday or a month
+#   beside it, so a numbered list ("4. We left") is no heading.
+#
+# A bare ordinal ("the 26th") is a day only when a stop, a line end or a function word follows it: "the
+# 3rd Division" and "the 3rd floor" are not dates, and neither is "May 3 men" (a month and a plain
+# number need the same). Month names without a year must be capitalised ("in march", "we may"), and
+# only full names serve after "in"/"during" ("In May" is a date, "May I" and "Mar Elias" are not).
+
+_CAP_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|"
+    + _OLD_MONTH
+    + r"|Jan\.|Jan\b|Feb\.|Feb\b|Mar\.|Mar\b|Apr\.|Apr\b|Jun\.|Jun\b|Jul\.|Jul\b|Aug\.|Aug\b|Sept?\.|Sept?\b"
+    r"|Oct\.|Oct\b|Nov\.|Nov\b|Dec\.|Dec\b)"
+)
+_FULL_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+_ORDINAL = r"(?P<day>[0-3]?\d)(?P<suffix>st|nd|rd|th|d)\b"
+_HEADING_WORD = r"(?:[A-Z][a-z]{2,8}\b\.?|[0-3]?\d(?:st|nd|rd|th|d)?\b|1\d{3}\b|20\d{2}\b)"
+_HEADING = re.compile(
+    r"(?m)^[ \t]*(?P<h>" + _HEADING_WORD + r"(?:[ \t]*,?[ \t]*(?:(?:the|of)[ \t]+)?" + _HEADING_WORD
+    + r"){1,4})(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
+)
+_HEADING_TOKEN = re.compile(r"[A-Za-z]+\.?|\d+(?:st|nd|rd|th|d)?")
+_MONTH_ONLY = re.compile(
+    r"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Tt]hrough|[Tt]hroughout|[Ee]arly\s+in|[Ll]ate\s+in)"
+    r"\s+(?:(?P<pm>early|mid|late|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+end\s+of)"
+    r"[-\s]+)?" + _FULL_MONTH + r"(?![-\s]*,?\s*(?:\d|of\s+\d|Meiji|Taish|Sh[oō]wa|Heisei|Reiwa))"
+)
+_DAY_MONTH = re.compile(r"\b(?:[Tt]he\s+)?" + _ORDINAL + r"\s+(?:of\s+)?" + _CAP_MONTH)
+_DAY_MONTH_PLAIN = re.compile(r"\b(?P<day>[0-3]?\d)\s+" + _CAP_MONTH)
+_MONTH_DAY = re.compile(r"\b" + _CAP_MONTH + r"\s+(?P<day>[0-3]?\d)(?P<suffix>st|nd|rd|th|d)?\b(?![.,:]\d)")
+_DAY_ONLY = re.compile(
+    r"\b(?:(?P<on>[Oo]n)\s+)?(?P<phrase>(?P<the>[Tt]he\s+)?" + _ORDINAL + r")(?!\s+(?:of\s+)?[A-Z])"
+)
+_FUNCTION_WORDS = frozenset(
+    {
+        "i", "we", "he", "she", "they", "it", "you", "one", "all", "both", "some", "most", "many", "at", "in",
+        "on", "to", "from", "for", "by", "with", "and", "or", "but", "then", "when", "while", "as", "after",
+        "before", "until", "till", "about", "of", "the", "a", "an", "this", "that", "there", "our", "my",
+        "his", "her", "their", "its", "was", "were", "had", "have", "has", "is", "are", "did", "went", "came",
+        "left", "arrived",
+    }
+)
+_NEXT_WORD = re.compile(r"\s*([A-Za-z']+)")
+
+
+def _ends_date(text: str, end: int) -> bool:
+    """Whether what follows ``end`` lets a bare number or ordinal be a day: a stop, a line end, or a
+    function word ("on the 26th we", "the 3rd, when") rather than a noun ("the 3rd Division")."""
+    rest = text[end : end + 1]
+    if rest == "" or rest in "\n.,;:!?)—–-\"'”’":
+        return True
+    m = _NEXT_WORD.match(text, end)
+    return m is not None and m.group(1).lower() in _FUNCTION_WORDS
+
+
+def _weekday(word: str) -> int | None:
+    """Monday = 0 for a weekday or its abbreviation ("Thursd", "Wed.", "Thursy"); else ``None``."""
+    w = word.rstrip(".").lower()
+    if len(w) < 3:
+        return None
+    for i, name in enumerate(WEEKDAYS):
+        if name.startswith(w) or (w.endswith("y") and len(w) > 3 and name.startswith(w[:-1])):
+            return i
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What a heading or an incomplete date states; the rest comes from the running date."""
+
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+    weekday: int | None = None
+    part: str | None = None  # early | mid | late ... of the month
+
+
+def _heading_parts(words: str) -> _Parts | None:
+    """The day, month, year and weekday of a heading's words, or ``None`` when a word is none of them
+    or the words do not make a date (a day needs a weekday or a month beside it)."""
+    tokens = _HEADING_TOKEN.findall(words)
+    day = month = year = weekday = None
+    days: list[tuple[int, int]] = []  # (position, value)
+    month_at = -1
+    for i, tok in enumerate(tokens):
+        low = tok.lower()
+        if low in ("the", "of"):
+            continue
+        if tok[0].isdigit():
+            digits = re.sub(r"\D+$", "", tok)
+            if len(digits) == 4:
+                if year is not None:
+                    return None
+                year = int(digits)
+            elif 1 <= int(digits) <= 31:
+                days.append((i, int(digits)))
+            else:
+                return None
+        elif low.rstrip(".") in MONTHS and (tok[0].isupper()):
+            if month is not None:
+                return None
+            month, month_at = MONTHS[low.rstrip(".")], i
+        elif _weekday(tok) is not None and tok[0].isupper():
+            weekday = _weekday(tok)
+        else:
+            return None
+    if len(days) == 1:
+        day = days[0][1]
+    elif len(days) == 2 and month is not None:  # an entry number beside the day: the day is by the month
+        day = min(days, key=lambda d: abs(d[0] - month_at))[1]
+    elif days:
+        return None
+    if day is not None and weekday is None and month is None:
+        return None
+    if day is None and not (month is not None and year is not None):
+        return None
+    return _Parts(day, month, year, weekday)
+
+
+def _complete(parts: _Parts, anchor: DateValue) -> DateValue | None:
+    """The date ``parts`` name, the rest taken from ``anchor`` going forward (see above)."""
+    ref = anchor.lower
+    if parts.month is not None:
+        year = parts.year
+        if year is None:
+            forward = parts.month >= ref.month or anchor.precision in ("year", "decade")
+            year = ref.year if forward else ref.year + 1
+        if parts.day is None:
+            if parts.part:
+                return part_of_month(year, parts.month, parts.part)
+            return month_value(year, parts.month)
+        if parts.day > _last_day(year, parts.month):
+            return None
+        return day_value(date(year, parts.month, parts.day))
+    if parts.day is None or anchor.precision not in ("day", "month", "part-of-month"):
+        return None
+    this_month = (ref.year, ref.month)
+    next_month = (ref.year + ref.month // 12, ref.month % 12 + 1)
+    candidates = [
+        date(y, m, parts.day) for y, m in (this_month, next_month) if parts.day <= _last_day(y, m)
+    ]
+    if parts.weekday is not None:
+        fits = [d for d in candidates if d.weekday() == parts.weekday and d >= ref]
+        if fits:
+            return day_value(fits[0])
+    forward = [d for d in candidates if d >= ref or anchor.precision != "day"]
+    return day_value(forward[0]) if forward else None
+
+
+def _anchored_forms(text: str) -> list[tuple[int, int, str, _Parts]]:
+    """(start, end, kind, parts) of every heading and incomplete date in ``text`` (overlaps included:
+    the finder keeps the first that claims a stretch)."""
+    out: list[tuple[int, int, str, _Parts]] = []
+    for m in _HEADING.finditer(text):
+        parts = _heading_parts(m.group("h"))
+        if parts is not None:
+            out.append((m.start("h"), m.end("h"), "heading", parts))
+    for m in _MONTH_ONLY.finditer(text):
+        pm = m.group("pm")
+        start = m.start("pm") if pm else m.start("month")
+        out.append((start, m.end(), "month-only", _Parts(month=MONTHS[m.group("month").lower()], part=pm)))
+    for pattern, needs_stop in ((_DAY_MONTH, False), (_DAY_MONTH_PLAIN, True), (_MONTH_DAY, None)):
+        for m in pattern.finditer(text):
+            plain = needs_stop or (needs_stop is None and not m.group("suffix"))
+            if plain and not _ends_date(text, m.end()):
+                continue
+            day, month = int(m.group("day")), MONTHS[m.group("month").lower().rstrip(".")]
+            if 1 <= day <= 31:
+                out.append((m.start(), m.end(), "day-month", _Parts(day=day, month=month)))
+    for m in _DAY_ONLY.finditer(text):
+        day = int(m.group("day"))
+        if (m.group("on") or m.group("the")) and 1 <= day <= 31 and _ends_date(text, m.end()):
+            out.append((m.start("phrase"), m.end(), "day-only", _Parts(day=day)))
+    return out
+
+
+_NAME_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+
+
+def date_from_filename(name: str) -> DateValue | None:
+    """The date a file's name gives (``12_1897_Novr_15_Mon.txt``, ``1916-03-09.txt``,
+    ``diary_1916_03_09.txt``, ``19160309.txt``, ``1916_March.txt``), or ``None``.
+
+    The year is the four-digit number from 1000 to 2099; the month a month's name or abbreviation, or
+    else the number right after the year (year-month-day order); the day the number of 1 to 31 next to
+    the month, after it first (an entry's number often stands before the year). A weekday is ignored.
+    """
+    stem = re.split(r"[\\/]", name)[-1]
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
+    compact = re.search(r"(?<!\d)(1\d{3}|20\d{2})(0[1-9]|1[0-2])([0-3]\d)(?!\d)", stem)
+    if compact:
+        y, mo, d = (int(g) for g in compact.groups())
+        return day_value(date(y, mo, d)) if 1 <= d <= _last_day(y, mo) else None
+    tokens = _NAME_TOKEN.findall(stem)
+    years = [i for i, t in enumerate(tokens) if t.isdigit() and len(t) == 4 and 1000 <= int(t) <= 2099]
+    if len(years) != 1:
+        return None
+    y_at = years[0]
+    year = int(tokens[y_at])
+    month_at = next((i for i, t in enumerate(tokens) if t.lower() in MONTHS and len(t) > 2), None)
+    if month_at is not None:
+        month = MONTHS[tokens[month_at].lower()]
+    elif y_at + 1 < len(tokens) and tokens[y_at + 1].isdigit() and 1 <= int(tokens[y_at + 1]) <= 12:
+        month_at, month = y_at + 1, int(tokens[y_at + 1])
+    else:
+        return year_value(year)
+    for i in (month_at + 1, month_at - 1):
+        if 0 <= i < len(tokens) and i != y_at and tokens[i].isdigit() and len(tokens[i]) <= 2:
+            day = int(tokens[i])
+            if 1 <= day <= _last_day(year, month):
+                return day_value(date(year, month, day))
+    return month_value(year, month)
+
+
 # --- the finder -----------------------------------------------------------------------------------
 
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|until|till|through|and)\s*$", re.I)
@@ -511,18 +771,26 @@ class _Found:
     start: int
     end: int
     kind: str
-    match: re.Match[str]
+    match: re.Match[str] | None
     value: DateValue | None
     relative: bool
     approx: bool
+    parts: _Parts | None = None  # what a heading or an incomplete date states (completed when anchored)
 
 
 def find_dates(
-    text: str, *, document_date: str | None = None, structure: Layout | None = None
+    text: str,
+    *,
+    document_date: str | None = None,
+    file_name: str | None = None,
+    structure: Layout | None = None,
 ) -> list[DateMention]:
     """Every date expression of ``text`` with its EDTF value, relative ones anchored (see module doc).
 
-    ``structure`` (paragraphs and quotations from ``text.layout``) is computed when not given.
+    Diary headings set the running date; month-only, day-only and weekday headings are completed from
+    it (see "diary headings" above). ``document_date`` (EDTF) anchors what nothing before it anchors;
+    without it, a date in ``file_name`` (``date_from_filename``) does. ``structure`` (paragraphs and
+    quotations from ``text.layout``) is computed when not given.
     """
     structure = structure or layout(text)
     found: list[_Found] = []
@@ -530,6 +798,19 @@ def find_dates(
 
     def free(a: int, b: int) -> bool:
         return not any(taken[a:b])
+
+    anchored = _anchored_forms(text)
+    for a, b, kind, parts in anchored:
+        if kind != "heading" or not free(a, b):
+            continue
+        if parts.year is not None and parts.month is not None:
+            value = _complete(parts, year_value(parts.year))
+            if value is None:
+                continue
+            found.append(_Found(a, b, kind, None, value, False, False, parts))
+        else:
+            found.append(_Found(a, b, kind, None, None, True, False, parts))
+        taken[a:b] = b"\x01" * (b - a)
 
     # ASCII-lowered bytes of the same length (non-ASCII -> "?"): fast keyword tests and anchors
     low = text.encode("ascii", "replace").lower()
@@ -547,6 +828,10 @@ def find_dates(
             approx = bool(m.groupdict().get("approx"))
             found.append(_Found(a, b, kind, m, value, False, approx))
             taken[a:b] = b"\x01" * (b - a)
+    for a, b, kind, parts in anchored:
+        if kind != "heading" and free(a, b):
+            found.append(_Found(a, b, kind, None, None, True, False, parts))
+            taken[a:b] = b"\x01" * (b - a)
     rel_windows = _windows(low, _REL_ANCHORS, 60, 16)
     for kind, pattern in _RELATIVE:
         for m in (m for lo, hi in rel_windows for m in pattern.finditer(text, lo, hi)):
@@ -558,7 +843,9 @@ def find_dates(
     found.sort(key=lambda f: f.start)
     found = _join_ranges(text, found)
 
-    doc = edtf_value(document_date) if document_date else None
+    doc, doc_source = (edtf_value(document_date), "document") if document_date else (None, "document")
+    if doc is None and file_name:
+        doc, doc_source = date_from_filename(file_name), "filename"
     mentions: list[DateMention] = []
     narrative_anchor: DateValue | None = None
     quote_anchor: dict[int, DateValue] = {}
@@ -579,9 +866,14 @@ def find_dates(
                     options += [(inner, "preceding"), (cited, "citation")]
             if citing is None:
                 options.append((narrative_anchor, "preceding"))
-            options.append((doc, "document"))
+            options.append((doc, doc_source))
             anchor, anchor_source = next(((a, s) for a, s in options if a is not None), (None, None))
-            value = _relative(f.kind, f.match, anchor) if anchor is not None else None
+            if anchor is None:
+                value = None
+            elif f.parts is not None:
+                value = _complete(f.parts, anchor)
+            else:
+                value = _relative(f.kind, f.match, anchor)
         else:
             value = f.value
         if value is not None and f.approx and f.kind not in ("part-of-rel-year",):
@@ -601,9 +893,12 @@ def find_dates(
                 anchor_source=anchor_source if f.relative else None,
                 in_quotation=quote is not None,
                 role="citation" if citing is not None else "narrative",
+                basis=_basis(f, anchor_source, value),
             )
         )
-        definite = value is not None and (not f.relative or f.kind in _DEFINITE_RELATIVE)
+        definite = value is not None and (
+            not f.relative or f.kind in _DEFINITE_RELATIVE or f.parts is not None
+        )
         if definite:
             if quote is not None:
                 quote_anchor[quote.start] = value
@@ -613,6 +908,18 @@ def find_dates(
 
 
 _REL_PRECISION = {"later": "open", "vague": "relative"}
+_BASIS = {"preceding": "running", "citation": "citation", "document": "document", "filename": "filename"}
+
+
+def _basis(f: _Found, anchor_source: str | None, value: DateValue | None) -> str | None:
+    """Where a date's value comes from (``DateMention.basis``)."""
+    if value is None:
+        return None
+    if f.kind == "heading":
+        return "heading"
+    if not f.relative:
+        return "sentence"
+    return _BASIS.get(anchor_source or "", "running")
 # Four digits (a year, or a decade's first four: "1930s") or an era name. Two regexes, each of which
 # ``re`` scans for quickly; one alternation of both tried every alternative at every character.
 _ANCHORS = (
@@ -625,7 +932,7 @@ _REL_ANCHORS = re.compile(
     rb"afterwards|ago|earlier|before|after|time|period|then)\b"
 )
 # a word an absolute form of this kind must contain, to skip windows that cannot hold one
-_MONTH_WORD = re.compile(rb"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_MONTH_WORD = re.compile(rb"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mch|apl")
 _NEEDS: dict[str, re.Pattern[bytes]] = {
     "year-range": re.compile(rb"\d\s*(?:-|\?)\s*\d"),
     "day": _MONTH_WORD,
@@ -672,6 +979,8 @@ def _word_edges(text: str, a: int, b: int) -> bool:
 
 
 def _is_deictic(f: _Found) -> bool:
+    if f.match is None:
+        return False
     which = re.sub(r"\s+", " ", (f.match.groupdict().get("which") or "").lower())
     return which in _DEICTIC or (f.kind == "n-later" and f.match.group("dir").lower() == "ago")
 
