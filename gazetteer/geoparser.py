@@ -182,7 +182,7 @@ def parse(
     toponyms, sentences = ToponymFinder(gz).find(ct.text, docs, exclude=[(d.start, d.end) for d in dates])
     resolve(toponyms, gz, year_at=_year_at(dates), text=ct.text)
     mentions = [_mention_out(ct, t) for t in toponyms]
-    events = _events(ct, toponyms, dates, sentences, structure, narrator, document_date)
+    events = _events(ct, toponyms, dates, sentences, structure, narrator, document_date, mentions)
     return ParseResult(
         text=text,
         mentions=mentions,
@@ -192,9 +192,51 @@ def parse(
     )
 
 
-def _events(ct, toponyms, dates, sentences, structure, narrator, document_date) -> list[Any]:
+def _events(ct, toponyms, dates, sentences, structure, narrator, document_date, mentions) -> list[Any]:
     """Movements from the sentences that hold a place, their offsets mapped to the original text."""
-    return []
+    from .dates import find_times
+    from .geoparse.events import extract_events
+
+    found = extract_events(
+        ct.text,
+        toponyms,
+        dates,
+        find_times(ct.text),
+        sentences=sentences,
+        narrator=narrator,
+        document_date=document_date,
+        quotations=structure.quotations,
+    )
+    return [_movement_out(ct, mv, mentions) for mv in found]
+
+
+def _movement_out(ct: CleanText, mv: Any, mentions: list[PlaceMention]) -> Any:
+    """A movement with every offset and surface text taken from the original text."""
+    from dataclasses import replace
+
+    def ref(r):
+        if r is None:
+            return None
+        m = mentions[r.mention]
+        return replace(r, start=m.start, end=m.end, text=m.text)
+
+    m = mentions[mv.mention]
+    ps, pe = ct.span(mv.passage_start, mv.passage_end)
+    ds, de = ct.span(mv.date_start, mv.date_end) if mv.date_start is not None else (None, None)
+    return replace(
+        mv,
+        start=m.start,
+        end=m.end,
+        text=m.text,
+        origin=ref(mv.origin),
+        destination=ref(mv.destination),
+        via=[ref(r) for r in mv.via],
+        date_start=ds,
+        date_end=de,
+        date_phrase=ct.original[ds:de] if ds is not None else mv.date_phrase,
+        passage_start=ps,
+        passage_end=pe,
+    )
 
 
 def _chunks(text: str, paragraphs: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:

@@ -18,7 +18,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from gazetteer.gcpause import without_gc
 from gazetteer.places import places_to_lpf
 from gazetteer.storage import write_atomic
 
@@ -33,7 +32,6 @@ CSV_COLUMNS = EVENT_COLUMNS  # what ``mapapp.corpus.load_events`` reads back (li
 # --- GeoJSON ------------------------------------------------------------------------------------------
 
 
-@without_gc
 def geojson_collection(
     events: Iterable[Event],
     places: Mapping[str, Any] | Iterable[Any],
@@ -52,7 +50,6 @@ def geojson_collection(
     return {"type": "FeatureCollection", "features": features}
 
 
-@without_gc
 def to_geojson_bytes(
     events: Iterable[Event],
     places: Mapping[str, Any] | Iterable[Any],

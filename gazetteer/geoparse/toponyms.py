@@ -12,8 +12,9 @@ Evidence used for a gazetteer-only match, all general English:
 
 - a capitalised run of tokens (connectors such as ``of``, ``al``, ``on`` inside it), longest known
   name first;
-- a single word that the same text also writes in lower case ("the mobile clinic ... Mobile") is a
-  common word, not a name;
+- a single word that English writes in lower case more often than capitalised (``lexicon``), or that
+  the same text also writes in lower case, is a common word, not a name, unless the gazetteer knows
+  it as a country, region, sea or river;
 - a single word starting a sentence must be a strong place (a country, region, sea, river or a town of
   some size) since sentence-initial capitals say nothing;
 - a title before the run (``General``, ``Mrs``) makes it a person.
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..names import normalize
+from .lexicon import is_common_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -310,7 +312,27 @@ STRONG_TYPES = frozenset(
     {"country", "continent", "ocean", "sea", "gulf", "bay", "strait", "river", "lake", "region", "province"}
     | {"state", "county", "island", "mountain", "desert", "archaeological site"}
 )
+# What a common English word ("Turkey", "Chad") may stand for on its own: a country or a water body.
+COMMON_WORD_TYPES = frozenset(
+    {"country", "continent", "ocean", "sea", "gulf", "bay", "strait", "river", "lake"}
+)
 MIN_POP_SENTENCE_START = 20_000
+MIN_POP_MAJOR = 100_000
+KIN = frozenset(
+    {"wife", "husband", "son", "daughter", "mother", "father", "brother", "sister", "friend", "cousin"}
+    | {"uncle", "aunt", "nephew", "niece", "colleague", "servant", "maid", "nurse", "companion", "fiancee"}
+    | {"fiancée", "fiance", "widow", "child", "baby", "grandmother", "grandfather", "partner", "secretary"}
+)
+VESSELS = frozenset(
+    {"steamer", "ship", "boat", "vessel", "gunboat", "launch", "liner", "cruiser", "destroyer", "yacht"}
+    | {"barge", "tug", "frigate", "schooner", "brig", "sloop", "submarine", "tanker", "ferry", "ss", "hms"}
+    | {"uss", "s.s.", "h.m.s.", "u.s.s.", "paddle-steamer", "transport", "collier", "sternwheeler"}
+)
+# Compass words start many names ("West Bank") but alone are directions or headings.
+COMPASS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
+    | {"upper", "lower", "middle"}
+)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z\u00c0-\u00de\u0100-\u024f][\w'’.\-]*|[A-Z](?:\.[A-Z])+\.?)$")
 
 
@@ -390,31 +412,39 @@ class ToponymFinder:
         """Toponyms of ``text`` in text order, and its sentences, from ``(offset, doc)`` pairs (each doc
         one paragraph starting at ``offset``). ``exclude`` spans (dates) are never names."""
         lower_words = _lower_words(text)
+        docs = list(docs)
+        evidence = _Evidence()
+        for _, doc in docs:
+            evidence.add(doc)
         found: list[Toponym] = []
         sentences: list[tuple[int, int]] = []
         for offset, doc in docs:
             sents = [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
             sentences.extend(sents)
-            found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words))
+            found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words, evidence))
+        found = [t for t in found if not _vessel_before(text, t.start)]
         found.sort(key=lambda t: t.start)
         return found, sentences
 
-    def _in_doc(self, text, offset, doc, sents, exclude, lower_words) -> list[Toponym]:
+    def _in_doc(self, text, offset, doc, sents, exclude, lower_words, evidence) -> list[Toponym]:
         starts = {s for s, _ in sents}
         ner: list[Toponym] = []
-        blockers: list[tuple[int, int]] = list(exclude)
+        blockers: list[tuple[int, int, str]] = [(a, b, "DATE") for a, b in exclude]
         for ent in doc.ents:
             a, b = offset + ent.start_char, offset + ent.end_char
             if ent.label_ in PLACE_LABELS:
                 a, b = _strip_name(text, a, b)
                 if b > a and not _overlaps(a, b, exclude) and any(c.isalpha() for c in text[a:b]):
+                    if " " not in text[a:b] and not self._ner_word_ok(text[a:b]):
+                        continue
                     ner.append(Toponym(a, b, text[a:b], "ner", ent.label_, a in starts))
             elif ent.label_ in NOT_PLACE_LABELS:
-                blockers.append((a, b))
+                blockers.append((a, b, ent.label_))
         ner_spans = [(t.start, t.end) for t in ner]
         out = list(ner)
         for a, b in self._gazetteer_spans(text, offset, doc, starts, lower_words):
-            if _overlaps(a, b, blockers):
+            hit = [x for x in blockers if x[0] < b and a < x[1]]
+            if hit and not self._place_despite(text, a, b, hit, evidence):
                 continue
             inside = [t for t in ner if t.start < b and a < t.end]
             if inside:
@@ -435,6 +465,37 @@ class ToponymFinder:
                 continue
             out.append(Toponym(a, b, text[a:b], "gazetteer", None, a in starts))
         return out
+
+    def _place_despite(self, text: str, a: int, b: int, hit: list[tuple[int, int, str]], evidence) -> bool:
+        """Whether a known name the model took for a person or an organisation is a place all the same:
+        the model's PERSON or ORG span is exactly this one name (not "The Korea Times"), the text
+        nowhere uses it inside a person's full name
+        nor with a title or a kinship apposition ("Florence, his wife"), and the name is a major place
+        or the model itself reads it as a place elsewhere in the text ("Odessa received
+        reinforcements")."""
+        if len(hit) != 1 or hit[0][2] not in ("PERSON", "ORG") or (hit[0][0], hit[0][1]) != (a, b):
+            return False
+        name = text[a:b]
+        if name in evidence.person_words or _kin_after(text, b) or _title_before(text, a):
+            return False
+        return name in evidence.place_names or self._major(name)
+
+    def _ner_word_ok(self, word: str) -> bool:
+        """A one-word entity that English mostly writes in lower case ("Centre") is a place only as a
+        country, a water body or a city of some size ("Reading", "Mobile")."""
+        if not is_common_word(word):
+            return True
+        found = self.gz.lookup(word)
+        return bool(found) and (
+            found[0].place.feature_type in COMMON_WORD_TYPES or found[0].place.population >= MIN_POP_MAJOR
+        )
+
+    def _major(self, name: str) -> bool:
+        found = self.gz.lookup(name)
+        if not found:
+            return False
+        p = found[0].place
+        return p.feature_type in STRONG_TYPES or p.population >= MIN_POP_MAJOR
 
     def _gazetteer_spans(self, text, offset, doc, starts, lower_words) -> list[tuple[int, int]]:
         """Longest known names over capitalised runs of the doc's tokens."""
@@ -489,7 +550,7 @@ class ToponymFinder:
             name = text[a:b]
             if not self.gz.has_name(name):
                 continue
-            if k == i and not self._single_word_ok(name, a in starts, lower_words):
+            if " " not in name and not self._single_word_ok(name, a in starts, lower_words):
                 continue
             return a, b, k
         return None
@@ -500,8 +561,10 @@ class ToponymFinder:
             return False
         if word.isupper() and len(word.replace(".", "")) <= 5:
             return self._abbreviation_known(word)
-        if low in lower_words:
-            return self._strong(word)
+        if low in COMPASS:
+            return False
+        if low in lower_words or is_common_word(low):
+            return self._strong(word, by_type_only=True)
         if at_sentence_start:
             return self._strong(word)
         return True
@@ -509,19 +572,57 @@ class ToponymFinder:
     def _abbreviation_known(self, word: str) -> bool:
         """An all-capitals word is a place only as the gazetteer spells it (``U.S.``, ``DRC``), so
         acronyms of organisations that happen to be a town's name elsewhere stay out."""
-        for c in self.gz.lookup(word)[:5]:
-            if any(n.name == word and n.kind in ("abbreviation", "preferred") for n in c.place.all_names()):
-                return True
-        return False
+        return any(c.matched_name == word for c in self.gz.lookup(word)[:5])
 
-    def _strong(self, word: str) -> bool:
+    def _strong(self, word: str, *, by_type_only: bool = False) -> bool:
+        """Whether the word's first reading is a place that a lone word may stand for: a country,
+        region, sea or river (and, unless ``by_type_only``, a curated place or a town of some size)."""
         found = self.gz.lookup(word)
         if not found:
             return False
         p = found[0].place
+        if by_type_only:
+            return p.feature_type in COMMON_WORD_TYPES
         return (
             p.feature_type in STRONG_TYPES or p.population >= MIN_POP_SENTENCE_START or p.source == "curated"
         )
+
+
+class _Evidence:
+    """What the model says about names across the whole text: names it reads as places somewhere,
+    and words it uses inside people's full names ("Michael Jordan" makes a later "Jordan" a person)."""
+
+    def __init__(self):
+        self.place_names: set[str] = set()
+        self.person_words: set[str] = set()
+
+    def add(self, doc) -> None:
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC"):
+                self.place_names.add(ent.text)
+            elif ent.label_ == "PERSON" and len(ent) > 1:
+                self.person_words.update(t.text for t in ent if t.text[:1].isupper())
+
+
+_KIN_AFTER = re.compile(r"\s*,\s*(?:his|her|my|our|their|your)\s+(\w+)")
+_TITLE_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+_VESSEL_BEFORE = re.compile(r"([A-Za-z.\-]+)\s+(?:(?:called|named)\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+def _kin_after(text: str, end: int) -> bool:
+    m = _KIN_AFTER.match(text, end, min(len(text), end + 40))
+    return bool(m) and m.group(1).lower() in KIN
+
+
+def _title_before(text: str, start: int) -> bool:
+    m = _TITLE_BEFORE.search(text, max(0, start - 20), start)
+    return bool(m) and m.group(1).lower() in TITLES
+
+
+def _vessel_before(text: str, start: int) -> bool:
+    """ "the steamer Afghanistan", "a ship called Korea", "H.M.S. Hampshire": a vessel, not a place."""
+    m = _VESSEL_BEFORE.search(text, max(0, start - 40), start)
+    return bool(m) and m.group(1).lower() in VESSELS
 
 
 def _is_name_token(tok: str) -> bool:

@@ -1,0 +1,92 @@
+"""The geoparser on short texts of our own: what it finds, what it rejects, where it puts each name."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer import parse
+from gazetteer.distance import distance_km
+
+
+def found(text: str, **kw) -> dict[str, object]:
+    return {m.text: m for m in parse(text, **kw).mentions}
+
+
+def near(m, lat: float, lon: float, km: float = 161) -> bool:
+    return m.lat is not None and distance_km(m.lat, m.lon, lat, lon) <= km
+
+
+def test_a_name_at_the_start_of_a_sentence_is_found():
+    got = found("Ismailia lay quiet under the sun. Later we went on by train.")
+    assert "Ismailia" in got and near(got["Ismailia"], 30.6, 32.27)
+
+
+def test_people_and_organisations_named_like_places_are_not_places():
+    text = (
+        "He wrote home to Florence, his wife, every week. "
+        "Yesterday The Korea Times printed his letter. "
+        "Mr. Washington arrived with General Jackson."
+    )
+    got = found(text)
+    assert "Florence" not in got
+    assert not any("Korea" in k for k in got)
+    assert "Washington" not in got and "Jackson" not in got
+
+
+def test_ordinary_sentences_about_places_still_give_mentions():
+    got = found("Rostov could not be held in 1942. Odessa received reinforcements.")
+    assert near(got["Rostov"], 47.23, 39.72)
+    assert near(got["Odessa"], 46.48, 30.73)
+
+
+def test_capitalised_common_words_are_not_places():
+    got = found("Police said the Centre would open. The Commissioner thanked the Council.")
+    assert not got
+
+
+def test_seas_and_rivers_are_water_not_villages():
+    got = found("We steamed down the Red Sea and later up the Tigris to the Gulf.")
+    assert got["Red Sea"].feature_type in {"sea", "gulf"} and near(got["Red Sea"], 20.0, 38.5, 800)
+    assert got["Tigris"].feature_type == "river"
+
+
+def test_abbreviations_are_places_only_as_written():
+    got = found("The U.S. sent doctors to the DRC, and the U.K. sent money. Let us go.")
+    assert near(got["U.S."], 39.76, -98.5, 400)
+    assert near(got["DRC"], -2.5, 23.5, 600)
+    assert "us" not in got
+
+
+def test_a_qualifier_puts_the_name_inside_its_region():
+    got = found("She moved to Paris, Texas, and later to Alexandria, Egypt.")
+    assert near(got["Paris"], 33.66, -95.56, 50)
+    assert near(got["Alexandria"], 31.2, 29.92, 50)
+
+
+def test_the_period_and_the_texts_places_choose_between_namesakes():
+    got = found("In 1916 we left Basra for Bagdad and reached Baghdad's walls in March 1917.")
+    assert near(got["Bagdad"], 33.34, 44.4, 50)
+    assert near(got["Basra"], 30.5, 47.8, 50)
+
+
+@pytest.mark.parametrize("spelling", ["Basreh", "Bassora", "Mossul", "Kut-el-Amara"])
+def test_old_spellings_resolve_near_the_texts_other_places(spelling):
+    text = f"In 1916 the column marched from Baghdad towards {spelling}, along the Tigris in Mesopotamia."
+    got = found(text)
+    assert spelling in got and got[spelling].place_id is not None
+
+
+def test_a_common_word_is_not_read_as_an_old_spelling():
+    got = found("In 1916 we burned Coal all the way from Baghdad to Basra.")
+    assert "Coal" not in got or got["Coal"].place_id is None
+
+
+def test_countries_sit_at_geonames_representative_points():
+    got = found("Doctors from China and Canada met in Geneva.")
+    assert near(got["China"], 35.0, 105.0, 50)
+    assert near(got["Canada"], 60.0, -95.0, 50)
+
+
+def test_every_mention_keeps_its_reasons():
+    for m in parse("The caravan reached Damascus from Aleppo in Syria.").mentions:
+        assert m.place_id and m.reasons
