@@ -22,10 +22,10 @@ strict bounds (``lower_strict``/``upper_strict``). Three things are ours:
 
 Parsing costs about 1 ms a plain date with the library's Level 0 grammar, which is tried first, and
 3 ms with its whole grammar, which decides the rest (the Level 0 parse of a plain date is the same
-object as ``parse_edtf``'s: a test compares their bounds on hundreds of dates). ``span`` keeps one
-bounded cache, as a corpus names the same dates again and again (every stage of an export reads each
-event's date, route segments join the same ends): ``bench/bench_export.py``'s 100,000 synthetic events
-hold 7,170 distinct dates, parsed once each.
+object as ``parse_edtf``'s: a test compares their bounds on hundreds of dates). One bounded cache keeps
+the library's bounds of a single date, as a corpus names the same dates again and again (every stage of
+an export reads each event's date; route segments join the same ends in ever new pairs):
+``bench/bench_export.py``'s 100,000 synthetic events hold 7,170 distinct dates, parsed once each.
 """
 
 from __future__ import annotations
@@ -101,12 +101,9 @@ def edtf_span(value: str | None, *, fuzzy: bool = False) -> tuple[date, date] | 
     return s.start, s.end
 
 
-@lru_cache(maxsize=16384)
 def span(value: str, *, fuzzy: bool = False) -> Span:
     """The ``Span`` of a non-empty EDTF string. Raises ``EDTFError`` naming the string."""
     text = value.strip()
-    if fuzzy and not _QUALIFIERS.search(text):
-        return span(text)  # only a qualified date has a fuzzy span of its own: parse the rest once
     qualified = bool(_QUALIFIERS.search(text) or "X" in text)
     if "/" in text:
         left, _, right = text.partition("/")
@@ -133,13 +130,10 @@ def precision(text: str) -> str:
 
 def _side(text: str, fuzzy: bool) -> tuple[date, date]:
     """The bounds of one date (an interval's end, or a whole date), seasons stretched, fuzz added."""
-    try:
-        start, end = _library_bounds(text)
-    except EDTFParseException as exc:
-        hint = f" (a decade is written {text[:3]}X)" if re.fullmatch(r"\d{3}0s", text) else ""
-        raise EDTFError(f"{text!r} is not a valid EDTF date{hint}") from exc
-    except Exception as exc:  # the library raises assorted errors on odd input (ValueError for 1900-02-29)
-        raise EDTFError(f"{text!r} is not a valid EDTF date ({exc})") from exc
+    bounds = _strict(text)
+    if isinstance(bounds, str):
+        raise EDTFError(bounds)
+    start, end = bounds
     if _SEASON.match(text) and int(text[-2:]) in _WRAPPING_SEASONS:
         end = date(start.year + 1, 3, 1) - timedelta(days=1)
     if fuzzy and _QUALIFIERS.search(text):
@@ -149,6 +143,19 @@ def _side(text: str, fuzzy: bool) -> tuple[date, date]:
         if unit in ("month", "season"):
             end = date(end.year, end.month, 1) + relativedelta(months=1) - timedelta(days=1)
     return start, end
+
+
+@lru_cache(maxsize=16384)
+def _strict(text: str) -> tuple[date, date] | str:
+    """The library's strict bounds of one date, or the message refusing it. The one cache: the ends of
+    a corpus's dates recur (route segments join the same ends in ever new pairs)."""
+    try:
+        return _library_bounds(text)
+    except EDTFParseException:
+        hint = f" (a decade is written {text[:3]}X)" if re.fullmatch(r"\d{3}0s", text) else ""
+        return f"{text!r} is not a valid EDTF date{hint}"
+    except Exception as exc:  # the library raises assorted errors on odd input (ValueError for 1900-02-29)
+        return f"{text!r} is not a valid EDTF date ({exc})"
 
 
 def _library_bounds(text: str) -> tuple[date, date]:
