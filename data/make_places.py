@@ -101,7 +101,18 @@ def build_place(entry: dict[str, Any], cities: dict[str, Any], countries: dict[s
     if geometry is None and point is None:
         raise SourceError(f"{where}: needs one of geonames, point or extract")
     rep = entry.get("rep")
-    if rep:
+    if rep == "geonames":  # GeoNames' own representative point of the country, as other tools have it
+        from gazetteer.sources.subdivisions import country_points, package_version
+
+        iso = entry.get("geonames_country")
+        if iso not in country_points():
+            raise SourceError(f"{where}: rep: geonames needs a geonames_country that countrystatecity knows")
+        lat, lon = country_points()[iso]
+        citation += (
+            f"; representative point ({_fmt(lon)}, {_fmt(lat)}): GeoNames' for {iso}, via "
+            f"countrystatecity-countries {package_version()} (ODbL 1.0)"
+        )
+    elif rep:
         lon, lat = float(rep[0]), float(rep[1])
         if geometry is not None:
             citation += f"; representative point ({_fmt(lon)}, {_fmt(lat)}) chosen by hand"

@@ -74,7 +74,7 @@ GENERIC_PENALTY = 0.08  # matched only without the generic word ("Red" for the R
 WITHIN_BONUS = 0.25  # "Paris, Texas": inside the named container, or not
 FUZZY_FACTOR = 0.8  # a fuzzy hit never outranks the same place found exactly
 CONTAINER_TYPES = frozenset({"country", "province", "region", "county", "continent"})
-VARIANT_MAX_KM = 400.0
+VARIANT_MAX_KM = 500.0
 
 _set = object.__setattr__
 _Resolved = tuple[Place, tuple[str, ...], str]  # what a lazy candidate's resolver gives
@@ -568,8 +568,9 @@ class Gazetteer(Geocoder):
             return []
         key = bare_key(name)
         sk = skeleton(name)
-        if not key or len(sk) < 2:
+        if not key:
             return []
+        by_skeleton = len(sk) >= 2  # a lone consonant ("Hit": "t") allows only the name itself
         mapped = _skeleton_letters(key)
         weak = len(sk) <= 2
         region = ", ".join(sorted(ccs)) if ccs else ""
@@ -583,8 +584,8 @@ class Gazetteer(Geocoder):
                 k = bare_key(n)
                 if not k:
                     continue
-                if k == key or (skeleton(n) == sk and fuzz.ratio(mapped, _skeleton_letters(k)) >= 50
-                                and abs(len(k) - len(key)) <= 3):  # fmt: skip
+                if k == key or (by_skeleton and skeleton(n) == sk and abs(len(k) - len(key)) <= 3
+                                and fuzz.ratio(mapped, _skeleton_letters(k)) >= 50):  # fmt: skip
                     if weak and k != key and not _sizeable(place):
                         continue
                     prev = places.get(place.id)
