@@ -42,7 +42,12 @@ def gazetteer():
 
 @st.cache_resource(show_spinner="Loading the events…")
 def workspace(events_path: str | None, texts_dir: str | None) -> db.Workspace:
-    return db.load_workspace(events_path, texts_dir, gazetteer=gazetteer())
+    ws = db.load_workspace(events_path, texts_dir, gazetteer=gazetteer())
+    if os.environ.get("ITINERA_BATCH"):  # itinera app --batch DIR
+        from mapapp.batchdir import with_batch
+
+        ws = with_batch(ws, os.environ["ITINERA_BATCH"])
+    return ws
 
 
 @st.cache_resource
@@ -60,9 +65,11 @@ def event_index(
 
 @st.cache_resource(show_spinner="Finding the places the texts name…")
 def corpus_mentions(key: str, _ws: db.Workspace) -> list[dict]:
-    rows: list[dict] = []
+    rows: list[dict] = list(getattr(_ws, "batch_mentions", ()))  # a batch folder's, parsed already
     seen: set[str] = set()
     for found in _ws.texts.values():
+        if found.source_id in getattr(_ws, "batch_sources", ()):
+            continue
         if found.verified and found.text_file not in seen:
             seen.add(found.text_file)
             rows += db.map_mentions(db.geoparse(found.text_file, found.text, gazetteer())["mentions"])
@@ -95,7 +102,7 @@ def fixes_path() -> str:
     return str(default_path())
 
 
-ws_key = f"{os.environ.get('ITINERA_EVENTS', '')}|{os.environ.get('ITINERA_TEXTS', '')}"
+ws_key = "|".join(os.environ.get(k, "") for k in ("ITINERA_EVENTS", "ITINERA_TEXTS", "ITINERA_BATCH"))
 
 st.title("Itinera")
 st.caption(

@@ -252,6 +252,12 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--narrator", metavar="NAME", help="who 'I' and 'we' are in the --text files")
     p.add_argument("--document-date", metavar="EDTF", help="the date of the --text files (anchors dates)")
     p.add_argument("--texts", type=Path, help="folder of source texts (for passages)")
+    p.add_argument(
+        "--batch",
+        type=Path,
+        metavar="DIR",
+        help="an `itinera batch` output folder: its documents become sources, its movements automatic events",
+    )
     p.add_argument("--from", dest="start", metavar="EDTF", help="window start")
     p.add_argument("--to", dest="end", metavar="EDTF", help="window end")
     p.add_argument("--geojson", type=Path, metavar="OUT")
@@ -305,7 +311,7 @@ def _run_export(args: argparse.Namespace) -> int:
     texts = dict(corpus.texts if args.texts is None else verify_texts(corpus.sources.values(), args.texts))
     events = corpus.events
     places: Any = corpus.places
-    if args.events is not None or args.text:
+    if args.events is not None or args.text or args.batch is not None:
         from gazetteer import Gazetteer
 
         places = PlaceLookup(corpus.places, Gazetteer())
@@ -326,6 +332,11 @@ def _run_export(args: argparse.Namespace) -> int:
         known = {e.id for e in events}  # a reviewed events file keeps its own version of an event
         events += [e for e in found if e.id not in known]
         print(f"{path}: {len(found)} automatic event(s)", file=sys.stderr)
+    batch = _batch_folder(args.batch) if args.batch is not None else None
+    if batch is not None:
+        sources.update(batch.sources)
+        known = {e.id for e in events}
+        events += [e for e in batch.events if e.id not in known]
     window = (args.start, args.end) if (args.start or args.end) else None
     chosen = in_window(events, args.start, args.end) if window else list(events)
     if not isinstance(places, dict):
@@ -349,8 +360,8 @@ def _run_export(args: argparse.Namespace) -> int:
                 window=window,
                 offline=args.offline,
                 sources=sources,
-                texts=texts,
-                mentions=text_mentions(texts),
+                texts={**texts, **batch.texts} if batch is not None else texts,
+                mentions=text_mentions(texts) + (batch.mentions if batch is not None else []),
             )
         )
     undated = len(events) - len(chosen) if window else 0
@@ -461,6 +472,25 @@ def _run_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_folder(folder: Path) -> Any:
+    """An ``itinera batch`` output folder read back (``mapapp.batchdir``) for export and the dashboard."""
+    from gazetteer.batch import BatchError
+
+    from .batchdir import load_batch
+
+    try:
+        batch = load_batch(folder)
+    except BatchError as exc:
+        raise CLIError(f"--batch {exc}") from None
+    for problem in batch.problems:
+        print(f"itinera: {problem}", file=sys.stderr)
+    print(
+        f"{folder}: {batch.documents - batch.failed:,} document(s), {len(batch.events):,} automatic event(s)",
+        file=sys.stderr,
+    )
+    return batch
+
+
 # --- app ---------------------------------------------------------------------------------------
 
 
@@ -473,6 +503,7 @@ def _add_app(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--port", type=int, default=None, help="port (default: 8501 or STREAMLIT_SERVER_PORT)")
     p.add_argument("--texts", type=Path, help="folder of source texts to show passages from")
+    p.add_argument("--batch", type=Path, metavar="DIR", help="an `itinera batch` output folder to show too")
     p.add_argument("--headless", action="store_true", help="do not try to open a browser")
     p.set_defaults(handler=_run_app)
 
@@ -514,6 +545,10 @@ def _run_app(args: argparse.Namespace) -> int:
         if not args.texts.is_dir():
             raise CLIError(f"--texts {args.texts}: no such folder")
         env["ITINERA_TEXTS"] = str(args.texts.resolve())
+    if args.batch:
+        if not (args.batch / "documents.parquet").is_dir():
+            raise CLIError(f"--batch {args.batch}: not a batch output folder (no documents.parquet)")
+        env["ITINERA_BATCH"] = str(args.batch.resolve())
     # Streamlit runs as a child; a SIGTERM to ``itinera app`` (a test fixture, a service manager) must
     # stop it too, or it lives on as an orphan holding its port.
     proc = subprocess.Popen(app_command(args.port, args.headless), env=env)

@@ -229,3 +229,94 @@ def test_an_out_that_is_a_file_is_refused(archive, tmp_path, capsys):
     (tmp_path / "o").write_text("not a folder")
     assert main(["batch", str(archive), "--out", str(tmp_path / "o"), "--workers", "1"]) == 1
     assert "exists and is not a folder" in capsys.readouterr().err
+
+
+# --- reading a batch folder back: export and dashboard ---------------------------------------------
+
+
+def test_a_batch_folder_reads_back_as_one_source_per_parsed_document(runs, archive):
+    from mapapp.batchdir import load_batch
+
+    batch = load_batch(runs["two"])
+    assert (batch.documents, batch.failed) == (6, 1)
+    assert sorted(s.title for s in batch.sources.values()) == sorted(TEXTS)
+    assert any("06_scan.txt: is a PNG image" in p for p in batch.problems)
+    assert all(t.verified for t in batch.texts.values())
+    letter = next(s for s in batch.sources.values() if s.title == "01_letter.txt")
+    assert batch.texts[letter.id].text == TEXTS["01_letter.txt"]
+    assert {"Moscow", "Stalingrad", "Kazan"} <= {
+        m["text"] for m in batch.mentions if m["source_id"] == letter.id
+    }
+
+
+def test_a_batch_folder_gives_the_same_events_as_itinera_export_text(runs, archive):
+    from mapapp.automatic import read_text_events
+    from mapapp.batchdir import load_batch
+
+    batch = load_batch(runs["two"])
+    for name in TEXTS:
+        direct = read_text_events(name, (archive / name).read_bytes())
+        assert [e for e in batch.events if e.source_id == direct.source.id] == direct.events()
+
+
+def test_a_text_changed_since_the_batch_keeps_its_events_but_not_its_passages(runs, archive):
+    from mapapp.batchdir import load_batch
+
+    before = load_batch(runs["two"])
+    letter = archive / "01_letter.txt"
+    letter.write_text("Rewritten since the batch read it.\n", encoding="utf-8")
+    try:
+        after = load_batch(runs["two"])
+    finally:
+        letter.write_text(TEXTS["01_letter.txt"], encoding="utf-8")
+    source = next(s.id for s in after.sources.values() if s.title == "01_letter.txt")
+    assert after.texts[source].status == "mismatch"
+    assert "changed since the batch read it" in after.texts[source].message
+    assert after.events == before.events
+
+
+def test_itinera_export_batch_writes_its_events_and_names_the_failed_document(runs, tmp_path, capsys):
+    import json
+
+    from mapapp.batchdir import load_batch
+
+    geojson, html = tmp_path / "events.geojson", tmp_path / "map.html"
+    code = main(
+        ["export", "--batch", str(runs["two"]), "--geojson", str(geojson), "--html", str(html), "--offline"]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "06_scan.txt: is a PNG image" in captured.err
+    features = json.loads(geojson.read_text())["features"]
+    assert {f["properties"]["event_id"] for f in features} == {e.id for e in load_batch(runs["two"]).events}
+    assert "Kazan" in html.read_text(encoding="utf-8")  # the mentions layer
+
+
+def test_itinera_export_and_app_refuse_a_folder_that_is_not_a_batch(archive, tmp_path, capsys):
+    assert main(["export", "--batch", str(archive), "--csv", str(tmp_path / "e.csv")]) == 1
+    assert "not a batch output folder" in capsys.readouterr().err
+    assert main(["app", "--batch", str(archive)]) == 1
+    assert "not a batch output folder" in capsys.readouterr().err
+
+
+def test_the_dashboard_shows_a_batch_folder_as_sources_events_and_mentions(runs, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from mapapp.batchdir import load_batch
+
+    monkeypatch.setenv("ITINERA_BATCH", str(runs["two"]))
+    monkeypatch.setenv("ITINERA_CORRECTIONS", str(tmp_path / "corrections.json"))
+    monkeypatch.delenv("ITINERA_EVENTS", raising=False)
+    monkeypatch.delenv("ITINERA_TEXTS", raising=False)
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parents[1] / "mapapp" / "app.py"), default_timeout=180
+    )
+    at.run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "event_id" in d.value.columns)
+    assert {e.id for e in load_batch(runs["two"]).events} <= set(table["event_id"])
+    at.checkbox(key="layer_mentions").check()
+    at.run()
+    assert not at.exception, at.exception
+    (component,) = at.get("component_instance")
+    assert "Kazan" in component.proto.json_args
