@@ -554,12 +554,14 @@ _FULL_MONTH = (
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)\b"
 )
 _ORDINAL = r"(?P<day>[0-3]?\d)(?P<suffix>st|nd|rd|th|d)\b"
-_HEADING_WORD = r"(?:[A-Z][a-z]{2,8}\b\.?|[0-3]?\d(?:st|nd|rd|th|d)?\b|1\d{3}\b|20\d{2}\b)"
+_HEADING_WORD = (
+    r"(?:[A-Z](?:[a-z]{2,8}|[A-Z]{2,8})\b\.?|[0-3]?\d(?:st|nd|rd|th|d|ST|ND|RD|TH|D)?\b|1\d{3}\b|20\d{2}\b)"
+)
 _HEADING = re.compile(
     r"(?m)^[ \t]*(?P<h>" + _HEADING_WORD + r"(?:[ \t]*,?[ \t]*(?:(?:the|of)[ \t]+)?" + _HEADING_WORD
     + r"){1,4})(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
 )
-_HEADING_TOKEN = re.compile(r"[A-Za-z]+\.?|\d+(?:st|nd|rd|th|d)?")
+_HEADING_TOKEN = re.compile(r"[A-Za-z]+\.?|\d+(?:st|nd|rd|th|d|ST|ND|RD|TH|D)?")
 _MONTH_ONLY = re.compile(
     r"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Tt]hrough|[Tt]hroughout|[Ee]arly\s+in|[Ll]ate\s+in)"
     r"\s+(?:(?P<pm>early|mid|late|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+end\s+of)"
@@ -636,7 +638,7 @@ def _heading_parts(words: str) -> _Parts | None:
                 days.append((i, int(digits)))
             else:
                 return None
-        elif low.rstrip(".") in MONTHS and (tok[0].isupper()):
+        elif low.rstrip(".") in MONTHS and tok[0].isupper():
             if month is not None:
                 return None
             month, month_at = MONTHS[low.rstrip(".")], i

@@ -54,6 +54,14 @@ def test_a_log_heading_in_odd_order_with_abbreviated_weekday_and_month_then_acro
     ]
 
 
+def test_a_heading_in_capitals():
+    text = "MARCH 3RD, 1916.\nEmbarked.\n\nSUNDAY 5TH.\nAnchored.\n"
+    assert dated(text) == [
+        ("MARCH 3RD, 1916", "1916-03-03", "heading"),
+        ("SUNDAY 5TH", "1916-03-05", "heading"),
+    ]
+
+
 def test_heading_offsets_point_into_the_text_as_given():
     for text in (DIARY, LOG, DIARY.replace("\n", "\r\n")):
         for d in find_dates(text):
