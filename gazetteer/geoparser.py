@@ -180,7 +180,7 @@ def parse(
     chunks = list(_chunks(ct.text, structure.paragraphs))
     docs = zip((a for a, _ in chunks), nlp.ner_docs(ct.text[a:b] for a, b in chunks), strict=True)
     toponyms, sentences = ToponymFinder(gz).find(ct.text, docs, exclude=[(d.start, d.end) for d in dates])
-    resolve(toponyms, gz, year_at=_year_at(dates), text=ct.text)
+    toponyms = resolve(toponyms, gz, year_at=_year_at(dates), text=ct.text)
     mentions = [_mention_out(ct, t) for t in toponyms]
     events = _events(ct, toponyms, dates, sentences, structure, narrator, document_date, mentions)
     return ParseResult(

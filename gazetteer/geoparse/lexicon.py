@@ -17,23 +17,35 @@ from functools import lru_cache
 from pathlib import Path
 
 MIN_LOG_PROB = -17.5  # rarer forms say little either way
+FREQUENT_LOG_PROB = -13.0  # roughly the 20,000 most frequent forms
 UNSEEN = -25.0
 
 
 @lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Lower-case words that English writes in lower case more often than capitalised (once per process)."""
+def _tables() -> tuple[frozenset[str], frozenset[str]]:
+    """(common, frequent) lower-case words, read once per process."""
     import spacy_lookups_data
 
     path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as f:
         prob: dict[str, float] = json.load(f)
-    return frozenset(
+    common = frozenset(
         w
         for w, p in prob.items()
         if p > MIN_LOG_PROB and w.isalpha() and w.islower() and p > prob.get(w.capitalize(), UNSEEN)
     )
+    return common, frozenset(w for w in common if prob[w] > FREQUENT_LOG_PROB)
+
+
+def common_words() -> frozenset[str]:
+    """Lower-case words that English writes in lower case more often than capitalised."""
+    return _tables()[0]
 
 
 def is_common_word(word: str) -> bool:
-    return word.lower() in common_words()
+    return word.lower() in _tables()[0]
+
+
+def is_frequent_word(word: str) -> bool:
+    """A common word among English's most frequent ones ("church", "mass"; not "coot")."""
+    return word.lower() in _tables()[1]

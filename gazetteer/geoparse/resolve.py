@@ -46,15 +46,17 @@ def resolve(
     *,
     year_at: Callable[[int], int | None] = lambda _: None,
     text: str = "",
-) -> None:
-    """Set ``place``, ``score``, ``candidates`` and ``reasons`` on every toponym, in place."""
+) -> list[Toponym]:
+    """Set ``place``, ``score``, ``candidates`` and ``reasons`` on every toponym; return those kept (an
+    unknown word tried only as a spelling variant is kept only if a variant resolves it)."""
     by_key: dict[str, list[Toponym]] = {}
     for t in toponyms:
         by_key.setdefault(t.key, []).append(t)
     cands: dict[str, list[Candidate]] = {}
     for key, group in by_key.items():
         first = group[0]
-        cands[key] = gazetteer.lookup(first.text, when=year_at(first.start))[:MAX_CANDIDATES]
+        known = all(t.source != "variant" for t in group)
+        cands[key] = gazetteer.lookup(first.text, when=year_at(first.start))[:MAX_CANDIDATES] if known else []
 
     anchors = _anchors(by_key, cands)
     countries = Counter()
@@ -78,6 +80,7 @@ def resolve(
                 t.place = cand.place if score >= UNRESOLVED_BELOW else None
     if text:
         _qualifiers(toponyms, text, gazetteer)
+    return [t for t in toponyms if t.source != "variant" or t.place is not None]
 
 
 def _anchors(by_key: dict[str, list[Toponym]], cands: dict[str, list[Candidate]]) -> dict[str, Place]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..names import normalize
-from .lexicon import is_common_word
+from .lexicon import is_common_word, is_frequent_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -318,6 +318,11 @@ COMMON_WORD_TYPES = frozenset(
 )
 MIN_POP_SENTENCE_START = 20_000
 MIN_POP_MAJOR = 100_000
+# Prepositions of place and motion: an unknown capitalised word after one may be an old spelling.
+LOCATIVES = frozenset(
+    {"to", "towards", "toward", "from", "at", "in", "near", "via", "into", "past", "off", "through", "reach"}
+    | {"reached", "left", "leaving", "beyond", "outside", "round", "around", "opposite", "for"}
+)
 KIN = frozenset(
     {"wife", "husband", "son", "daughter", "mother", "father", "brother", "sister", "friend", "cousin"}
     | {"uncle", "aunt", "nephew", "niece", "colleague", "servant", "maid", "nurse", "companion", "fiancee"}
@@ -442,8 +447,17 @@ class ToponymFinder:
                 blockers.append((a, b, ent.label_))
         ner_spans = [(t.start, t.end) for t in ner]
         out = list(ner)
-        for a, b in self._gazetteer_spans(text, offset, doc, starts, lower_words):
+        for a, b, known in self._gazetteer_spans(text, offset, doc, starts, lower_words):
             hit = [x for x in blockers if x[0] < b and a < x[1]]
+            if not known:
+                exact = (
+                    len(hit) == 1
+                    and hit[0][2] in ("PERSON", "ORG", "NORP")
+                    and (hit[0][0], hit[0][1]) == (a, b)
+                )
+                if (not hit or exact) and not _overlaps(a, b, ner_spans):
+                    out.append(Toponym(a, b, text[a:b], "variant", None, a in starts))
+                continue
             if hit and not self._place_despite(text, a, b, hit, evidence):
                 continue
             inside = [t for t in ner if t.start < b and a < t.end]
@@ -497,8 +511,10 @@ class ToponymFinder:
         p = found[0].place
         return p.feature_type in STRONG_TYPES or p.population >= MIN_POP_MAJOR
 
-    def _gazetteer_spans(self, text, offset, doc, starts, lower_words) -> list[tuple[int, int]]:
-        """Longest known names over capitalised runs of the doc's tokens."""
+    def _gazetteer_spans(self, text, offset, doc, starts, lower_words) -> list[tuple[int, int, bool]]:
+        """Longest known names over capitalised runs of the doc's tokens (``known`` true), and the
+        unknown capitalised words that a locative preposition governs ("marched towards Basreh"):
+        candidates for the spelling-variant fallback, kept only if it resolves them."""
         tokens = list(doc)
         n = len(tokens)
         spans: list[tuple[int, int]] = []
@@ -527,10 +543,22 @@ class ToponymFinder:
                 break
             got = self._longest(text, offset, tokens, i, j, starts, lower_words)
             if got is None:
-                i += 1
+                a, b = offset + tok.idx, offset + tokens[j].idx + len(tokens[j].text)
+                if (
+                    i > 0
+                    and tokens[i - 1].lower_ in LOCATIVES
+                    and a not in starts
+                    and not any(
+                        is_frequent_word(t.text) or t.lower_ in FUNCTION_WORDS for t in tokens[i : j + 1]
+                    )
+                ):
+                    spans.append((*_strip_name(text, a, b), False))
+                    i = j + 1
+                else:
+                    i += 1
                 continue
             a, b, k = got
-            spans.append((a, b))
+            spans.append((a, b, True))
             i = k + 1
         return spans
 
