@@ -556,8 +556,8 @@ class Gazetteer(Geocoder):
         First the name itself (folded, without articles) among the places there; failing that, places
         there whose name has the same consonant skeleton (``names.skeleton``: "Bassora" ~ "Basra",
         "Coot" ~ "Kut") and is close enough letter by letter. A skeleton of one or two consonants is weak
-        evidence, so it may only name a place of some size (a town of 20,000 or more, or a region, sea or
-        river). Results are marked fuzzy and say why; nothing is returned without ``near`` or
+        evidence, so it may only name a place of some size (a city of 100,000 or more, or a region, sea
+        or river). Results are marked fuzzy and say why; nothing is returned without ``near`` or
         ``countries``.
         """
         from rapidfuzz import fuzz
@@ -1053,7 +1053,8 @@ def _skeleton_letters(key: str) -> str:
 
 
 def _sizeable(p: Place) -> bool:
-    return p.feature_type != "settlement" or p.population >= 20_000 or p.source == "curated"
+    """Whether a place is big enough to be named by a weak (one- or two-consonant) spelling variant."""
+    return p.feature_type not in ("settlement", "military base", "building") or p.population >= 100_000
 
 
 def _region_code(p: Place) -> str:
