@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from gazetteer.distance import distance_km, distances_km, great_circle_points
@@ -28,6 +30,6 @@ def test_great_circle_points_run_from_one_end_to_the_other_across_the_antimeridi
     assert len(pts) == 12
     assert pts[0] == (135.07, 48.48) and pts[-1] == (-157.97, 21.37)
     assert all(-180 <= lon <= 180 for lon, _ in pts)
-    steps = [distance_km(a[1], a[0], b[1], b[0]) for a, b in zip(pts, pts[1:], strict=False)]
+    steps = [distance_km(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(pts)]
     assert max(steps) - min(steps) < 1  # equally spaced along the geodesic
     assert sum(steps) == pytest.approx(distance_km(48.48, 135.07, 21.37, -157.97), rel=1e-6)
