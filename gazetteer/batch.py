@@ -490,13 +490,20 @@ class BatchSummary:
 
     @property
     def words_per_second(self) -> float:
+        """Words per second of the whole run, start-up of the cluster included."""
         return self.words / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def words_per_worker_second(self) -> float:
+        """Words per second of parsing on one worker: what sizes a cluster for an archive."""
+        return self.words / self.parse_seconds if self.parse_seconds > 0 else 0.0
 
     def __str__(self) -> str:
         return (
             f"{self.inputs:,} documents: {self.parsed:,} parsed, {self.skipped:,} already done, "
             f"{self.failed:,} failed; {self.words:,} words in {self.seconds:.1f} s "
-            f"({self.words_per_second:,.0f} words/s on {self.workers} worker(s)); "
+            f"({self.words_per_second:,.0f} words/s on {self.workers} worker(s), "
+            f"{self.words_per_worker_second:,.0f} words/s per worker parsing); "
             f"{self.mentions:,} place mentions, {self.events:,} events -> {self.out}"
         )
 
