@@ -558,14 +558,14 @@ _HEADING_WORD = (
     r"(?:[A-Z](?:[a-z]{2,8}|[A-Z]{2,8})\b\.?|[0-3]?\d(?:st|nd|rd|th|d|ST|ND|RD|TH|D)?\b|1\d{3}\b|20\d{2}\b)"
 )
 _HEADING = re.compile(
-    r"(?m)^[ \t]*(?P<h>" + _HEADING_WORD + r"(?:[ \t]*,?[ \t]*(?:(?:the|of)[ \t]+)?" + _HEADING_WORD
+    r"(?m)^[ \t]*(?P<h>" + _HEADING_WORD + r"(?:[ \t]*(?:,[ \t]*)?(?:(?:the|of)[ \t]+)?" + _HEADING_WORD
     + r"){1,4})(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
 )
 _HEADING_TOKEN = re.compile(r"[A-Za-z]+\.?|\d+(?:st|nd|rd|th|d|ST|ND|RD|TH|D)?")
 _MONTH_ONLY = re.compile(
     r"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Tt]hrough|[Tt]hroughout|[Ee]arly\s+in|[Ll]ate\s+in)"
     r"\s+(?:(?P<pm>early|mid|late|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+end\s+of)"
-    r"[-\s]+)?" + _FULL_MONTH + r"(?![-\s]*,?\s*(?:\d|of\s+\d|Meiji|Taish|Sh[oō]wa|Heisei|Reiwa))"
+    r"[-\s]+)?" + _FULL_MONTH + r"(?![-\s]*(?:,\s*)?(?:\d|of\s+\d|Meiji|Taish|Sh[oō]wa|Heisei|Reiwa))"
 )
 _DAY_MONTH = re.compile(r"\b(?:[Tt]he\s+)?" + _ORDINAL + r"\s+(?:of\s+)?" + _CAP_MONTH)
 _DAY_MONTH_PLAIN = re.compile(r"\b(?P<day>[0-3]?\d)\s+" + _CAP_MONTH)
