@@ -26,7 +26,7 @@ from synthetic import random_edtf  # noqa: E402
 
 from gazetteer.dates import find_dates  # noqa: E402
 from gazetteer.times import find_times  # noqa: E402
-from gazetteer.timespan import _strict, span  # noqa: E402
+from gazetteer.timespan import _single, span  # noqa: E402
 
 CORPORA = REPO.parent / "shared" / "corpora"
 
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rnd = random.Random(7)
     values = list(dict.fromkeys(v for v in (random_edtf(rnd) for _ in range(100_000)) if v))
-    _strict.cache_clear()
+    _single.cache_clear()
     _, wall, cpu = timed(lambda: [span(v) for v in values])
     print(
         f"span, cold: {len(values)} distinct dates of 100,000 events: {wall:.2f} s ({cpu:.2f} CPU), "

@@ -104,18 +104,20 @@ def edtf_span(value: str | None, *, fuzzy: bool = False) -> tuple[date, date] | 
 def span(value: str, *, fuzzy: bool = False) -> Span:
     """The ``Span`` of a non-empty EDTF string. Raises ``EDTFError`` naming the string."""
     text = value.strip()
-    qualified = bool(_QUALIFIERS.search(text) or "X" in text)
-    if "/" in text:
-        left, _, right = text.partition("/")
-        if left in ("", "..") and right in ("", ".."):
-            raise EDTFError(f"{text!r}: an interval needs at least one known end")
-        start = _side(left, fuzzy)[0] if left not in ("", "..") else OPEN_START
-        end = _side(right, fuzzy)[1] if right not in ("", "..") else OPEN_END
-        if start > end:
-            raise EDTFError(f"{text!r}: the interval ends before it starts")
-        return Span(start, end, "interval", qualified)
-    start, end = _side(text, fuzzy)
-    return Span(start, end, precision(text), qualified)
+    if "/" not in text:
+        return _fuzzy(_one(text), text) if fuzzy else _one(text)
+    left, _, right = text.partition("/")
+    if left in ("", "..") and right in ("", ".."):
+        raise EDTFError(f"{text!r}: an interval needs at least one known end")
+    lo = _one(left) if left not in ("", "..") else None
+    hi = _one(right) if right not in ("", "..") else None
+    if fuzzy:
+        lo, hi = lo and _fuzzy(lo, left), hi and _fuzzy(hi, right)
+    start = lo.start if lo else OPEN_START
+    end = hi.end if hi else OPEN_END
+    if start > end:
+        raise EDTFError(f"{text!r}: the interval ends before it starts")
+    return Span(start, end, "interval", bool((lo and lo.qualified) or (hi and hi.qualified)))
 
 
 def precision(text: str) -> str:
@@ -128,34 +130,39 @@ def precision(text: str) -> str:
     return {1: "year", 2: "month", 3: "day"}.get(len(bare.split("-")), "day")
 
 
-def _side(text: str, fuzzy: bool) -> tuple[date, date]:
-    """The bounds of one date (an interval's end, or a whole date), seasons stretched, fuzz added."""
-    bounds = _strict(text)
-    if isinstance(bounds, str):
-        raise EDTFError(bounds)
-    start, end = bounds
-    if _SEASON.match(text) and int(text[-2:]) in _WRAPPING_SEASONS:
-        end = date(start.year + 1, 3, 1) - timedelta(days=1)
-    if fuzzy and _QUALIFIERS.search(text):
-        unit = precision(text)
-        pad = _PADDING.get(unit, relativedelta(years=1))
-        start, end = start - pad, end + pad
-        if unit in ("month", "season"):
-            end = date(end.year, end.month, 1) + relativedelta(months=1) - timedelta(days=1)
-    return start, end
+def _one(text: str) -> Span:
+    got = _single(text)
+    if isinstance(got, str):
+        raise EDTFError(got)
+    return got
+
+
+def _fuzzy(s: Span, text: str) -> Span:
+    """``s`` widened by one unit of its precision when ``text`` carries a qualifier."""
+    if not _QUALIFIERS.search(text):
+        return s
+    pad = _PADDING.get(s.precision, relativedelta(years=1))
+    start, end = s.start - pad, s.end + pad
+    if s.precision in ("month", "season"):
+        end = date(end.year, end.month, 1) + relativedelta(months=1) - timedelta(days=1)
+    return Span(start, end, s.precision, s.qualified)
 
 
 @lru_cache(maxsize=16384)
-def _strict(text: str) -> tuple[date, date] | str:
-    """The library's strict bounds of one date, or the message refusing it. The one cache: the ends of
-    a corpus's dates recur (route segments join the same ends in ever new pairs)."""
+def _single(text: str) -> Span | str:
+    """The strict ``Span`` of one date (not an interval), winters stretched, or the message refusing
+    it. The one cache: a corpus's dates recur, and so do the ends that route segments join in ever new
+    pairs."""
     try:
-        return _library_bounds(text)
+        start, end = _library_bounds(text)
     except EDTFParseException:
         hint = f" (a decade is written {text[:3]}X)" if re.fullmatch(r"\d{3}0s", text) else ""
         return f"{text!r} is not a valid EDTF date{hint}"
     except Exception as exc:  # the library raises assorted errors on odd input (ValueError for 1900-02-29)
         return f"{text!r} is not a valid EDTF date ({exc})"
+    if _SEASON.match(text) and int(text[-2:]) in _WRAPPING_SEASONS:
+        end = date(start.year + 1, 3, 1) - timedelta(days=1)
+    return Span(start, end, precision(text), bool(_QUALIFIERS.search(text) or "X" in text))
 
 
 def _library_bounds(text: str) -> tuple[date, date]:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from gazetteer.timespan import _strict
+from gazetteer.timespan import _single
 from mapapp.models import Event
 from mapapp.timespan import (
     EDTFError,
@@ -123,7 +123,7 @@ def test_month_steps_cover_both_ends():
 
 def test_an_open_interval_ending_in_a_decade_parses_quietly(capsys):
     # edtf 5.0.2 prints a debugging line when it parses "../193X" whole; we parse each end alone
-    _strict.cache_clear()
+    _single.cache_clear()
     assert edtf_span("../193X") == (date.min, date(1939, 12, 31))
     assert capsys.readouterr().out == ""
 
@@ -198,7 +198,7 @@ def test_a_date_the_library_parses_keeps_none_of_its_callers_objects_alive():
 
     def caller(value: str) -> weakref.ref:
         big = Big()
-        _strict.cache_clear()
+        _single.cache_clear()
         with contextlib.suppress(EDTFError):
             edtf_span(value)
         return weakref.ref(big)
