@@ -537,7 +537,8 @@ def _fuzzy_shift(anchor: DateValue, delta: timedelta) -> DateValue:
 #   next year ("In March" after December 1916 is March 1917);
 # - a heading is a line (or paragraph) that starts with two to five date words (day, weekday, month,
 #   year) and ends there or at a stop (".", ",", ":", a dash). A day number needs a weekday or a month
-#   beside it, so a numbered list ("4. We left") is no heading.
+#   beside it, so a numbered list ("4. We left") is no heading. A weekday's full name alone on a line
+#   ("Sunday.") is the first such day after a running day.
 #
 # A bare ordinal ("the 26th") is a day only when a stop, a line end or a function word follows it: "the
 # 3rd Division" and "the 3rd floor" are not dates, and neither is "May 3 men" (a month and a plain
@@ -560,6 +561,9 @@ _HEADING_WORD = (
 _HEADING = re.compile(
     r"(?m)^[ \t]*(?P<h>" + _HEADING_WORD + r"(?:[ \t]*(?:,[ \t]*)?(?:(?:the|of)[ \t]+)?" + _HEADING_WORD
     + r"){1,4})(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
+)
+_WEEKDAY_HEADING = re.compile(
+    r"(?m)^[ \t]*(?P<h>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?=[ \t]*[.:]?[ \t]*$)"
 )
 _HEADING_TOKEN = re.compile(r"[A-Za-z]+\.?|\d+(?:st|nd|rd|th|d|ST|ND|RD|TH|D)?")
 _MONTH_ONLY = re.compile(
@@ -674,6 +678,9 @@ def _complete(parts: _Parts, anchor: DateValue) -> DateValue | None:
         if parts.day > _last_day(year, parts.month):
             return None
         return day_value(date(year, parts.month, parts.day))
+    if parts.day is None and parts.weekday is not None and anchor.precision == "day":
+        ahead = (parts.weekday - ref.weekday() - 1) % 7 + 1  # 1 to 7 days on
+        return day_value(ref + timedelta(days=ahead))
     if parts.day is None or anchor.precision not in ("day", "month", "part-of-month"):
         return None
     this_month = (ref.year, ref.month)
@@ -697,6 +704,9 @@ def _anchored_forms(text: str) -> list[tuple[int, int, str, _Parts]]:
         parts = _heading_parts(m.group("h"))
         if parts is not None:
             out.append((m.start("h"), m.end("h"), "heading", parts))
+    for m in _WEEKDAY_HEADING.finditer(text):
+        weekday = WEEKDAYS.index(m.group("h").lower())
+        out.append((m.start("h"), m.end("h"), "heading", _Parts(weekday=weekday)))
     for m in _MONTH_ONLY.finditer(text):
         pm = m.group("pm")
         start = m.start("pm") if pm else m.start("month")

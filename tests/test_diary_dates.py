@@ -54,6 +54,15 @@ def test_a_log_heading_in_odd_order_with_abbreviated_weekday_and_month_then_acro
     ]
 
 
+def test_a_weekday_alone_on_a_line_is_the_next_such_day():
+    text = "March 3rd, 1916.\nEmbarked.\n\nSunday.\nAnchored.\n\nFriday\nLanded. On Friday we rested.\n"
+    assert dated(text) == [
+        ("March 3rd, 1916", "1916-03-03", "heading"),
+        ("Sunday", "1916-03-05", "heading"),
+        ("Friday", "1916-03-10", "heading"),
+    ]
+
+
 def test_a_heading_in_capitals():
     text = "MARCH 3RD, 1916.\nEmbarked.\n\nSUNDAY 5TH.\nAnchored.\n"
     assert dated(text) == [
