@@ -33,15 +33,18 @@ from .verbs import (
     INTENTION_HEADS,
     LEAVE_OBJECT,
     LOCATION_AS,
+    LOCATIVE,
     MALE_TITLES,
     NEGATING_HEADS,
     NO_PLACE_OBJECT,
+    NOT_PLACE_NOUNS,
     NOUNS,
     OBJECT_ROLE,
     OPENING_FORMS,
     PHRASAL,
     PREPOSITIONS,
     REPORTING_HEADS,
+    TIME_WORDS,
     UNITS,
     VEHICLES,
     VERBS,
@@ -217,6 +220,7 @@ class _Reading:
     cue: str
     noun: Token | None = None
     from_object: bool = False
+    presence: bool = False  # a verb of no movement with a place of its own: "in X we inspected"
 
 
 def _is_verb(t: Token) -> bool:
@@ -229,8 +233,6 @@ def _verb_kind(v: Token) -> tuple[str | None, str]:
     for c in v.children:
         word = c.lower_
         if c.dep_ in ("prt", "advmod", "prep", "acomp", "oprd", "dobj") and (lemma, word) in PHRASAL:
-            if c.dep_ == "dobj" and word != "sail":
-                continue
             return PHRASAL[(lemma, word)], f"{v.text} {c.text}"
     kind = VERBS.get(lemma) or VERBS.get(v.lower_)
     if kind is None and lemma in COPULA:
@@ -259,11 +261,24 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
             continue
         if head.pos_ == "ADP" or dep == "pobj":
             word = head.lower_
+            if head.dep_ == "agent":
+                return None  # "a policy pursued by the Soviet Union": the place acts, nobody is there
             if word == "of" and head.head.lower_ == "out":
                 word, head = "out", head.head
             elif word == "as" and head.head.lower_ == "far":
                 word = "to"
-            if word == "of" or word not in PREPOSITIONS:
+            owner = head.head
+            event_noun = NOUNS.get(owner.lemma_.lower()) in ("fight", "depart")
+            if word == "of" and owner.pos_ == "NOUN" and event_noun and noun is None:
+                noun = owner  # "the capture of Berlin", "the evacuation of Kut"
+                role = OBJECT_ROLE[NOUNS[owner.lemma_.lower()]]
+                prep_word = "of"
+                break
+            if word not in PREPOSITIONS and word != "of":
+                return None  # "the struggle against X", "a book about X": not where anyone is
+            if word == "of" and owner.lemma_.lower() in NOT_PLACE_NOUNS:
+                return None
+            if word == "of":
                 # "the village of X", "the bank of X": the noun stands for the place
                 t = head.head
                 if t.pos_ in ("NOUN", "PROPN"):
@@ -325,7 +340,8 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
     verb = t
     kind, cue = _verb_kind(verb)
     if kind is None:
-        # an auxiliary-like head ("was stationed", "was born"): try the participle's own lemma
+        if role == "location" and prep_word and prep_word.lower() in LOCATIVE and tok.head.head.i == verb.i:
+            return _Reading(verb, "other", "location", f"{verb.text} ... {prep_word}", presence=True)
         return None
     lemma = verb.lemma_.lower()
     if from_object:
@@ -339,7 +355,7 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
     if role is None:
         role = "location"
     if lemma in COPULA:
-        if role == "destination" and prep_word and prep_word.lower() in ("to", "into"):
+        if role == "destination" and prep_word and prep_word.lower() == "to" and verb.lower_ == "been":
             kind = "arrive"  # "had been to Kabul"
         elif role not in ("location",):
             return None
@@ -365,6 +381,8 @@ def _subject(v: Token) -> tuple[Token | None, Token]:
     """The subject of ``v``, climbing coordinated and dependent verbs ("we embarked ... and sailed")."""
     for _ in range(6):
         subjects = [c for c in v.children if c.dep_ in _SUBJECTS]
+        if subjects and v.dep_ == "relcl" and subjects[0].lower_ in ("who", "that", "which"):
+            return v.head, v  # "the divisions that had taken part"
         if subjects:
             # "James's brother Robert": the name, when the parser splits it from its noun
             return next((c for c in subjects if c.pos_ == "PROPN"), subjects[0]), v
@@ -374,6 +392,9 @@ def _subject(v: Token) -> tuple[Token | None, Token]:
                 return obj, v  # "they expected her to settle in Italy": she would settle
         if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return v.head, v
+        participle = v.dep_ == "acl" and v.tag_ in ("VBN", "VBG")
+        if participle and v.head.pos_ in ("NOUN", "PROPN") and v.head.lower_ not in TIME_WORDS:
+            return v.head, v  # "a brigade stationed on the Amur", "men marching to X"
         if v.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "prep", "pobj", "dep") and v.head is not v:
             v = v.head
             continue
@@ -415,7 +436,7 @@ class _Actors:
     def one(self, s: Token, base: int) -> str:
         word = s.lower_
         at = base + s.idx
-        if word in FIRST_PERSON:
+        if word in FIRST_PERSON or word in ("my", "our"):
             return self.narrator
         if word in ("he", "him", "she", "her"):
             gender = "m" if word in ("he", "him") else "f"
@@ -441,6 +462,17 @@ class _Actors:
             return full
         phrase = " ".join(w.text for w in words)
         return phrase[:1].lower() + phrase[1:] if words and words[0].dep_ == "det" else phrase
+
+
+def _someone(subj: Token | None) -> bool:
+    """A subject that can be somewhere: a person, the understood diarist, a ship or a unit."""
+    if subj is None:
+        return True
+    return (
+        subj.lower_ in (*FIRST_PERSON, "he", "she", "they")
+        or subj.pos_ == "PROPN"
+        or subj.lemma_.lower() in VEHICLES
+    )
 
 
 def _name(s: Token) -> str:
@@ -720,12 +752,16 @@ def extract_events(
             m = toponyms[i]
             q = bisect_right(quote_starts, m.start) - 1
             quote = quotes[q] if q >= 0 and m.start < quotes[q].end else None
+            if _in_citation(quotes, q, m.start):
+                continue  # a quotation's source ("sent by the police station of X"), not the story
             subj, _ = _subject(reading.verb) if reading.verb is not None else (None, None)
             if reading.noun is not None:
                 poss = next((c for c in reading.noun.children if c.dep_ == "poss"), None)
                 if poss is not None:
                     subj = poss
             if subj is not None and subj.i in place_tokens:
+                continue
+            if reading.presence and not _someone(subj):
                 continue
             names, explicit = actors.of(subj, s, m.start)
             modality, attribution = _modality(reading.verb, actors, s)
@@ -784,7 +820,9 @@ def extract_events(
 
 def _confidence(reading: _Reading, explicit: bool, names: list[str]) -> float:
     """Higher for a lexicon verb than a movement noun or "was at", for a named subject than an
-    understood one, lower for a pronoun nobody named before."""
+    understood one, lower for a pronoun nobody named before; low for presence without movement."""
+    if reading.presence:
+        return 0.35
     c = 0.5
     c += 0.2 if reading.noun is None else 0.0
     c += 0.15 if reading.verb is not None and reading.verb.lemma_.lower() not in COPULA else 0.0
@@ -805,6 +843,13 @@ def _telegraphic(sentence: str) -> str:
         return m.group(1) + word.lower() if word.lower() in OPENING_FORMS else m.group(0)
 
     return _OPENING.sub(lower, sentence)
+
+
+def _in_citation(quotes: Sequence[Any], q: int, at: int) -> bool:
+    if q < 0:
+        return False
+    cite = getattr(quotes[q], "citation_start", None)
+    return cite is not None and cite <= at < (quotes[q].citation_end or cite)
 
 
 def _journey(v: Token) -> Token:

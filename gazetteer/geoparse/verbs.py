@@ -69,6 +69,9 @@ PHRASAL: dict[tuple[str, str], str] = {
     ("lie", "up"): "stay",
     ("hole", "up"): "stay",
     ("settle", "down"): "stay",
+    ("take", "part"): "fight",
+    ("make", "way"): "move",
+    ("set", "foot"): "arrive",
 }
 
 VERBS: dict[str, str] = {}
@@ -82,12 +85,13 @@ for _kind, _words in {
     "stay": (
         "stay remain camp bivouac halt stop rest lodge live dwell reside winter summer spend settle "
         "sojourn lie linger wait station quarter billet garrison intern imprison detain hospitalise "
-        "hospitalize bear bury die work study teach serve hide shelter"
+        "hospitalize bear gather assemble muster concentrate rally regroup reassemble bury die work study "
+        "teach serve hide shelter"
     ),
     "move": (
-        "go come travel journey proceed march sail steam fly ride drive walk run move head make "
+        "go come travel journey proceed march sail steam fly ride drive walk run move head "
         "advance retreat withdraw push row paddle cruise motor trek hike cycle tramp wander "
-        "ascend descend climb follow escape flee transfer send post take carry bring "
+        "ascend descend climb follow escape flee transfer send post carry bring "
         "ship convey transport tow drift float swim chase pursue accompany lead guide "
         "redeploy deploy dispatch despatch relocate emigrate immigrate migrate"
     ),
@@ -96,7 +100,7 @@ for _kind, _words in {
         "fight attack capture storm besiege bombard shell raid assault defend occupy invade seize "
         "recapture liberate engage repulse"
     ),
-    "found": "found establish build open",
+    "found": "found establish build open organize organise form create raise",
     "other": "marry baptise baptize christen educate arrest",
 }.items():
     for _w in _words.split():
@@ -112,6 +116,16 @@ VERBS.setdefault("posted", "move")
 
 # Nouns of movement: "on our way to X", "the march from X", "his return to X".
 NOUNS: dict[str, str] = {
+    "battle": "fight",
+    "capture": "fight",
+    "siege": "fight",
+    "defence": "fight",
+    "defense": "fight",
+    "liberation": "fight",
+    "occupation": "fight",
+    "attack": "fight",
+    "assault": "fight",
+    "evacuation": "depart",
     "way": "move",
     "journey": "move",
     "voyage": "move",
@@ -138,6 +152,20 @@ NOUNS: dict[str, str] = {
     "sail": "move",
     "run": "move",
 }
+
+# Prepositions that put the subject of any verb at a place: "in Khabarovsk we inspected a parade".
+LOCATIVE = frozenset({"at", "in", "near", "outside", "inside", "within", "beside"})
+# Words a clock time or a time of day is made of: never an actor ("At 7 AM proceeded ...").
+TIME_WORDS = frozenset(
+    {"am", "pm", "a.m.", "p.m.", "noon", "midnight", "morning", "evening", "night", "dawn", "daybreak"}
+    | {"sunset", "sunrise", "dusk", "afternoon", "o'clock"}
+)
+
+# "on behalf of X", "in spite of X", "in the name of X": the place is no location.
+NOT_PLACE_NOUNS = frozenset(
+    {"behalf", "spite", "instead", "honour", "honor", "name", "account", "favour", "favor", "sake"}
+    | {"terms", "support", "because", "government", "policy", "history", "people", "requirement"}
+)
 
 # Being somewhere: "we were at X", "he was in X".
 COPULA = frozenset({"be"})
