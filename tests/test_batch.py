@@ -168,6 +168,46 @@ def test_a_second_run_skips_the_documents_already_done_and_adds_the_new_one(arch
     assert "Naples" in set(read_table(out, "mentions")["text"])
 
 
+def test_a_worker_killed_mid_run_costs_only_its_part_and_the_output_is_whole(archive, runs, tmp_path):
+    import os
+    import signal
+    import threading
+    import time
+
+    from distributed import Client, LocalCluster
+
+    out, finished = tmp_path / "out", {}
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        ) as c,
+        Client(c) as client,
+    ):
+
+        def batch() -> None:
+            finished["summary"] = run_batch(
+                input_paths(archive), out, scheduler=c.scheduler_address, size=1, progress=False
+            )
+
+        runner = threading.Thread(target=batch)
+        runner.start()
+        deadline = time.monotonic() + 300
+        while not part_path(out, "documents", 0).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        victim = next(iter(client.run(os.getpid).values()))
+        os.kill(victim, signal.SIGKILL)  # its nanny starts a new worker; Dask runs the lost part again
+        runner.join(600)
+    assert (finished["summary"].parsed, finished["summary"].failed) == (5, 1)
+    for table in ("documents", "mentions", "events"):
+        pd.testing.assert_frame_equal(comparable(out, table), comparable(runs["one"], table))
+
+
 def test_an_interrupted_part_is_removed_and_parsed_again(archive, tmp_path):
     out = tmp_path / "out"
     prepare_output(out)
