@@ -779,9 +779,11 @@ class Gazetteer(Geocoder):
         ctx = self._context(context, key) if context else None
         # per place id: (score, population, id, candidate, row or -1), the best score (first on a tie)
         best: dict[str, tuple] = {}
+        held: dict[str, Place] = {}  # the places in hand, so that no lazy candidate is forced to read them
         for group, via_core in hits:
             for hit in group:
                 p, name = hit.place, hit.name
+                held[p.id] = p
                 where = (p.lat, p.lon, p.country_codes, _region_code(p)) if ctx or within else None
                 flags = (hit.generic, hit.bare, via_core)
                 score = self._score(p.source, p.feature_type, p.population, p.when, name, flags, gtype, span,
@@ -797,10 +799,10 @@ class Gazetteer(Geocoder):
                         -1,
                     )
         if len(best) > 1:
-            _drop_twins(best)
+            _drop_twins(best, held)
         for group, _ in rows:
             if group:
-                found = self._rank_rows(rows, best, gtype, span, ctx, within)
+                found = self._rank_rows(rows, [held[pid] for pid in best], gtype, span, ctx, within)
                 if best:
                     best.update(found)
                 else:
@@ -810,7 +812,7 @@ class Gazetteer(Geocoder):
             return list(best.values())
         return sorted(best.values(), key=_order)
 
-    def _rank_rows(self, rows, others: dict[str, tuple], gtype, span, ctx, within) -> dict[str, tuple]:
+    def _rank_rows(self, rows, others: list[Place], gtype, span, ctx, within) -> dict[str, tuple]:
         """``_rank`` for GeoNames rows; ``others`` (places from other sources) hide their GeoNames twins."""
         gn = self.geonames
         plain = gtype is None and ctx is None and within is None
@@ -844,7 +846,7 @@ class Gazetteer(Geocoder):
         if others:
             # A GeoNames entry for a place we hold is the same place: keep only ours. Same place means
             # linked by id, or the same type within the other's radius (a county's seat town stays).
-            twins = [e[3].place for e in others.values()]
+            twins = others
             linked = {link.replace("gn:", "geonames:") for k in twins for link in k.links}
             for pid, entry in list(out.items()):
                 ftype = gn.row_feature_type(entry[4])
@@ -1066,15 +1068,14 @@ def _region_code(p: Place) -> str:
     return ""
 
 
-def _drop_twins(best: dict[str, tuple]) -> None:
+def _drop_twins(best: dict[str, tuple], held: dict[str, Place]) -> None:
     """A packaged layer's entry for a place we curate is the same place (same type, within our radius):
     keep only the curated one."""
-    curated = [e[3].place for e in best.values() if e[3].place.source in ("curated",) or
-               e[3].place.source.startswith("user")]  # fmt: skip
+    curated = [p for pid, p in held.items() if pid in best and p.source.split(":")[0] in ("curated", "user")]
     if not curated:
         return
-    for pid, entry in list(best.items()):
-        p = entry[3].place
+    for pid in list(best):
+        p = held[pid]
         if p.source in _LAYER_SOURCES and any(
             k.feature_type == p.feature_type
             and distance_km(p.lat, p.lon, k.lat, k.lon) <= max(k.uncertainty_km, 20.0)
