@@ -446,6 +446,13 @@ def _run_batch(args: argparse.Namespace) -> int:
         raise CLIError("--workers and --scheduler do not go together (the cluster has its own workers)", 2)
     if args.scheduler and "://" not in args.scheduler:
         raise CLIError(f"--scheduler {args.scheduler!r}: give an address such as tcp://HOST:8786", 2)
+    if args.document_date is not None:
+        from gazetteer.dates import edtf_value
+
+        if edtf_value(args.document_date) is None:
+            raise CLIError(
+                f"--document-date {args.document_date!r}: not an EDTF date (e.g. 1944-02-21, 1944)", 2
+            )
     try:
         paths = input_paths(args.input)
         summary = run_batch(

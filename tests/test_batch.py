@@ -253,6 +253,7 @@ def test_itinera_batch_on_a_cluster_prints_a_summary_and_exits_1_for_the_failed_
         (["--workers", "0"], 2, "--workers 0: must be 1 or more"),
         (["--scheduler", "localhost"], 2, "give an address such as tcp://HOST:8786"),
         (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], 2, "do not go together"),
+        (["--document-date", "summer"], 2, "--document-date 'summer': not an EDTF date"),
     ],
 )
 def test_itinera_batch_refuses_bad_usage_in_one_line(archive, tmp_path, capsys, argv, code, message):
