@@ -189,8 +189,12 @@ def _library_bounds(text: str) -> tuple[date, date]:
             out.append(exc)
 
     worker = threading.Thread(target=parse, name="edtf-parse", daemon=True)
-    worker.start()
-    worker.join()
+    try:
+        worker.start()
+    except RuntimeError:  # no thread to be had (a thread limit, the interpreter exiting): parse here
+        parse()
+    else:
+        worker.join()
     result = out.pop()  # the list outlives this call in the thread's frame: leave nothing in it
     if isinstance(result, Exception):
         raise result
