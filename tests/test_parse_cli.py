@@ -28,6 +28,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.needs_shared
 def test_default_output_is_a_readable_table(memoir_path: Path, capsys):
     assert main(["parse", str(memoir_path)]) == 0
     out = capsys.readouterr().out
@@ -37,6 +38,7 @@ def test_default_output_is_a_readable_table(memoir_path: Path, capsys):
     assert "(in Kwantung Army)" in out
 
 
+@pytest.mark.needs_shared
 def test_json_lines_follow_the_contract(memoir_path: Path, memoir_text: str, capsys):
     assert main(["parse", str(memoir_path), "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -66,6 +68,7 @@ def test_json_lines_follow_the_contract(memoir_path: Path, memoir_text: str, cap
     assert soviet["text"] == "Soviet\\union"
 
 
+@pytest.mark.needs_shared
 def test_geojson_is_one_feature_collection(article_path: Path, capsys):
     assert main(["parse", str(article_path), "--geojson", "--document-date", "2022"]) == 0
     fc = json.loads(capsys.readouterr().out)
@@ -76,8 +79,8 @@ def test_geojson_is_one_feature_collection(article_path: Path, capsys):
     assert all(f["properties"]["edtf"] for f in events)
 
 
-def test_a_bad_document_date_is_a_usage_error(article_path: Path, capsys):
-    assert main(["parse", str(article_path), "--document-date", "1930s"]) == 2
+def test_a_bad_document_date_is_a_usage_error(own_texts_dir: Path, capsys):
+    assert main(["parse", str(own_texts_dir / "letters_far_east.txt"), "--document-date", "1930s"]) == 2
     assert "not an EDTF date" in capsys.readouterr().err
 
 

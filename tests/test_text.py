@@ -61,6 +61,7 @@ def test_nbsp_curly_quotes_and_windows_line_ends():
         assert original[a:b] == name
 
 
+@pytest.mark.needs_shared
 def test_memoir_cleaning_removes_every_artifact_and_maps_each_soviet_union_back(memoir_text: str):
     ct = clean(memoir_text)
     assert "\\" not in ct.text
@@ -71,6 +72,7 @@ def test_memoir_cleaning_removes_every_artifact_and_maps_each_soviet_union_back(
     assert all(memoir_text[a:b] == "Soviet\\union" for a, b in spans)
 
 
+@pytest.mark.needs_shared
 def test_memoir_quoted_police_report_has_its_citation(memoir_text: str):
     ct = clean(memoir_text)
     quotes = layout(ct.text, memoir_text, ct).quotations
@@ -82,12 +84,22 @@ def test_memoir_quoted_police_report_has_its_citation(memoir_text: str):
     assert ct.text[cited[0].start : cited[0].end].count("\n\n") == 2
 
 
+@pytest.mark.needs_shared
 def test_a_blank_line_inside_a_sentence_does_not_split_the_paragraph(memoir_text: str):
     ct = clean(memoir_text)
     paras = layout(ct.text).paragraphs
     where = ct.text.index("northern Manchuria")
     holding = next(p for p in paras if p[0] <= where < p[1])
     assert ct.text[holding[0] :].startswith("Zhang Shou-jian")
+
+
+def test_a_blank_line_before_a_lower_case_word_continues_the_paragraph():
+    text = "We marched north along the river to\n\nthe camp by the birches.\n\nNext day it snowed."
+    paras = layout(text).paragraphs
+    assert [text[a:b] for a, b in paras] == [
+        "We marched north along the river to\n\nthe camp by the birches.",
+        "Next day it snowed.",
+    ]
 
 
 # --- reading files ----------------------------------------------------------------------------------
