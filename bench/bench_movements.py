@@ -51,7 +51,8 @@ CORPORA = SHARED / "corpora"
 def quality() -> None:
     print("== our texts (tests/data/movements)")
     print(
-        f"{'text':12} {'mode':7} {'gold':>5} {'events':>6} {'recall':>7} {'no-role':>8} {'prec':>6} {'eod':>9}"
+        f"{'text':12} {'mode':7} {'gold':>5} {'events':>6} {'recall':>7} {'no-role':>8} {'prec':>6} "
+        f"{'eod':>9}"
     )
     for mode, places in (("marked", marked), ("found", found)):
         tot = [0, 0, 0, 0, 0, 0]
@@ -118,8 +119,8 @@ def first_corpus() -> None:
             if here:
                 hit += 1
                 with_actor += any(ev.actors for ev in here)
-                curated = {x.strip().casefold() for x in r["actors"].split(";")}
-                right_actor += any(x.casefold() in curated for ev in here for x in ev.actors)
+                curated = {_person(x) for x in r["actors"].split(";")}
+                right_actor += any(_person(x) in curated for ev in here for x in ev.actors)
         confident = [ev for ev in events if ev.confidence >= 0.5]
         right = sum(
             1
@@ -132,10 +133,16 @@ def first_corpus() -> None:
         )
         n = max(len(wanted), 1)
         print(
-            f"{sid:8} named events {len(wanted):3d}: found {hit / n:.2f}, with an actor {with_actor / n:.2f}, "
+            f"{sid:8} named events {len(wanted):3d}: found {hit / n:.2f}, "
+            f"with an actor {with_actor / n:.2f}, "
             f"with a curated actor {right_actor / n:.2f}; our events (conf >= 0.5) {len(confident)}, "
             f"in a curated passage at its place {right / max(len(confident), 1):.2f}"
         )
+
+
+def _person(name: str) -> str:
+    """A name compared without case, hyphens or spacing ("Kim Il-sung" is "Kim Il Sung")."""
+    return " ".join(name.replace("-", " ").split()).casefold()
 
 
 def _corpus_texts(limit: int) -> list[str]:

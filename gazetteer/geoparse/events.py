@@ -25,12 +25,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import nlp
 from .verbs import (
+    ALONG,
     COPULA,
     DENYING_HEADS,
     FEMALE_TITLES,
     FIRST_PERSON,
     FUTURE_AUX,
     INTENTION_HEADS,
+    INTENTION_NOUNS,
+    KIN,
     LEAVE_OBJECT,
     LOCATION_AS,
     LOCATIVE,
@@ -176,6 +179,9 @@ class _People:
         self.seen.sort(key=lambda p: p.at)
         return full
 
+    def known(self, name: str) -> bool:
+        return any(p.name == name for p in self.seen)
+
     def fullest(self, name: str) -> str:
         words = name.split()
         best = name
@@ -240,6 +246,16 @@ def _verb_kind(v: Token) -> tuple[str | None, str]:
     return kind, v.text
 
 
+class _AsObject:
+    """A token read as the object of a preposition the parser hung it under by mistake."""
+
+    def __init__(self, token: Token, head: Token) -> None:
+        self.token, self.head, self.dep_ = token, head, "pobj"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.token, name)
+
+
 def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
     """The verb, kind and role of the place whose head token is ``tok``; None when no movement."""
     t = tok
@@ -249,6 +265,9 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
     from_object = False
     for _ in range(8):
         dep = t.dep_
+        if dep == "nsubj" and t.head.dep_ == "pcomp" and t.head.head.pos_ == "ADP" and t.i < t.head.i:
+            dep = "pobj"  # "at Makina unpacking stores": the parser took the place for the subject
+            t = _AsObject(t, t.head.head)
         head = t.head
         if head is t:
             return None
@@ -350,6 +369,8 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
         if verb.lemma_.lower() in COPULA:
             return None
         role = "origin" if lemma in LEAVE_OBJECT else OBJECT_ROLE[kind]
+        if kind == "move" and any(c.dep_ == "prt" and c.lower_ in ALONG for c in verb.children):
+            role = "via"  # "went up the Tigris", "sailed down the Nile"
         if tok.dep_ == "nsubjpass" or (t is not tok and tok.dep_ == "nsubjpass"):
             role = OBJECT_ROLE[kind]
     if role is None:
@@ -361,6 +382,8 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
             return None
     if role == "location" and kind in LOCATION_AS:
         role = LOCATION_AS[kind]
+    if role == "location" and kind == "move" and prep_word and prep_word.lower() == "at":
+        role = "destination"  # "marched to a camp at Makina"
     if role == "location" and kind == "pass":
         role = "via"
     if role == "destination" and prep_word and prep_word.lower() == "for" and kind not in ("depart", "move"):
@@ -402,6 +425,11 @@ def _subject(v: Token) -> tuple[Token | None, Token]:
     return None, v
 
 
+def _text(words: list[Token]) -> str:
+    """The words as written ("Kim's parents", not "Kim 's parents")."""
+    return words[0].doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+
+
 def _phrase(subj: Token) -> list[Token]:
     """The subject's own words: determiners, possessives, titles and names, not its clauses."""
     keep = [c for c in subj.lefts if c.dep_ in ("det", "poss", "compound", "amod", "nmod", "nummod", "flat")]
@@ -422,7 +450,8 @@ class _Actors:
         self.first_person_at = [m.start() for m in _FIRST_PERSON_WORD.finditer(text)]
 
     def first_person_before(self, at: int) -> bool:
-        return bool(self.first_person_at) and self.first_person_at[0] < at
+        """Whether the text speaks as "I" or "we" (a diary's ship is the diarist's, whenever he says so)."""
+        return bool(self.first_person_at)
 
     def of(self, subj: Token | None, base: int, at: int) -> tuple[list[str], bool]:
         """Actor names for a subject (``base``: the sentence's offset) and whether it was explicit."""
@@ -460,7 +489,7 @@ class _Actors:
             full = self.people.add(at, name)
             self.last_person = full
             return full
-        phrase = " ".join(w.text for w in words)
+        phrase = _text(words)
         return phrase[:1].lower() + phrase[1:] if words and words[0].dep_ == "det" else phrase
 
 
@@ -496,7 +525,7 @@ def _attribution(words: list[Token], actors: _Actors, base: int) -> str | None:
         return None
     if head.lower_ in ("he", "she", "him", "her", "they"):
         return actors.one(head, base)
-    phrase = " ".join(w.text for w in words)
+    phrase = _text(words)
     return phrase[:1].lower() + phrase[1:] if words[0].dep_ == "det" else phrase
 
 
@@ -742,8 +771,10 @@ def extract_events(
             for t in span:
                 place_tokens[t.i] = i
         for t in doc:
-            if t.dep_ in _SUBJECTS and t.pos_ == "PROPN" and t.i not in place_tokens:
-                people.add(s + t.idx, _name(t))
+            if t.i in place_tokens or t.pos_ != "PROPN":
+                continue
+            if t.dep_ in _SUBJECTS or (t.dep_ == "poss" and t.head.lemma_.lower() in KIN):
+                people.add(s + t.idx, _name(t))  # "Kim went", "Kim's parents"
         groups: dict[int, list[Movement]] = {}
         for i, root in heads.items():
             reading = _read(root, set(place_tokens))
@@ -761,10 +792,15 @@ def extract_events(
                     subj = poss
             if subj is not None and subj.i in place_tokens:
                 continue
+            planned = subj is not None and subj.lemma_.lower() in INTENTION_NOUNS
+            if planned:
+                subj = None  # "Orders to move up to Amara": the diarist's, not yet done
             if reading.presence and not _someone(subj):
                 continue
             names, explicit = actors.of(subj, s, m.start)
             modality, attribution = _modality(reading.verb, actors, s)
+            if planned and modality == "asserted":
+                modality = "intended"
             if quote is not None and modality == "asserted":
                 modality = "reported"
                 if attribution is None and getattr(quote, "citation_start", None) is not None:
@@ -810,10 +846,8 @@ def extract_events(
         for group in groups.values():
             _link(group)
         for ev in (ev for group in groups.values() for ev in group):
-            if ev.modality == "asserted" and ev.actors and ev.actors[0] != narrator_name:
-                name = ev.actors[0]
-                if name[:1].isupper():
-                    actors.last_person = name
+            if ev.modality == "asserted" and ev.actors and people.known(ev.actors[0]):
+                actors.last_person = ev.actors[0]
     events.sort(key=lambda ev: ev.start)
     return events
 

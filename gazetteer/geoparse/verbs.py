@@ -76,7 +76,7 @@ PHRASAL: dict[tuple[str, str], str] = {
 
 VERBS: dict[str, str] = {}
 for _kind, _words in {
-    "depart": "leave depart embark board quit evacuate abandon vacate entrain emplane",
+    "depart": "leave depart embark board start quit evacuate abandon vacate entrain emplane",
     "arrive": (
         "arrive reach land anchor moor berth dock disembark detrain debark enter gain regain visit "
         "return approach near attain"
@@ -91,7 +91,7 @@ for _kind, _words in {
     "move": (
         "go come travel journey proceed march sail steam fly ride drive walk run move head "
         "advance retreat withdraw push row paddle cruise motor trek hike cycle tramp wander "
-        "ascend descend climb follow escape flee transfer send post carry bring "
+        "ascend descend climb follow escape flee transfer turn send post carry bring "
         "ship convey transport tow drift float swim chase pursue accompany lead guide "
         "redeploy deploy dispatch despatch relocate emigrate immigrate migrate"
     ),
@@ -261,6 +261,14 @@ INTENTION_HEADS = frozenset(
         "think",
         "consider",
         "contemplate",
+        "invite",
+        "persuade",
+        "encourage",
+        "permit",
+        "allow",
+        "instruct",
+        "command",
+        "direct",
     }
 )
 NEGATING_HEADS = frozenset({"fail", "refuse", "decline", "deny", "forbid", "prevent", "neglect", "omit"})
@@ -369,6 +377,15 @@ FEMALE_TITLES = _set_of(
     "mrs miss ms lady madame mme mademoiselle mlle sister mother queen princess duchess countess "
     "baroness aunt dame"
 )
+# People named through a relative: "Kim's parents" names Kim.
+KIN = frozenset(
+    {"father", "mother", "parent", "brother", "sister", "son", "daughter", "wife", "husband", "uncle"}
+    | {"aunt", "cousin", "family", "friend", "grandfather", "grandmother", "child", "widow"}
+)
+# Nouns that make an infinitive after them a plan: "orders to move up to Amara".
+INTENTION_NOUNS = frozenset({"order", "orders", "instruction", "plan", "intention", "hope", "idea", "wish"})
+# Particles with which a river or road as object is travelled along, not reached: "went up the Tigris".
+ALONG = frozenset({"up", "down", "along", "across", "over", "through"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "myself", "ourselves"})
 
 IRREGULAR_PAST = {
