@@ -310,3 +310,13 @@ def read_lpf(path_or_data: str | Path | dict[str, Any], *, source: str = "") -> 
     return [
         place_from_lpf(f, where=f"{where}, feature {i + 1}", source=source) for i, f in enumerate(features)
     ]
+
+
+def user_place_id(file_name: str, feature: dict[str, Any], index: int) -> str:
+    """The id of a place in a user's LPF or GeoJSON file: the feature's own ``@id`` or ``id``, else
+    ``user:<file stem>:<feature number from 1>``. Never made from the name: names in other scripts
+    and names shared by two places would give colliding ids, one place silently replacing another."""
+    own = feature.get("@id") or feature.get("id")
+    if own not in (None, ""):
+        return str(own)
+    return f"user:{Path(file_name).stem}:{index + 1}"

@@ -14,8 +14,11 @@ from contextlib import contextmanager
 import streamlit as st
 
 from mapapp import dashboard as db
+from mapapp import export
+from mapapp import review as rv
 from mapapp.build import build_map
 from mapapp.corrections import CorrectionsError, CorrectionStore, parse_corrections
+from mapapp.models import CERTAINTIES, EVENT_KINDS
 
 st.set_page_config(page_title="Itinera", layout="wide", page_icon="🗺️")
 PLAY_SECONDS = 1.5  # one month of the window per tick of the play button
@@ -55,6 +58,11 @@ def corrections_store(path: str) -> CorrectionStore:
     return CorrectionStore(path)
 
 
+@st.cache_resource
+def review_store(path: str) -> rv.ReviewStore:
+    return rv.ReviewStore(path)
+
+
 @st.cache_resource(max_entries=8)
 def event_index(
     _ws: db.Workspace, _user_events: list, ws_key: str, fixes_key: str, user_key: str
@@ -82,6 +90,14 @@ def base_map(_index: db.EventIndex, _places, _sources, key: str, tiles: str | No
 
 
 @st.cache_resource(max_entries=8)
+def review_months(_review: rv.ReviewStore | None, key: str) -> tuple[str, str] | None:
+    """The months of every event found in the reader's texts, pending ones too: the slider reaches them."""
+    if _review is None:
+        return None
+    return rv.months_of(item.event for item in _review.items.values())
+
+
+@st.cache_resource(max_entries=8)
 def facets_of(_index: db.EventIndex, key: str) -> dict[str, list[str]]:
     return db.facet_values(_index)
 
@@ -100,6 +116,10 @@ def fixes_path() -> str:
     from mapapp.corrections import default_path
 
     return str(default_path())
+
+
+def work_path() -> str:
+    return str(rv.default_folder())
 
 
 ws_key = "|".join(os.environ.get(k, "") for k in ("ITINERA_EVENTS", "ITINERA_TEXTS", "ITINERA_BATCH"))
@@ -127,6 +147,12 @@ with guarded("Your corrections"):
     for problem in store.problems:
         st.warning(db.md_escape(problem))
 
+review = None
+with guarded("Your saved work"):
+    review = review_store(work_path())
+    for problem in review.problems:
+        st.warning(db.md_escape(problem))
+
 # Uploads are taken before anything is drawn, so the map and table of this very run include them.
 with guarded("Your material"):
     ss = st.session_state
@@ -139,10 +165,19 @@ with guarded("Your material"):
         db.take_events_upload(ss, ss.events_upload.name, ss.events_upload.getvalue(), places, ws)
     else:
         db.forget_upload(ss, "events")
+    about = {
+        "review": review,
+        "narrator": (ss.get("text_narrator") or "").strip(),
+        "document_date": (ss.get("text_date") or "").strip(),
+    }
     if ss.get("text_upload") is not None:
-        db.take_text_upload(ss, ss.text_upload.name, ss.text_upload.getvalue(), ws.sources, gazetteer())
+        db.take_text_upload(
+            ss, ss.text_upload.name, ss.text_upload.getvalue(), ws.sources, gazetteer(), **about
+        )
     elif (ss.get("pasted_text") or "").strip():
-        db.take_text_upload(ss, "pasted text", ss.pasted_text.encode("utf-8"), ws.sources, gazetteer())
+        db.take_text_upload(
+            ss, "pasted text", ss.pasted_text.encode("utf-8"), ws.sources, gazetteer(), **about
+        )
     else:
         db.forget_upload(ss, "text")
 
@@ -150,13 +185,19 @@ index = None
 with guarded("The events"):
     places = ws.places.with_extra(st.session_state.get("user_places", []))
     fixes_key = hashlib.sha1(store.to_json_bytes()).hexdigest() if store is not None else ""
+    mention_fixes = store.for_target("mention") if store is not None else {}
     user_key = (
         f"{st.session_state.get('user_events_key', '')}|{st.session_state.get('upload_places_key', '')}"
+        f"|{review.revision if review is not None else ''}"
     )
-    index = event_index(ws, st.session_state.get("user_events", []), ws_key, fixes_key, user_key)
+    reviewed = review.accepted(mention_fixes) if review is not None else []
+    index = event_index(ws, st.session_state.get("user_events", []) + reviewed, ws_key, fixes_key, user_key)
     data_key = f"{ws_key}|{fixes_key}|{user_key}"  # what the index, the table and the base map hang on
     facets = facets_of(index, data_key)
-    date_range = index.date_range()
+    # the reader's own texts are sources too, their texts known by checksum (saved ones after a restart)
+    all_sources = {**ws.sources, **(review.sources if review is not None else {})}
+    all_texts = {**(review.texts() if review is not None else {}), **st.session_state.get("user_texts", {})}
+    date_range = db.widest_range(index.date_range(), review_months(review, user_key))
 if index is None:
     st.stop()
 
@@ -175,6 +216,10 @@ with st.sidebar:
         st.session_state.window = db.default_window(months)  # another events file: its own months
     st.session_state.setdefault("window", db.default_window(months))
     st.session_state.setdefault("window_gen", 0)
+    fit = st.session_state.pop("fit_months", None)
+    if fit:  # a text just read: the window follows its events (the map's view too, below)
+        st.session_state.window = db.fit_window(months, fit)
+        st.session_state.window_gen += 1
 
     def step(n: int) -> None:
         st.session_state.window = db.step_window(months, st.session_state.window, n)
@@ -209,7 +254,7 @@ with st.sidebar:
         "Sources",
         facets["sources"],
         key="sources",
-        format_func=lambda s: db.source_label(s, ws.sources),
+        format_func=lambda s: db.source_label(s, all_sources),
         placeholder="all sources",
         help="The text that reports the event (a police report quoted in the memoir is its own source).",
     )
@@ -297,15 +342,16 @@ def mentions_on_map() -> list[dict]:
     rows = list(corpus_mentions(ws_key, ws))
     parsed = st.session_state.get("user_parse")
     if parsed:
-        fixes = store.for_target("mention") if store is not None else {}
-        rows += db.map_mentions(db.with_mention_fixes(parsed["mentions"], fixes, places))
+        rows += db.map_mentions(
+            db.with_mention_fixes(parsed["mentions"], mention_fixes, places, parsed.get("text_id", ""))
+        )
     return rows
 
 
 with map_col, guarded("The map"):
     from streamlit_folium import st_folium
 
-    m = copy.deepcopy(base_map(index, places, ws.sources, data_key, "osm" if online_tiles else None))
+    m = copy.deepcopy(base_map(index, places, all_sources, data_key, "osm" if online_tiles else None))
     on_map = db.map_events(index, mask) if len(shown) > db.MAP_LIMIT else shown
     if len(on_map) < len(shown):
         st.warning(
@@ -317,12 +363,15 @@ with map_col, guarded("The map"):
         db.places_for(on_map, places),
         window=window,
         layers=db.build_layers(chosen_layers, show_contested),
-        sources=ws.sources,
-        texts=db.known_texts(ws.sources, ws.texts, st.session_state.get("user_texts", {})),
+        sources=all_sources,
+        texts=db.known_texts(all_sources, ws.texts, all_texts),
         mentions=mentions_on_map() if "mentions" in chosen_layers else None,
     )
     missing = overlay.itinera.missing_place
-    view = home(index, places, data_key)
+    fit_events = st.session_state.pop("fit_events", None)
+    if fit_events:
+        st.session_state.map_view = db.home_view(fit_events, places)
+    view = st.session_state.get("map_view") or home(index, places, data_key)
     out = st_folium(
         m,
         center=view[0] if view else None,
@@ -380,9 +429,9 @@ with detail_col, guarded("The event"):
         detail = db.event_detail(
             chosen,
             index,
-            ws.sources,
+            all_sources,
             places,
-            **db.text_for(chosen, ws.sources, ws.texts, st.session_state.get("user_texts", {})),
+            **db.text_for(chosen, all_sources, ws.texts, all_texts),
         )
         st.markdown(f"#### {db.md_escape(detail.title)}")
         st.markdown(f"**When:** {db.md_escape(detail.dates)}  \n**Where:** {db.md_escape(detail.place)}")
@@ -407,12 +456,12 @@ with detail_col, guarded("The event"):
 
 # --- tabs: table, timeline, sources, material, corrections, downloads --------------------------------------
 
-tab_table, tab_time, tab_compare, tab_yours, tab_fix, tab_dl = st.tabs(
-    ["Events", "Timeline", "Compare sources", "Your material", "Corrections", "Download"]
+tab_table, tab_time, tab_compare, tab_yours, tab_review, tab_fix, tab_dl = st.tabs(
+    ["Events", "Timeline", "Compare sources", "Your material", "Review", "Corrections", "Download"]
 )
 
 with tab_table, guarded("The events table"):
-    frame = events_frame(index, places, ws.sources, data_key)
+    frame = events_frame(index, places, all_sources, data_key)
     view, total = db.table_view(frame, mask)
     st.session_state.table_ids = view["event_id"].tolist()
 
@@ -455,8 +504,8 @@ with tab_compare, guarded("The comparison of sources"):
     st.caption(
         "The same years as each source tells them, then the claims one source makes and another denies."
     )
-    st.dataframe(db.compare_sources(shown, ws.sources, places), width="stretch")
-    dis = db.disagreements(shown, index, ws.sources, places)
+    st.dataframe(db.compare_sources(shown, all_sources, places), width="stretch")
+    dis = db.disagreements(shown, index, all_sources, places)
     st.subheader("Disagreements")
     if len(dis):
         st.dataframe(dis.drop(columns=["event_id", "contradicting_id"]), hide_index=True, width="stretch")
@@ -468,15 +517,30 @@ with tab_yours, guarded("Your material"):
         "Bring your own: a text to geoparse, an events file to validate and show, or places to add to "
         "the gazetteer. Nothing leaves this machine."
     )
+    if st.session_state.get("review_announce"):
+        st.success(db.md_escape(st.session_state.review_announce) + ": see the **Review** tab.")
     up_text, up_events, up_places = st.columns(3)
     with up_text:
         st.markdown("**A text** (.txt)")
+        st.text_input(
+            "Narrator or author (optional)",
+            key="text_narrator",
+            placeholder="who 'I' and 'we' are",
+            help="The events the text tells in the first person are this person's.",
+        )
+        st.text_input(
+            "Date of the text (EDTF, optional)",
+            key="text_date",
+            placeholder="e.g. 1916 or 1916-03",
+            help="Dates like 'in July' or 'last winter' with nothing before them count from here.",
+        )
         st.file_uploader(
             "A text to geoparse",
             type=["txt", "md", "text"],
             key="text_upload",
-            help="UTF-8 (or UTF-16 with a BOM) plain text, up to 5 MB. If it is one of the corpus's "
-            "texts, its passages appear beside the events too.",
+            help=f"UTF-8 (or UTF-16 with a BOM) plain text, up to {db.UPLOAD_LIMIT_MB} MB. It becomes a "
+            "source (its name and SHA-256) and its events wait under Review. If it is one of the "
+            "corpus's texts, its passages appear beside the events instead.",
         )
         st.text_area("…or paste a text", key="pasted_text", height=100, placeholder="paste text here")
     with up_events:
@@ -486,7 +550,8 @@ with tab_yours, guarded("Your material"):
             type=["csv", "json", "yaml", "yml", "tsv"],
             key="events_upload",
             help="One row an event, columns as data/events.csv (id, actors, kind, place_id, edtf, "
-            "source_id, …). Every problem is listed by row; good rows are shown on the map.",
+            "source_id, …), or what itinera parse --json / --geojson writes; up to "
+            f"{db.UPLOAD_LIMIT_MB} MB. Every problem is listed by row; good rows are shown on the map.",
         )
     with up_places:
         st.markdown("**Places** (GeoJSON or Linked Places)")
@@ -494,7 +559,9 @@ with tab_yours, guarded("Your material"):
             "Places to add to the gazetteer",
             type=["json", "geojson", "jsonld"],
             key="places_upload",
-            help="A FeatureCollection; each feature needs a geometry and a name (properties.name or title).",
+            help="A FeatureCollection; each feature needs a geometry and a name (properties.name or "
+            f"title); its id is the feature's own, else the file's name and the feature's number. Up to "
+            f"{db.UPLOAD_LIMIT_MB} MB.",
         )
 
     for kind, label in (("text", "text"), ("events", "events"), ("places", "places")):
@@ -516,7 +583,7 @@ with tab_yours, guarded("Your material"):
         st.subheader(f"Places in {parsed['name']}")
         if len(parsed["mentions"]):
             fixed = db.with_mention_fixes(
-                parsed["mentions"], store.for_target("mention") if store is not None else {}, places
+                parsed["mentions"], mention_fixes, places, parsed.get("text_id", "")
             )
             st.markdown("**Places named:** " + db.places_summary(fixed))
             st.dataframe(
@@ -527,9 +594,164 @@ with tab_yours, guarded("Your material"):
             )
         else:
             st.info("No place names found in this text.")
-        if len(parsed["candidates"]):
-            st.markdown("**Candidate events** (a place, a date and a movement word close together)")
-            st.dataframe(parsed["candidates"], hide_index=True, width="stretch")
+
+with tab_review, guarded("The review"):
+    texts_given = list(review.sources) if review is not None else []
+    if not texts_given:
+        st.info(
+            "Upload or paste a text under **Your material**: the events found in it wait here, to be "
+            "accepted, rejected or corrected. Accepted events join the map, the timeline and the downloads."
+        )
+    else:
+        if st.session_state.get("review_source") not in texts_given:
+            st.session_state.review_source = texts_given[-1]
+
+        def _text_label(sid: str) -> str:
+            items = review.for_source(sid)
+            done = sum(i.status == "accepted" for i in items)
+            return f"{review.sources[sid].title} ({len(items)} events, {done} accepted)"
+
+        source_id = st.selectbox("Text", texts_given, key="review_source", format_func=_text_label)
+        source = review.sources[source_id]
+        st.caption(
+            db.md_escape(
+                f"{source.title}: SHA-256 {source.sha256[:12]}…"
+                + (f", narrator {source.author}" if source.author else "")
+                + (f", dated {source.date}" if source.date else "")
+                + f". Saved in {review.folder}."
+            )
+        )
+        show = st.multiselect("Show", rv.STATUSES, default=list(rv.STATUSES), key="review_show")
+        items = review.for_source(source_id)
+        frame = rv.review_frame(items, review, places, mention_fixes, show=show)
+        ids = frame["event_id"].tolist()
+
+        def _rows_picked() -> None:
+            rows = st.session_state.get("review_table", {}).get("selection", {}).get("rows", [])
+            st.session_state.review_pick = [ids[r] for r in rows if r < len(ids)]
+
+        st.dataframe(
+            frame,
+            key="review_table",
+            on_select=_rows_picked,
+            selection_mode="multi-row",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "confidence": st.column_config.ProgressColumn("confidence", min_value=0.0, max_value=1.0),
+                "event_id": None,
+            },
+        )
+        st.session_state.review_pick = [i for i in st.session_state.get("review_pick", []) if i in ids]
+        labels = dict(
+            zip(
+                ids,
+                (
+                    f"{r.place or r['as written']} · {r['date (EDTF)'] or 'undated'} · {r.cue}"
+                    for _, r in frame.iterrows()
+                ),
+                strict=True,
+            )
+        )
+        picked = st.multiselect(
+            "Events chosen",
+            ids,
+            key="review_pick",
+            format_func=lambda i: labels.get(i, i),
+            placeholder="pick rows in the table, or here",
+        )
+        b1, b2, b3 = st.columns(3)
+        if b1.button("Accept", key="review_accept", disabled=not picked):
+            review.set_status(picked, "accepted")
+            st.rerun()
+        if b2.button("Reject", key="review_reject", disabled=not picked):
+            review.set_status(picked, "rejected")
+            st.rerun()
+        if b3.button("Back to pending", key="review_reset", disabled=not picked):
+            review.set_status(picked, "pending")
+            st.rerun()
+
+        t1, t2 = st.columns([2, 1])
+        threshold = t1.slider(
+            "Confidence at least",
+            0.0,
+            1.0,
+            0.7,
+            0.05,
+            key="review_threshold",
+            help="The geoparser's confidence in an event: its cue, its date and its place.",
+        )
+        waiting = sum(i.status == "pending" and i.confidence >= threshold for i in items)
+        if t2.button(f"Accept all {waiting} above", key="review_accept_above", disabled=not waiting):
+            review.accept_above(source_id, threshold)
+            st.rerun()
+
+        st.markdown("**Correct an event** (saving accepts it)")
+
+        def _load_edit() -> None:
+            item = review.items.get(st.session_state.get("review_edit"))
+            if item is None:
+                return
+            e = item.event
+            st.session_state.review_actor = "; ".join(e.actors)
+            st.session_state.review_kind = e.kind
+            st.session_state.review_place = rv.place_label(e.place_id, places)
+            st.session_state.review_origin = rv.place_label(e.from_place_id, places)
+            st.session_state.review_date = e.edtf
+            st.session_state.review_certainty = e.certainty
+
+        target = st.selectbox(
+            "Event to correct",
+            ids,
+            index=None,
+            key="review_edit",
+            on_change=_load_edit,
+            format_func=lambda i: labels.get(i, i),
+            placeholder="choose an event",
+        )
+        e1, e2, e3 = st.columns(3)
+        actor = e1.text_input("Actor(s)", key="review_actor", help="Several separated by ';'")
+        kind = e2.selectbox("Kind", EVENT_KINDS, key="review_kind")
+        certainty = e3.selectbox("Certainty", CERTAINTIES, key="review_certainty")
+        e4, e5, e6 = st.columns(3)
+        place_typed = e4.text_input(
+            "Place", key="review_place", help="A name, or an id such as geonames:98182"
+        )
+        origin_typed = e5.text_input("From (origin)", key="review_origin", help="Empty for none")
+        date_typed = e6.text_input("Date (EDTF)", key="review_date", help="e.g. 1916-03-09, 1916-03, 1916-21")
+        if st.button("Save and accept", key="review_save", disabled=target is None):
+            changes = {
+                "actors": actor,
+                "kind": kind,
+                "certainty": certainty,
+                "edtf": date_typed.strip(),
+                "place_id": rv.place_id_of(place_typed, places, gazetteer(), date_typed),
+                "from_place_id": rv.place_id_of(origin_typed, places, gazetteer(), date_typed),
+            }
+            problems = review.edit(target, changes, places)
+            if problems:
+                for problem in problems:
+                    st.error(db.md_escape(str(problem)))
+            else:
+                st.rerun()
+
+        accepted = [review.corrected(i, mention_fixes) for i in items if i.status == "accepted"]
+        accepted = [e for e in accepted if e is not None]
+        c1, c2 = st.columns(2)
+        c1.download_button(
+            f"Accepted events ({len(accepted)}) as CSV",
+            lambda: export.to_csv_bytes(accepted),
+            file_name=f"{source.title.rsplit('.', 1)[0]}-events.csv",
+            mime="text/csv",
+            key="review_csv",
+            on_click="ignore",
+            disabled=not accepted,
+            help="Reads back unchanged with itinera export --events.",
+        )
+        if c2.button("Remove this text and its events", key="review_remove"):
+            review.remove_text(source_id)
+            st.session_state.pop("review_source", None)
+            st.rerun()
 
 with tab_fix, guarded("Corrections"):
     st.caption(
@@ -582,9 +804,20 @@ with tab_fix, guarded("Corrections"):
         if not parsed or not len(parsed["mentions"]):
             st.caption("Upload or paste a text under **Your material** to correct its mentions.")
         else:
-            mkeys = parsed["mentions"]["mention"].tolist()
-            mtarget = st.selectbox("Mention to correct", mkeys, index=None, key="fix_mention")
-            mquery = st.text_input("Search the gazetteer", key="fix_mention_query")
+            mframe = parsed["mentions"]
+            mlabels = dict(zip(mframe["mention"], mframe["as written"], strict=True))
+            mkeys = mframe["mention"].tolist()
+            mtarget = st.selectbox(
+                "Mention to correct",
+                mkeys,
+                index=None,
+                key="fix_mention",
+                format_func=lambda k: f"{mlabels.get(k, '')} ({k.rpartition(':')[2]})",
+            )
+            not_place = st.toggle(
+                "Not a place", key="fix_mention_not_place", help="A person, a ship or a word read as a place"
+            )
+            mquery = st.text_input("Search the gazetteer", key="fix_mention_query", disabled=not_place)
             mchoices = db.place_choices(mquery, places, gazetteer())
             mplace = st.selectbox(
                 "Right place",
@@ -592,15 +825,56 @@ with tab_fix, guarded("Corrections"):
                 format_func=dict(mchoices).get,
                 index=None,
                 key="fix_mention_place",
+                disabled=not_place,
             )
             if st.button(
                 "Save correction",
                 key="fix_mention_save",
-                disabled=not (mtarget and mplace and store is not None),
+                disabled=not (mtarget and (mplace or not_place) and store is not None),
             ):
-                store.set("mention", mtarget, mplace, place_name=db.place_label(mplace, places))
-                st.success(db.md_escape(f"Saved: {mtarget} is {db.place_label(mplace, places)}."))
+                if not_place:
+                    store.set("mention", mtarget, "", action="not a place")
+                    st.success(db.md_escape(f"Saved: {mlabels.get(mtarget, mtarget)} is not a place."))
+                else:
+                    store.set("mention", mtarget, mplace, place_name=db.place_label(mplace, places))
+                    st.success(db.md_escape(f"Saved: {mtarget} is {db.place_label(mplace, places)}."))
                 st.rerun()
+
+            st.markdown("**A place the geoparser missed**")
+            words = st.text_input("Its words as written", key="fix_add_words", placeholder="e.g. Ctesiphon")
+            occurrence = st.number_input("Which time they appear", 1, 10_000, 1, key="fix_add_occurrence")
+            aquery = st.text_input("Search the gazetteer", key="fix_add_query")
+            achoices = db.place_choices(aquery, places, gazetteer())
+            aplace = st.selectbox(
+                "The place",
+                [pid for pid, _ in achoices],
+                format_func=dict(achoices).get,
+                index=None,
+                key="fix_add_place",
+            )
+            if st.button(
+                "Add the mention", key="fix_add_save", disabled=not (words and aplace and store is not None)
+            ):
+                text = all_texts.get(parsed.get("text_sha", ""), "")
+                found = db.add_mention_key(text, parsed.get("text_id", ""), words, int(occurrence))
+                if found is None:
+                    st.error(
+                        db.md_escape(f"{words!r} does not appear {int(occurrence)} time(s) in the text.")
+                    )
+                else:
+                    key, as_written = found
+                    store.set(
+                        "mention",
+                        key,
+                        aplace,
+                        place_name=db.place_label(aplace, places),
+                        action="add",
+                        text=as_written,
+                    )
+                    st.success(
+                        db.md_escape(f"Saved: {as_written} ({key}) is {db.place_label(aplace, places)}.")
+                    )
+                    st.rerun()
 
     if store is not None:
         st.markdown(f"**Saved corrections ({len(store)})**")
@@ -643,15 +917,14 @@ with tab_dl, guarded("Downloads"):
         f"What you see: the {len(shown)} events of this window and these filters. Files are made when "
         "you click."
     )
-    from mapapp import export
 
     used = db.places_for(shown, places)
-    texts_ok = db.known_texts(ws.sources, ws.texts, st.session_state.get("user_texts", {}))
+    texts_ok = db.known_texts(all_sources, ws.texts, all_texts)
     stamp = f"{window[0]:%Y-%m}_{window[1]:%Y-%m}"
     d1, d2, d3, d4, d5 = st.columns(5)
     d1.download_button(
         "GeoJSON",
-        lambda: export.to_geojson_bytes(shown, used, ws.sources),
+        lambda: export.to_geojson_bytes(shown, used, all_sources),
         file_name=f"itinera_{stamp}.geojson",
         mime="application/geo+json",
         key="dl_geojson",
@@ -669,7 +942,7 @@ with tab_dl, guarded("Downloads"):
     )
     d3.download_button(
         "HTML map",
-        lambda: export.to_html_bytes(shown, used, window=window, sources=ws.sources, texts=texts_ok),
+        lambda: export.to_html_bytes(shown, used, window=window, sources=all_sources, texts=texts_ok),
         file_name=f"itinera_{stamp}.html",
         mime="text/html",
         key="dl_html",
@@ -687,7 +960,7 @@ with tab_dl, guarded("Downloads"):
     )
     d5.download_button(
         "GeoPackage",
-        lambda: export.to_gpkg_bytes(shown, used, ws.sources),
+        lambda: export.to_gpkg_bytes(shown, used, all_sources),
         file_name=f"itinera_{stamp}.gpkg",
         mime="application/geopackage+sqlite3",
         key="dl_gpkg",

@@ -85,6 +85,16 @@ def _get(item: Any, key: str, default: Any = None) -> Any:
     return getattr(item, key, default)
 
 
+def _ref_span(ref: Any) -> tuple[int, int] | None:
+    if ref is None:
+        return None
+    if isinstance(ref, list | tuple) and len(ref) > 2:
+        start, end = ref[1], ref[2]
+    else:
+        start, end = _get(ref, "start"), _get(ref, "end")
+    return (int(start), int(end)) if start is not None and end is not None else None
+
+
 def _ref_place(ref: Any) -> str:
     """A PlaceRef's place id, whether a named tuple, its JSON list or a dict."""
     if ref is None:
@@ -106,6 +116,8 @@ class Found:
     cue: str
     place_text: str
     time: str
+    span: tuple[int, int] | None = None  # the place mention's offsets (a correction of it reaches the event)
+    origin_span: tuple[int, int] | None = None
 
 
 def event_fields(
@@ -186,6 +198,7 @@ def found_in_parse(result: Any, source: Source, *, narrator: str = "") -> list[F
             fields["id"] = f"{base}.{n}"
         seen.add(fields["id"])
         confidence = _get(item, "confidence")
+        origin = _get(item, "origin")
         out.append(
             Found(
                 event=Event(**fields),
@@ -194,6 +207,8 @@ def found_in_parse(result: Any, source: Source, *, narrator: str = "") -> list[F
                 cue=_get(item, "cue") or "",
                 place_text=_get(item, "text") or "",
                 time=_get(item, "time") or "",
+                span=_ref_span(item),
+                origin_span=_ref_span(origin) if fields["from_place_id"] and origin is not None else None,
             )
         )
     return out
@@ -248,6 +263,7 @@ class TextEvents:
     text: str
     found: list[Found]
     warnings: list[str]
+    result: Any = None  # the ``gazetteer.parse`` result (its mentions, for the mentions table)
 
     def events(self, modalities: Iterable[str] = MAP_MODALITIES) -> list[Event]:
         keep = set(modalities)
@@ -277,4 +293,4 @@ def read_text_events(
         file_name=name,
         gazetteer=gazetteer,
     )
-    return TextEvents(source, text, found_in_parse(result, source, narrator=narrator), list(notes))
+    return TextEvents(source, text, found_in_parse(result, source, narrator=narrator), list(notes), result)

@@ -517,6 +517,7 @@ def _add_app(sub: argparse._SubParsersAction) -> None:
 
 def app_command(port: int | None = None, headless: bool = False) -> list[str]:
     """The streamlit command line; no network look-ups (address given, usage stats off)."""
+    from .uploads import UPLOAD_LIMIT_MB
     script = Path(__file__).with_name("app.py")
     cmd = [
         sys.executable,
@@ -532,6 +533,8 @@ def app_command(port: int | None = None, headless: bool = False) -> list[str]:
         "false",
         "--client.toolbarMode",
         os.environ.get("STREAMLIT_CLIENT_TOOLBAR_MODE", "viewer"),
+        "--server.maxUploadSize",  # the one upload limit the dashboard states and enforces
+        os.environ.get("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", str(UPLOAD_LIMIT_MB)),
     ]
     if port is not None:
         cmd += ["--server.port", str(port)]

@@ -354,7 +354,7 @@ def _records(text: str, name: str, fmt: str) -> tuple[list[tuple[int, dict[str, 
     try:
         data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        if fmt == "json" and text.lstrip().startswith("{"):
+        if fmt == "json" and _first_line_is_object(text):
             return _json_lines_records(text, name)
         return [], [Problem(name, None, "", f"not valid {fmt.upper()} ({exc})")]
     if isinstance(data, dict) and data.get("type") in ("event", "mention", "date"):
@@ -372,6 +372,14 @@ def _records(text: str, name: str, fmt: str) -> tuple[list[tuple[int, dict[str, 
         else:
             problems.append(Problem(name, i, "", "an event must be an object of fields"))
     return records, problems
+
+
+def _first_line_is_object(text: str) -> bool:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except json.JSONDecodeError:
+        return False
 
 
 def _json_lines_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gazetteer.storage import write_atomic
 
 from .models import Event
 
 Target = Literal["event", "mention"]
+Action = Literal["place", "not a place", "add"]
 FORMAT = "itinera-corrections/1"
 
 
@@ -35,26 +36,49 @@ class CorrectionsError(Exception):
 
 
 class Correction(BaseModel):
-    """``target_id`` is an event id, or for a mention ``mention_key(...)`` (text name and offsets)."""
+    """``target_id`` is an event id, or for a mention ``mention_key(...)`` (the text's checksum id and
+    offsets). ``action`` says what the reader did: gave the right ``place``, said the words are ``not a
+    place``, or ``add``-ed a mention the geoparser missed (``text`` holds its words as written)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     target: Target
     target_id: str = Field(min_length=1)
-    place_id: str = Field(min_length=1)
+    place_id: str = ""
     place_name: str = ""
     was_place_id: str = ""
     note: str = ""
     saved_at: str = ""
+    action: Action = "place"
+    text: str = ""
+
+    @model_validator(mode="after")
+    def _place_given(self) -> Correction:
+        if self.action != "not a place" and not self.place_id:
+            raise ValueError("place_id: a correction needs the right place (or action 'not a place')")
+        if self.action != "place" and self.target != "mention":
+            raise ValueError(f"action {self.action!r} is for mentions only")
+        return self
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.target, self.target_id)
 
 
-def mention_key(text_name: str, start: int, end: int) -> str:
-    """A mention is named by the text it is in and its character span: stable across reruns."""
-    return f"{text_name}:{start}-{end}"
+def mention_key(text_id: str, start: int, end: int) -> str:
+    """A mention is named by the text it is in and its character span. The text is named by its
+    checksum (``text:<SHA-256 prefix>``, ``mapapp.automatic.text_source_id``), never by its file name:
+    two texts called "diary.txt", or two pasted texts, never share a correction."""
+    return f"{text_id}:{start}-{end}"
+
+
+def span_of(key: str) -> tuple[str, int, int] | None:
+    """``mention_key``'s parts back: (text id, start, end), or None for a key not of that shape."""
+    text_id, _, span = key.rpartition(":")
+    start, _, end = span.partition("-")
+    if not (text_id and start.isdigit() and end.isdigit()):
+        return None
+    return text_id, int(start), int(end)
 
 
 def default_path() -> Path:
@@ -140,6 +164,8 @@ class CorrectionStore:
         place_name: str = "",
         was_place_id: str = "",
         note: str = "",
+        action: Action = "place",
+        text: str = "",
     ) -> Correction:
         """Record (or replace) the correction of one mention or event and save it to disk."""
         correction = Correction(
@@ -150,6 +176,8 @@ class CorrectionStore:
             was_place_id=was_place_id,
             note=note,
             saved_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            action=action,
+            text=text,
         )
         self._merge_from_disk()
         self._items.pop(correction.key, None)

@@ -209,3 +209,22 @@ def span_label(index: EventIndex, i: int) -> str:
     left = "…" if a <= 1 else date.fromordinal(int(a)).isoformat()
     right = "…" if b >= date.max.toordinal() else date.fromordinal(int(b)).isoformat()
     return left if a == b else f"{left} – {right}"
+
+
+def widest_range(span_: tuple[date, date] | None, months: tuple[str, str] | None) -> tuple[date, date] | None:
+    """The slider's range: the loaded events' days widened to the months of the reader's texts."""
+    if months is None:
+        return span_
+    a, b = window_from_months(*months)
+    if span_ is None:
+        return a, b
+    return min(span_[0], a), max(span_[1], b)
+
+
+def fit_window(options: Sequence[str], months: tuple[str, str]) -> tuple[str, str]:
+    """The window on the months of new events (clipped to the slider's stops)."""
+    a = max(months[0], options[0])
+    b = min(months[1], options[-1])
+    if a > b or a not in options or b not in options:
+        return default_window(options)
+    return a, b

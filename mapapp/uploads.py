@@ -10,29 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import pandas as pd
 
 from .models import Source
+from .review import ReviewStore
 from .workspace import Workspace
 
-MAX_TEXT_BYTES = 5_000_000
-
-
-MAX_DATA_BYTES = 20_000_000
+UPLOAD_LIMIT_MB = 20
+"""The one limit on an uploaded file, of any kind: the upload boxes say it (``itinera app`` passes it
+to Streamlit as ``server.maxUploadSize``) and ``decode_upload`` enforces it."""
+MAX_UPLOAD_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024
+MAX_TEXT_BYTES = MAX_DATA_BYTES = MAX_UPLOAD_BYTES
 
 
 class UploadError(ValueError):
     """An uploaded file cannot be used; the message names the file and says what to do."""
-
-
-def _size(n: int) -> str:
-    if n < 10_000:
-        return f"{n:,} bytes"
-    return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
 
 
 def decode_upload(name: str, data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) -> tuple[str, list[str]]:
@@ -45,7 +40,8 @@ def decode_upload(name: str, data: bytes, *, max_bytes: int = MAX_TEXT_BYTES) ->
     from gazetteer.text import decode_bytes
 
     if len(data) > max_bytes:
-        raise UploadError(f"{name}: {_size(len(data))} is too large (the limit is {_size(max_bytes)})")
+        size, limit = len(data) / 1024 / 1024, max_bytes // 1024 // 1024
+        raise UploadError(f"{name}: {size:.1f} MB is too large (the limit is {limit} MB)")
     try:
         text, _encoding, notes = decode_bytes(data, name=name)
     except TextInputError as exc:
@@ -65,11 +61,12 @@ def parse_json_upload(name: str, data: bytes) -> Any:
 def places_from_upload(name: str, data: bytes) -> tuple[list[Any], list[str]]:
     """Places from an uploaded Linked Places (LPF) or plain GeoJSON file, and a problem per bad feature.
 
-    Plain GeoJSON has no ``@id`` or ``title``: a feature's ``id`` or ``properties.name`` stands in, and
-    its id becomes ``upload:<name>`` so it never shadows a curated place.
+    Ids come from the file and the feature (``gazetteer.places.user_place_id``: the feature's own id,
+    else ``user:<file>:<number>``), never from the name; a second feature with an id already used is
+    reported and left out, so no place silently replaces another.
     """
     from gazetteer.errors import GazetteerDataError
-    from gazetteer.places import place_from_lpf
+    from gazetteer.places import place_from_lpf, user_place_id
 
     doc = parse_json_upload(name, data)
     if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
@@ -78,6 +75,7 @@ def places_from_upload(name: str, data: bytes) -> tuple[list[Any], list[str]]:
     if not isinstance(features, list):
         raise UploadError(f"{name}: 'features' is not a list")
     places, problems = [], []
+    first: dict[str, int] = {}
     for i, feature in enumerate(features, start=1):
         where = f"{name}, feature {i}"
         if not isinstance(feature, dict):
@@ -86,14 +84,19 @@ def places_from_upload(name: str, data: bytes) -> tuple[list[Any], list[str]]:
         feature = dict(feature)
         props = dict(feature.get("properties") or {})
         title = props.get("title") or props.get("name") or props.get("toponym")
-        if title and not props.get("title"):
+        if not title:
+            problems.append(f"{where}: no name (give properties.name or title)")
+            continue
+        if not props.get("title"):
             props["title"] = str(title)
         feature["properties"] = props
-        if not (feature.get("@id") or feature.get("id")):
-            if not title:
-                problems.append(f"{where}: no id and no name (give properties.name)")
-                continue
-            feature["@id"] = "upload:" + re.sub(r"[^a-z0-9]+", "-", str(title).lower()).strip("-")
+        feature["@id"] = user_place_id(name, feature, i - 1)
+        if feature["@id"] in first:
+            problems.append(
+                f"{where} ({title}): id {feature['@id']!r} is already feature {first[feature['@id']]}'s; "
+                "left out (give each feature its own id)"
+            )
+            continue
         geom = feature.get("geometry")
         if not geom and not props.get("representative_point"):
             problems.append(f"{where} ({title}): no geometry")
@@ -102,8 +105,11 @@ def places_from_upload(name: str, data: bytes) -> tuple[list[Any], list[str]]:
             places.append(place_from_lpf(feature, where=where, source="upload"))
         except GazetteerDataError as exc:
             problems.append(str(exc))
+            continue
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             problems.append(f"{where}: malformed feature ({exc})")
+            continue
+        first[feature["@id"]] = i
     if not places and not problems:
         problems.append(f"{name}: the collection has no features")
     return places, problems
@@ -127,10 +133,19 @@ def take_text_upload(
     data: bytes,
     sources: Mapping[str, Source],
     gazetteer: Any = None,
+    *,
+    review: ReviewStore | None = None,
+    narrator: str = "",
+    document_date: str = "",
 ) -> None:
     """A text the reader gave: remembered by checksum (so a corpus text shows its passages) and
-    geoparsed; its mentions and candidate events go to ``state["user_parse"]``."""
-    if _seen(state, "text", name, data):
+    geoparsed; its mentions go to ``state["user_parse"]``. A text of the reader's own becomes a source
+    in ``review`` with its automatic events waiting there; the window and the map then fit them
+    (``state["fit_months"]``, ``state["fit_events"]``) and ``state["review_announce"]`` says what came."""
+    from .automatic import read_text_events, text_source_id
+    from .review import announcement, months_of
+
+    if _seen(state, "text", f"{name}|{narrator}|{document_date}", data):
         return
     state.pop("user_parse", None)
     try:
@@ -152,7 +167,25 @@ def take_text_upload(
         ok += f" (and of {quoted} source{'s' if quoted != 1 else ''} quoted in it)" if quoted else ""
         ok += ": its passages now show beside the events."
     try:
-        state["user_parse"] = geoparse(name, text, gazetteer)
+        if matched or review is None:
+            state["user_parse"] = geoparse(name, text, gazetteer, text_id=text_source_id(digest))
+            state["user_parse"]["text_sha"] = digest
+        else:
+            found = read_text_events(
+                name, data, narrator=narrator, document_date=document_date, gazetteer=gazetteer
+            )
+            review.add_text(found.source, data, found.found)
+            events = found.events(modalities=("asserted", "reported", "intended", "negated"))
+            state["user_parse"] = {
+                "name": name,
+                "text_sha": digest,
+                "text_id": found.source.id,
+                "mentions": mentions_frame(found.result, found.source.id),
+            }
+            state["review_source"] = found.source.id
+            state["review_announce"] = announcement(name, events) + ", to review below"
+            state["fit_months"] = months_of(events)
+            state["fit_events"] = events
     except Exception as exc:  # the geoparser's failure is reported, the text is still kept
         notes.append(f"{name}: the geoparser failed ({exc}); the text is kept for passages")
     else:
@@ -211,18 +244,25 @@ def take_places_upload(state: MutableMapping[str, Any], name: str, data: bytes) 
     state["upload_places_report"] = report
 
 
-def geoparse(name: str, text: str, gazetteer: Any = None) -> dict[str, Any]:
-    """A text's place mentions and candidate events as tables, via ``gazetteer.parse``.
+MENTION_COLUMNS = [
+    "as written",
+    "place",
+    "type",
+    "score",
+    "lat",
+    "lon",
+    "place_id",
+    "other candidates",
+    "mention",
+]
 
-    Each mention is keyed ``<name>:<start>-<end>`` (``corrections.mention_key``), the key a
-    correction of its place is saved under.
-    """
-    from gazetteer.geoparser import parse
 
+def mentions_frame(result: Any, text_id: str) -> pd.DataFrame:
+    """A parse's place mentions as a table, each keyed ``<text id>:<start>-<end>``
+    (``corrections.mention_key``), the key a correction of it is saved under."""
     from .corrections import mention_key
 
-    result = parse(text, gazetteer=gazetteer)
-    mentions = pd.DataFrame(
+    return pd.DataFrame(
         [
             {
                 "as written": m.text,
@@ -233,50 +273,48 @@ def geoparse(name: str, text: str, gazetteer: Any = None) -> dict[str, Any]:
                 "lon": m.lon,
                 "place_id": m.place_id or "",
                 "other candidates": ", ".join(dict.fromkeys(a.name for a in m.alternatives)),
-                "mention": mention_key(name, m.start, m.end),
+                "mention": mention_key(text_id, m.start, m.end),
             }
             for m in result.mentions
         ],
-        columns=[
-            "as written",
-            "place",
-            "type",
-            "score",
-            "lat",
-            "lon",
-            "place_id",
-            "other candidates",
-            "mention",
-        ],
+        columns=MENTION_COLUMNS,
     )
-    candidates = pd.DataFrame(
-        [
-            {
-                "place": e.place_name or e.text,
-                "kind": e.kind,
-                "cue": e.cue or "",
-                "date (EDTF)": e.edtf or "",
-                "as dated": e.date_phrase or "",
-                "from": e.from_place_id or "",
-                "in a quotation": e.in_quotation,
-                "passage": f"{e.passage_start}-{e.passage_end}",
-            }
-            for e in result.events
-        ],
-        columns=["place", "kind", "cue", "date (EDTF)", "as dated", "from", "in a quotation", "passage"],
-    )
-    return {"name": name, "mentions": mentions, "candidates": candidates}
+
+
+def geoparse(name: str, text: str, gazetteer: Any = None, *, text_id: str | None = None) -> dict[str, Any]:
+    """A text's place mentions as a table, via ``gazetteer.parse``; ``text_id`` names the text in
+    correction keys (default: from the checksum of its UTF-8 bytes)."""
+    from .automatic import parse_text, text_source_id
+
+    text_id = text_id or text_source_id(_digest(text.encode("utf-8")))
+    result = parse_text(text, gazetteer=gazetteer)
+    return {"name": name, "text_id": text_id, "mentions": mentions_frame(result, text_id)}
 
 
 def with_mention_fixes(
-    mentions: pd.DataFrame, fixes: Mapping[str, Any], places: Mapping[str, Any]
+    mentions: pd.DataFrame, fixes: Mapping[str, Any], places: Mapping[str, Any], text_id: str = ""
 ) -> pd.DataFrame:
-    """The mentions table with the reader's corrections in place (marked in a ``corrected`` column)."""
+    """The mentions table with the reader's corrections in place (marked in a ``corrected`` column):
+    a place given, words that are "not a place" (left without a place), and mentions the geoparser
+    missed, added (those saved for ``text_id``)."""
+    from .corrections import span_of
+
     out = mentions.copy()
     out["corrected"] = False
-    for i, key in enumerate(out["mention"].tolist()):
+    keys = out["mention"].tolist()
+    for i, key in enumerate(keys):
         fix = fixes.get(key)
-        place = places.get(fix.place_id) if fix is not None else None
+        if fix is None:
+            continue
+        if fix.action == "not a place":
+            out.iloc[i, out.columns.get_loc("place")] = "(not a place)"
+            for col in ("place_id", "type"):
+                out.iloc[i, out.columns.get_loc(col)] = ""
+            out.iloc[i, out.columns.get_loc("lat")] = None
+            out.iloc[i, out.columns.get_loc("lon")] = None
+            out.iloc[i, out.columns.get_loc("corrected")] = True
+            continue
+        place = places.get(fix.place_id)
         if place is None:
             continue
         out.iloc[i, out.columns.get_loc("place")] = place.name
@@ -285,7 +323,47 @@ def with_mention_fixes(
         out.iloc[i, out.columns.get_loc("lat")] = place.lat
         out.iloc[i, out.columns.get_loc("lon")] = place.lon
         out.iloc[i, out.columns.get_loc("corrected")] = True
+    added = []
+    for key, fix in fixes.items():
+        parts = span_of(key)
+        if fix.action != "add" or parts is None or parts[0] != text_id or key in keys:
+            continue
+        place = places.get(fix.place_id)
+        if place is None:
+            continue
+        added.append(
+            {
+                "as written": fix.text,
+                "place": place.name,
+                "type": place.feature_type,
+                "score": 1.0,
+                "lat": place.lat,
+                "lon": place.lon,
+                "place_id": place.id,
+                "other candidates": "",
+                "mention": key,
+                "corrected": True,
+            }
+        )
+    if added:
+        out = pd.concat([out, pd.DataFrame(added)], ignore_index=True)
     return out
+
+
+def add_mention_key(text: str, text_id: str, words: str, occurrence: int = 1) -> tuple[str, str] | None:
+    """The mention key of the ``occurrence``-th (from 1) appearance of ``words`` in ``text``, for a
+    mention the geoparser missed; None when the words are not there that often."""
+    words = words.strip()
+    if not words:
+        return None
+    start = -1
+    for _ in range(max(occurrence, 1)):
+        start = text.find(words, start + 1)
+        if start < 0:
+            return None
+    from .corrections import mention_key
+
+    return mention_key(text_id, start, start + len(words)), text[start : start + len(words)]
 
 
 def map_mentions(mentions: pd.DataFrame) -> list[dict[str, Any]]:

@@ -25,8 +25,10 @@ def start(timeout: float = 180) -> AppTest:
 
 @pytest.fixture
 def corrections_file(tmp_path, monkeypatch) -> Path:
+    """The corrections file, and the workspace folder beside it: each test starts with no saved work."""
     path = tmp_path / "corrections.json"
     monkeypatch.setenv("ITINERA_CORRECTIONS", str(path))
+    monkeypatch.setenv("ITINERA_WORKSPACE", str(tmp_path / "workspace"))
     return path
 
 
@@ -340,7 +342,7 @@ def test_a_gazetteer_addition_lets_uploaded_events_use_its_places(app):
         for d in app.dataframe
         for p in d.value.get("problem", [])
     )
-    csv = b"id,actors,kind,place_id,edtf,source_id\nt-1,Someone,stay,upload:testville,1942-07,my-notes\n"
+    csv = b"id,actors,kind,place_id,edtf,source_id\nt-1,Someone,stay,user:places:1,1942-07,my-notes\n"
     app.file_uploader(key="events_upload").set_value(("t.csv", csv, "text/csv"))
     rerun(app)
     frame = table(app)

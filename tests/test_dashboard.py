@@ -346,13 +346,38 @@ def test_places_upload_reads_geojson_and_lpf_and_names_bad_features():
         ],
     }
     places, problems = db.places_from_upload("add.geojson", json.dumps(geojson).encode())
-    assert [(p.id, p.name, p.lat, p.lon) for p in places] == [("upload:sea-camp", "Sea Camp", 43, 131)]
-    assert problems[0] == "add.geojson, feature 2: no id and no name (give properties.name)"
+    assert [(p.id, p.name, p.lat, p.lon) for p in places] == [("user:add:1", "Sea Camp", 43, 131)]
+    assert problems[0] == "add.geojson, feature 2: no name (give properties.name or title)"
     assert "out of range" in problems[1]
     with pytest.raises(db.UploadError, match="not valid JSON"):
         db.places_from_upload("add.geojson", b"{")
     with pytest.raises(db.UploadError, match="FeatureCollection"):
         db.places_from_upload("add.geojson", b"[1, 2]")
+
+
+def test_uploaded_places_named_alike_or_in_another_script_keep_their_own_ids():
+    def point(name: str, lon: float, **extra) -> dict:
+        return {
+            "type": "Feature",
+            "properties": {"name": name},
+            "geometry": {"type": "Point", "coordinates": [lon, 40]},
+            **extra,
+        }
+
+    features = [
+        point("Хабаровск", 135),
+        point("Мукден", 123),
+        point("Springfield", -89),
+        point("Springfield", -72),
+    ]
+    features += [point("Camp A", 131, id="camp-1"), point("Camp B", 132, id="camp-1")]
+    doc = {"type": "FeatureCollection", "features": features}
+    places, problems = db.places_from_upload("mine.geojson", json.dumps(doc).encode())
+    assert [p.id for p in places] == ["user:mine:1", "user:mine:2", "user:mine:3", "user:mine:4", "camp-1"]
+    assert problems == [
+        "mine.geojson, feature 6 (Camp B): id 'camp-1' is already feature 5's; "
+        "left out (give each feature its own id)"
+    ]
 
 
 def test_place_lookup_adds_the_readers_places_and_asks_the_gazetteer_one_id_at_a_time(workspace):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GazetteerDataError
-from ..places import Place, read_lpf
+from ..places import Place, read_lpf, user_place_id
 from ..resources import data_dir
 from .indexed import IndexedSource
 
@@ -51,7 +51,7 @@ def _adopt_geojson(feature: dict[str, Any], path: Path, index: int) -> None:
     title = props.get("title") or props.get("name")
     if title and not props.get("title"):
         props["title"] = title
-    feature["@id"] = f"user:{path.stem}:{index + 1}"
+    feature["@id"] = user_place_id(path.name, feature, index)
 
 
 class CuratedSource(IndexedSource):
