@@ -11,14 +11,16 @@ On one corpus folder of ``../shared/corpora`` (GeoVirus by default, 229 texts):
    of 1 worker against the plain loop (target: within 15%).
 3. **memory per worker** over ``--documents`` documents (10,000 by default): distinct copies of the
    texts of all three corpora (each copy with its own first line, so no two texts are alike and no
-   cache can answer for a repeat), written to a temporary folder, run on 2 workers while each
-   worker's resident memory is sampled. Prints memory against documents done, the growth per 1,000
-   documents over the second half, and the estimate for 10^5 and 10^6 documents; and the size of the
-   output per document (what an archive costs on disk).
+   cache can answer for a repeat), or with ``--chunk-words N`` distinct runs of about N words cut
+   from them at sentence ends (many documents in little time), written to a temporary folder, run
+   on 2 workers while each worker's resident memory is sampled. Prints memory against documents
+   done, the growth per 1,000 documents over the second half, the estimate for 10^5 and 10^6
+   documents, and the size of the output per document (what an archive costs on disk).
 
 The machine is shared: figures are honest for the load of the run (``os.getloadavg`` is printed).
 
-Run: ``.venv/bin/python bench/bench_batch.py [--corpus DIR] [--documents N] [--skip-memory]``
+Run: ``.venv/bin/python bench/bench_batch.py [--corpus DIR] [--documents N] [--chunk-words N]``
+(``--skip-speed``, ``--skip-memory`` run one half).
 """
 
 from __future__ import annotations
@@ -133,23 +135,41 @@ def speed(corpus: Path, work: Path) -> None:
     print(f"load average after         : {os.getloadavg()[0]:.1f}")
 
 
-def distinct_copies(n: int, folder: Path) -> list[Path]:
-    """``n`` texts: the corpora's texts in turn, each copy with its own first line."""
+def distinct_copies(n: int, folder: Path, chunk_words: int = 0) -> list[Path]:
+    """``n`` distinct texts from the corpora: whole texts in turn, each copy with its own first line;
+    or, with ``chunk_words``, consecutive runs of about that many words cut at sentence ends (short
+    documents: many documents through a worker in little time, none repeated while the corpora last)."""
+    import re
+
     sources = [p for name in ("lgl", "geovirus", "gwn") for p in input_paths(CORPORA / name / "texts")]
     folder.mkdir(parents=True, exist_ok=True)
+    pieces: list[tuple[str, str]] = []
+    if chunk_words:
+        for src in sources:
+            run: list[str] = []
+            for sentence in re.split(r"(?<=[.!?])\s+", src.read_text(encoding="utf-8")):
+                run.append(sentence)
+                if sum(len(x.split()) for x in run) >= chunk_words:
+                    pieces.append((src.name, " ".join(run)))
+                    run = []
     out = []
     for i in range(n):
-        src = sources[i % len(sources)]
+        if chunk_words:
+            name, text = pieces[i % len(pieces)]
+            text = text if i < len(pieces) else f"Copy {i} of a part of {name}.\n\n{text}"
+        else:
+            src = sources[i % len(sources)]
+            text = f"Copy {i} of {src.name}.\n\n" + src.read_text(encoding="utf-8")
         dst = folder / f"{i:07d}.txt"
-        dst.write_text(f"Copy {i} of {src.name}.\n\n" + src.read_text(encoding="utf-8"), encoding="utf-8")
+        dst.write_text(text, encoding="utf-8")
         out.append(dst)
     return out
 
 
-def memory(documents: int, work: Path) -> None:
+def memory(documents: int, work: Path, chunk_words: int = 0) -> None:
     from distributed import Client
 
-    paths = distinct_copies(documents, work / "copies")
+    paths = distinct_copies(documents, work / "copies", chunk_words)
     out = work / "memory"
     samples: list[tuple[float, int, list[float]]] = []
     stop = threading.Event()
@@ -207,6 +227,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPORA / "geovirus" / "texts")
     parser.add_argument("--documents", type=int, default=10_000, help="documents for the memory run")
+    parser.add_argument(
+        "--chunk-words",
+        type=int,
+        default=0,
+        metavar="N",
+        help="memory run on short documents of about N words cut from the corpora (0: whole texts)",
+    )
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
@@ -217,7 +244,7 @@ def main() -> None:
         if not args.skip_speed:
             speed(args.corpus, work)
         if not args.skip_memory:
-            memory(args.documents, work)
+            memory(args.documents, work, args.chunk_words)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
