@@ -41,7 +41,8 @@ ANCIENT_AND_HISTORICAL_SLUGS = (
     "persepolis", "pasargadae", "petra", "carthage", "ephesus", "hattusa", "knossos", "mycenae", "pompeii",
     "ugarit", "megiddo", "harappa", "mohenjo-daro", "angkor", "mesopotamia", "babylonia", "assyria", "sumer",
     "persia", "anatolia", "levant", "arabia", "hejaz", "kurdistan", "darfur", "nubia", "abyssinia", "sinai",
-    "sahara", "caucasus", "balkans", "bessarabia", "bohemia", "prussia",
+    "sahara", "caucasus", "balkans", "bessarabia", "bohemia", "prussia", "bengal", "ceylon", "burma", "siam",
+    "formosa", "malaya", "palestine", "transjordan", "indochina",
 )  # fmt: skip
 WIDE_POINT_KM = 100  # an area known only by a cited point must say so with a radius at least this wide
 LINE_TYPES = {"river"}
