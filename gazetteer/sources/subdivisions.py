@@ -21,13 +21,18 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from ..distance import distances_km
 from ..errors import GazetteerDataError
 from ..places import AlternateName, Place
 from .indexed import IndexedSource
 
 PREFIX = "iso3166-2:"
-FIRST_LEVEL_RADIUS_KM = 300.0  # no area in the data: a default for a state or province, said so in the note
+FIRST_LEVEL_RADIUS_KM = 300.0  # a country with one subdivision (or one alone at its level): a default
 LOWER_LEVEL_RADIUS_KM = 40.0
+NEIGHBOUR_SHARE = 0.5  # radius = this share of the distance to the third-nearest sibling's point
+NEIGHBOURS = 3  # the third: the nearest ones are often small units inside or beside it (Berlin, Hong Kong)
+MIN_RADIUS_KM, MAX_RADIUS_KM = 15.0, 1500.0
+ENCLAVE_KM = 30.0  # a sibling's point this close is a city inside the region (or the region around it)
 # Types that are below the first level wherever a country lists them beside others.
 _LOWER_TYPES = frozenset({
     "district", "municipality", "county", "council area", "london borough", "unitary authority",
@@ -39,7 +44,7 @@ _LOWER_TYPES = frozenset({
 })  # fmt: skip
 # A province or department is second-level in a country that also lists regions above them (Italy, Spain,
 # France, the Philippines).
-_ABOVE_PROVINCES = frozenset({"region", "autonomous community", "metropolitan region", "autonomous region"})
+_ABOVE_PROVINCES = frozenset({"region", "autonomous community", "metropolitan region"})
 
 
 def _package_dir() -> Path:
@@ -79,19 +84,59 @@ def country_points() -> dict[str, tuple[float, float]]:
     return out
 
 
+def _looks_lower(kind: str, kinds: Counter) -> bool:
+    if kind in _LOWER_TYPES:
+        return True
+    return kind in ("province", "department") and bool(_ABOVE_PROVINCES & set(kinds))
+
+
 def _first_level(kind: str, kinds: Counter) -> bool:
+    """Whether a country's subdivision of this kind is first-level. A kind that is usually lower (a
+    municipality, a district) counts as first-level where it is rarer than the country's main first-level
+    kind: China's four municipalities sit beside its provinces, England's boroughs below its regions."""
     if len(kinds) <= 2:
         return True  # one kind of unit (perhaps with a capital district): that is the first level
-    if kind in _LOWER_TYPES:
-        return False
-    return not (kind in ("province", "department") and _ABOVE_PROVINCES.intersection(kinds))
+    if not _looks_lower(kind, kinds):
+        return True
+    main = max((n for k, n in kinds.items() if not _looks_lower(k, kinds)), default=0)
+    return kinds[kind] < main
 
 
-def _place(row: dict[str, Any], first: bool, cite: str) -> Place | None:
+def _point(row: dict[str, Any]) -> tuple[float, float] | None:
     try:
-        lat, lon = float(row["latitude"]), float(row["longitude"])
+        return float(row["latitude"]), float(row["longitude"])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _radii(points: list[tuple[float, float]], default: float) -> list[tuple[float, str]]:
+    """Each subdivision's radius and how it was found: the data gives no area, but siblings tile their
+    country, so half the distance to the third-nearest sibling's point is about a unit's reach (Texas
+    ~350 km, Rhode Island ~75 km); the third, since the nearest are often enclaves or small neighbours."""
+    if len(points) < 2:
+        return [(default, "a default for its level (no sibling to measure against)")] * len(points)
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    out = []
+    for lat, lon in points:
+        d = distances_km(lat, lon, lats, lons)
+        d = d[d >= ENCLAVE_KM]  # not itself, nor a city inside its region (Moscow, Moscow Oblast)
+        if d.size == 0:
+            out.append((default, "a default for its level (no sibling to measure against)"))
+            continue
+        d.sort()
+        k = min(NEIGHBOURS, d.size)
+        reach = float(d[k - 1])
+        radius = round(min(MAX_RADIUS_KM, max(MIN_RADIUS_KM, NEIGHBOUR_SHARE * reach)), 1)
+        out.append((radius, f"{NEIGHBOUR_SHARE:g} of the {reach:,.0f} km to its sibling no. {k} by distance"))
+    return out
+
+
+def _place(row: dict[str, Any], first: bool, cite: str, radius: float, how: str) -> Place | None:
+    where = _point(row)
+    if where is None:
+        return None
+    lat, lon = where
     code = row.get("iso3166_2") or f"{row['country_code']}-{row.get('state_code', row['id'])}"
     name = row["name"].strip()
     alternates = []
@@ -100,7 +145,6 @@ def _place(row: dict[str, Any], first: bool, cite: str) -> Place | None:
         alternates.append(AlternateName(native, kind="variant"))
     kind = row.get("type") or "subdivision"
     ftype = ("region" if kind in ("country", "region") else "province") if first else "county"
-    radius = FIRST_LEVEL_RADIUS_KM if first else LOWER_LEVEL_RADIUS_KM
     level = "first-level" if first else "lower-level"
     return Place(
         id=f"{PREFIX}{code}",
@@ -111,7 +155,7 @@ def _place(row: dict[str, Any], first: bool, cite: str) -> Place | None:
         uncertainty_km=radius,
         alternate_names=tuple(alternates),
         citation=cite,
-        note=f"ISO 3166-2 {code}, a {kind} ({level}); the radius is a default for that level, not measured.",
+        note=f"ISO 3166-2 {code}, a {kind} ({level}); radius estimated: {how}.",
         country_codes=(row["country_code"],),
         source="subdivisions",
         description=kind,
@@ -123,12 +167,16 @@ def load_places() -> list[Place]:
     cite = citation()
     places: list[Place] = []
     for path in sorted((_package_dir() / "by-country").glob("*/states.json")):
-        rows = json.loads(path.read_text(encoding="utf-8"))
+        rows = [r for r in json.loads(path.read_text(encoding="utf-8")) if _point(r) is not None]
         kinds = Counter(r.get("type") for r in rows)
-        for row in rows:
-            p = _place(row, _first_level(row.get("type") or "", kinds), cite)
-            if p is not None:
-                places.append(p)
+        levels = [_first_level(r.get("type") or "", kinds) for r in rows]
+        for first in (True, False):
+            group = [r for r, f in zip(rows, levels, strict=True) if f is first]
+            default = FIRST_LEVEL_RADIUS_KM if first else LOWER_LEVEL_RADIUS_KM
+            for row, (radius, how) in zip(group, _radii([_point(r) for r in group], default), strict=True):
+                p = _place(row, first, cite, radius, how)
+                if p is not None:
+                    places.append(p)
     return places
 
 
