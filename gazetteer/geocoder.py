@@ -74,6 +74,8 @@ CHIEF_TOWN_PENALTY = 0.10  # a subdivision named after a city of 50,000+ inside 
 CHIEF_TOWN_POPULATION = 50_000
 BARE_PENALTY = 0.05  # matched only once Arabic articles were dropped ("El Salvador" asked as "Salvador")
 GENERIC_PENALTY = 0.08  # matched only without the generic word ("Red" for the Red Sea); rivers excepted
+THE_BONUS = 0.03  # "the Gulf", "the Caucasus": the article goes with seas, rivers and regions, not towns
+THE_TYPES = frozenset({"sea", "ocean", "river", "lake", "region", "mountain", "island", "continent"})
 WITHIN_BONUS = 0.25  # "Paris, Texas": inside the named container, or not
 FUZZY_FACTOR = 0.8  # a fuzzy hit never outranks the same place found exactly
 CONTAINER_TYPES = frozenset({"country", "province", "region", "county", "continent"})
@@ -623,9 +625,9 @@ class Gazetteer(Geocoder):
             alt = AlternateName(matched, kind="preferred" if matched == place.name else "variant")
             where = (place.lat, place.lon, place.country_codes, "")
             reasons: list[str] = []
-            score = self._score(place.source, place.feature_type, place.population, place.when, alt,
-                                (False, False, False), None, span, ctx if points else None, where, None,
-                                reasons)  # fmt: skip
+            flags = (False, False, False, False)
+            score = self._score(place.source, place.feature_type, place.population, place.when, alt, flags,
+                                None, span, ctx if points else None, where, None, reasons)  # fmt: skip
             if exact:
                 why = f"same name as {matched!r} once folded, {where_said}"
             else:
@@ -783,12 +785,13 @@ class Gazetteer(Geocoder):
         # per place id: (score, population, id, candidate, row or -1), the best score (first on a tie)
         best: dict[str, tuple] = {}
         held: dict[str, Place] = {}  # the places in hand, so that no lazy candidate is forced to read them
+        the = query.lstrip()[:4].lower() == "the "
         for group, via_core in hits:
             for hit in group:
                 p, name = hit.place, hit.name
                 held[p.id] = p
                 where = (p.lat, p.lon, p.country_codes, _region_code(p)) if ctx or within else None
-                flags = (hit.generic, hit.bare, via_core)
+                flags = (hit.generic, hit.bare, via_core, the)
                 score = self._score(p.source, p.feature_type, p.population, p.when, name, flags, gtype, span,
                                     ctx, where, within)  # fmt: skip
                 prev = best.get(p.id)
@@ -856,7 +859,7 @@ class Gazetteer(Geocoder):
                         code = f"US-{gn.row_admin1(row)}" if cc == ("US",) else ""
                         where = (*gn.row_point(row), cc, code)
                     name = _PREFERRED if (number & (_BARE - 1)) == 0 else _VARIANT
-                    flags = (False, bare, via_core)
+                    flags = (False, bare, via_core, False)
                     score = self._score("geonames", ftype, pop, None, name, flags, gtype, span, ctx, where,
                                         within)  # fmt: skip
                 prev = out.get(pid)
@@ -906,7 +909,7 @@ class Gazetteer(Geocoder):
         if ctx is not None or within is not None:
             code = f"US-{gn.row_admin1(row)}" if p.country_codes == ("US",) else ""
             where = (p.lat, p.lon, p.country_codes, code)
-        flags = (False, hit.bare, via_core)
+        flags = (False, hit.bare, via_core, False)
         self._score(p.source, p.feature_type, p.population, p.when, hit.name, flags, gtype, span, ctx, where,
                     within, reasons)  # fmt: skip
         return p, tuple(reasons), hit.name.name
@@ -918,7 +921,7 @@ class Gazetteer(Geocoder):
         population: int,
         place_when: str | None,
         name: AlternateName,
-        flags: tuple[bool, bool, bool],
+        flags: tuple[bool, bool, bool, bool],
         gtype: str | None,
         span: tuple[float, float] | None,
         ctx: _Context | None,
@@ -926,11 +929,12 @@ class Gazetteer(Geocoder):
         within: _Within | None = None,
         reasons: list[str] | None = None,
     ) -> float:
-        """A place's score for one of its names. ``flags`` are (generic, bare, via_core): matched without
-        the place's generic word, without articles, or through the query's generic word. ``where`` (lat,
-        lon, countries, ISO 3166-2 code) is needed only with a context or a container. With ``reasons``
-        (a list) each step also says why; without, no text is made."""
-        generic, bare, via_core = flags
+        """A place's score for one of its names. ``flags`` are (generic, bare, via_core, the): matched
+        without the place's generic word, without articles, through the query's generic word; the query
+        began with "the" ("the Gulf", "the Tigris": a natural feature or a region, not a town).
+        ``where`` (lat, lon, countries, ISO 3166-2 code) is needed only with a context or a container.
+        With ``reasons`` (a list) each step also says why; without, no text is made."""
+        generic, bare, via_core, the = flags
         src = source.split(":")[0]
         score = SOURCE_BASE.get(src, 0.3)
         if reasons is not None:
@@ -964,6 +968,10 @@ class Gazetteer(Geocoder):
                 score -= 0.10
                 if reasons is not None:
                     reasons.append(f"the query names a {gtype}, this is a {ftype}")
+        if the and ftype in THE_TYPES:
+            score += THE_BONUS
+            if reasons is not None:
+                reasons.append(f"'the' before the name suits a {ftype}")
         prior = TYPE_PRIOR.get(ftype, 0.01)
         score += prior
         if reasons is not None and prior >= 0.08:

@@ -446,6 +446,6 @@ def test_plain_geonames_scores_equal_the_general_scorer(geonames_only):
             preferred = any(r.startswith("preferred name") for r in c.reasons)
             general = geonames_only._score(
                 "geonames", p.feature_type, p.population, None, _PREFERRED if preferred else _VARIANT,
-                (False, False, False), None, (1942.0, 1942.0), None, None,
+                (False, False, False, False), None, (1942.0, 1942.0), None, None,
             )  # fmt: skip
             assert _plain_row_score(preferred, p.feature_type, p.population) == general == c.score
