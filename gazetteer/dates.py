@@ -179,6 +179,7 @@ _ABSOLUTE: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(_APPROX + _y("y"), re.I)),
 ]
 
+_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _REL_ANCHOR = (
     r"(?P<which>last|this|next|that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding)"
 )
@@ -202,6 +203,9 @@ _RELATIVE: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("rel-season", re.compile(_REL_ANCHOR + r"\s+(?P<season>spring|summer|autumn|fall|winter)\b", re.I)),
+    ("weekday-on", re.compile(r"(?:(?<=\b[Oo]n )|\b[Nn]ext\s+)" + _WEEKDAY + r"\b")),
+    ("weekday-last", re.compile(r"\b(?P<which>[Ll]ast)\s+" + _WEEKDAY + r"\b")),
+    ("deictic-day", re.compile(r"\b(?P<word>to-?day|yesterday|to-?morrow|to-?night)\b", re.I)),
     (
         "rel-unit",
         re.compile(_REL_ANCHOR + r"\s+(?:very\s+)?(?P<unit>day|morning|evening|night|month|year)\b", re.I),
@@ -507,6 +511,22 @@ def _relative(kind: str, m: re.Match[str], anchor: DateValue) -> DateValue | Non
         if anchor.precision == "day" and unit in ("day", "week"):
             return day_value(anchor.lower + timedelta(days=days))
         return _fuzzy_shift(anchor, timedelta(days=days))
+    if kind in ("weekday-on", "weekday-last"):
+        # "on Tuesday" in a running narrative is the next Tuesday after the running day; "last
+        # Tuesday" the one before it
+        if anchor.precision != "day":
+            return None
+        target = WEEKDAYS.index(m.group("weekday").lower())
+        if kind == "weekday-on":
+            return day_value(anchor.lower + timedelta(days=(target - anchor.lower.weekday() - 1) % 7 + 1))
+        return day_value(anchor.lower - timedelta(days=(anchor.lower.weekday() - target - 1) % 7 + 1))
+    if kind == "deictic-day":
+        # a diary's "today" is its entry's day; never an anchor itself ("Yesterday we marched. Today
+        # we rest.": both count from the entry)
+        shift = {"yesterday": -1, "tomorrow": 1, "to-morrow": 1}.get(m.group("word").lower(), 0)
+        if not shift:
+            return anchor
+        return day_value(anchor.lower + timedelta(days=shift)) if anchor.precision == "day" else None
     if kind == "vague":
         return anchor
     if kind == "later":
@@ -769,6 +789,7 @@ def date_from_filename(name: str) -> DateValue | None:
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|—|to|until|till|through|and)\s*$", re.I)
 _RANGE_OPEN = re.compile(r"(?:from|between)\s+$", re.I)
 _DEFINITE_RELATIVE = {
+    "weekday-on",
     "part-of-rel-year",
     "season-of-rel-year",
     "rel-season",
@@ -941,7 +962,7 @@ _ANCHORS = (
 # every relative form ends with (or, for "later", is) one of these words; matched in lowered bytes
 _REL_ANCHORS = re.compile(
     rb"(?:days?|morning|evening|night|months?|years?|weeks?|spring|summer|autumn|fall|winter|later|"
-    rb"afterwards|ago|earlier|before|after|time|period|then)\b"
+    rb"afterwards|ago|earlier|before|after|time|period|then|tomorrow)\b"
 )
 # a word an absolute form of this kind must contain, to skip windows that cannot hold one
 _MONTH_WORD = re.compile(rb"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mch|apl")
@@ -994,6 +1015,8 @@ def _is_deictic(f: _Found) -> bool:
     if f.match is None:
         return False
     which = re.sub(r"\s+", " ", (f.match.groupdict().get("which") or "").lower())
+    if f.kind == "deictic-day":
+        return True
     return which in _DEICTIC or (f.kind == "n-later" and f.match.group("dir").lower() == "ago")
 
 

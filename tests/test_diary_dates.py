@@ -60,6 +60,23 @@ def test_a_weekday_alone_on_a_line_is_the_next_such_day():
         ("March 3rd, 1916", "1916-03-03", "heading"),
         ("Sunday", "1916-03-05", "heading"),
         ("Friday", "1916-03-10", "heading"),
+        ("Friday", "1916-03-17", "running"),  # "On Friday" after a Friday: the next one
+    ]
+
+
+def test_today_yesterday_and_weekdays_count_from_the_entry():
+    text = (
+        "March 3rd, 1916.\nEmbarked today. Yesterday we marched. Tomorrow we sail. On Tuesday we reached "
+        "the camp; last Friday we had left the coast. On the 10th we rested. Next Sunday we move."
+    )
+    assert dated(text)[1:] == [
+        ("today", "1916-03-03", "running"),
+        ("Yesterday", "1916-03-02", "running"),
+        ("Tomorrow", "1916-03-04", "running"),  # none of the three moves the running date
+        ("Tuesday", "1916-03-07", "running"),
+        ("last Friday", "1916-03-03", "running"),
+        ("the 10th", "1916-03-10", "running"),
+        ("Next Sunday", "1916-03-12", "running"),
     ]
 
 
