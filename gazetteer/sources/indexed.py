@@ -4,19 +4,42 @@
 Each name is indexed under its key, its key without Arabic articles (``bare``) and, where a generic word
 fits the place's type, its key without that word ("Ussuri" for the Ussuri River). Abbreviations ("USSR",
 "U.S.") go to a separate, case-sensitive index instead: folded to "us", "U.S." would match the pronoun.
+
+The places are kept as plain tuples and a ``Place`` is built when a caller reads one (and kept in a
+bounded cache): ten thousand subdivisions, counties and rivers as objects would be walked by every full
+garbage collection of the process, tuples of strings and numbers are not.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from functools import lru_cache
 
 import numpy as np
 
 from ..distance import distances_km
 from ..names import abbreviation_key, bare_key, generic_variants, normalize
-from ..places import Place
+from ..places import AlternateName, Place
 from .base import NameHit, PlaceSource
+
+_FIELDS = tuple(f.name for f in fields(Place))
+_ALTS = _FIELDS.index("alternate_names")
+_ID, _NAME, _FTYPE, _CC = (_FIELDS.index(f) for f in ("id", "name", "feature_type", "country_codes"))
+# (place number, name number: 0 its own, n its n-th alternate; generic, bare)
+_Entry = tuple[int, int, bool, bool]
+
+
+def _row(p: Place) -> tuple:
+    """A place as a tuple of its fields, alternate names as (name, lang, when, kind) tuples."""
+    values = [getattr(p, f) for f in _FIELDS]
+    values[_ALTS] = tuple((a.name, a.lang, a.when, a.kind) for a in p.alternate_names)
+    return tuple(values)
+
+
+def _all_names(row: tuple) -> list[AlternateName]:
+    return [AlternateName(row[_NAME], kind="preferred"), *(AlternateName(*a) for a in row[_ALTS])]
 
 
 class IndexedSource(PlaceSource):
@@ -25,67 +48,86 @@ class IndexedSource(PlaceSource):
     label = "indexed"
 
     def __init__(self, places: Iterable[Place]):
-        self._places: dict[str, Place] = {}
+        by_id: dict[str, tuple] = {}
         for p in places:
-            self._places[p.id] = p
-        index: dict[str, list[NameHit]] = defaultdict(list)
-        abbreviations: dict[str, list[NameHit]] = defaultdict(list)
-        for place in self._places.values():
+            by_id[p.id] = _row(p)  # a later place with the same id replaces the earlier (user corrections)
+        rows = list(by_id.values())
+        self._rows = rows
+        self._number = {r[_ID]: i for i, r in enumerate(rows)}
+        self._place = lru_cache(maxsize=8192)(self._make_place)
+        # Entries are tuples of ints and flags, not NameHit objects, for the same reason as the rows.
+        index: dict[str, list[_Entry]] = defaultdict(list)
+        abbreviations: dict[str, list[_Entry]] = defaultdict(list)
+        for i, row in enumerate(rows):
             seen: set[tuple[str, str]] = set()
-            for alt in place.all_names():
+            for j, alt in enumerate(_all_names(row)):
                 if alt.kind == "abbreviation":
                     akey = abbreviation_key(alt.name)
                     if akey is not None:
-                        abbreviations[akey].append(NameHit(place, alt))
+                        abbreviations[akey].append((i, j, False, False))
                         continue
                 key = normalize(alt.name)
                 if key and (key, alt.name) not in seen:
                     seen.add((key, alt.name))
-                    index[key].append(NameHit(place, alt))
+                    index[key].append((i, j, False, False))
                 bare = bare_key(alt.name)
                 if bare and bare != key and (bare, alt.name) not in seen:
                     seen.add((bare, alt.name))
-                    index[bare].append(NameHit(place, alt, bare=True))
-                for core in generic_variants(alt.name, place.feature_type):
+                    index[bare].append((i, j, False, True))
+                for core in generic_variants(alt.name, row[_FTYPE]):
                     if (core, alt.name) not in seen:
                         seen.add((core, alt.name))
-                        index[core].append(NameHit(place, alt, generic=True))
-        self._index = dict(index)
-        self._abbreviations = dict(abbreviations)
+                        index[core].append((i, j, True, False))
+        self._index = {k: tuple(v) for k, v in index.items()}
+        self._abbreviations = {k: tuple(v) for k, v in abbreviations.items()}
         self._keys = sorted(self._index)
         self._key_array = np.array(self._keys, dtype=object)
         self._key_lengths = np.array([len(k) for k in self._keys], dtype=np.int32)
-        listed = list(self._places.values())
-        self._listed = listed
-        self._lats = np.array([p.lat for p in listed], dtype=float)
-        self._lons = np.array([p.lon for p in listed], dtype=float)
+        self._lats = np.array([r[_FIELDS.index("lat")] for r in rows], dtype=float)
+        self._lons = np.array([r[_FIELDS.index("lon")] for r in rows], dtype=float)
+
+    def _make_place(self, i: int) -> Place:
+        values = dict(zip(_FIELDS, self._rows[i], strict=True))
+        values["alternate_names"] = tuple(AlternateName(*a) for a in values["alternate_names"])
+        return Place(**values)
+
+    def _hits(self, entries: tuple[_Entry, ...]) -> list[NameHit]:
+        out = []
+        for i, j, generic, bare in entries:
+            place = self._place(i)
+            name = AlternateName(place.name, kind="preferred") if j == 0 else place.alternate_names[j - 1]
+            out.append(NameHit(place, name, generic, bare))
+        return out
 
     def __len__(self) -> int:
-        return len(self._places)
+        return len(self._rows)
 
     def places(self) -> list[Place]:
-        return list(self._places.values())
+        return [self._place(i) for i in range(len(self._rows))]
 
     def lookup(self, key: str) -> list[NameHit]:
-        return list(self._index.get(key, ()))
+        entries = self._index.get(key)
+        return self._hits(entries) if entries else []
 
     def lookup_abbreviation(self, abbreviation: str) -> list[NameHit]:
-        return list(self._abbreviations.get(abbreviation, ()))
+        entries = self._abbreviations.get(abbreviation)
+        return self._hits(entries) if entries else []
 
     def has_key(self, key: str) -> bool:
         return key in self._index
 
     def get(self, place_id: str) -> Place | None:
-        return self._places.get(place_id)
+        i = self._number.get(place_id)
+        return None if i is None else self._place(i)
 
     def places_near(self, lat: float, lon: float, km: float) -> list[Place]:
-        if not self._listed:
+        if not self._rows:
             return []
         near = np.flatnonzero(distances_km(lat, lon, self._lats, self._lons) <= km)
-        return [self._listed[i] for i in near.tolist()]
+        return [self._place(i) for i in near.tolist()]
 
     def places_in(self, countries: frozenset[str]) -> list[Place]:
-        return [p for p in self._listed if countries.intersection(p.country_codes)]
+        return [self._place(i) for i, r in enumerate(self._rows) if countries.intersection(r[_CC])]
 
     def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
         """Every key whose length allows ``min_similarity`` (a few thousand keys at most: no letter is
