@@ -6,10 +6,17 @@ its adapter refuses network use, and the optional online fallback is a separate 
 cache and rate limiter.
 
 Ranking is additive and explained. Every candidate starts from its source (curated historical entries
-above GeoNames above online answers), then gains or loses for how its name matched, whether a generic
-word in the query ("County", "River") fits its type, its type and population, whether the matched name
-and the place were in use in the year asked about, and how near it lies to the other places of the
-same text. Each step leaves a reason, so a historian can see why "Moscow" is not Moscow, Idaho.
+above the packaged layers -- subdivisions, US counties, rivers, lakes, seas, continents -- above GeoNames
+above online answers), then gains or loses for how its name matched (preferred, variant, abbreviation
+in capitals, without its articles or generic word), whether a generic word in the query ("County",
+"River") fits its type, its feature class (a country, region, sea or river above a same-named hamlet)
+and population (Baghdad above Bagdad, Florida), a province named after its chief town, "the" before
+the name, a qualifier ("Paris, Texas"), whether the matched name and the place were in use in the year
+asked about, and how near it lies to the other places of the same text. Each step leaves a reason, so
+a historian can see why "Moscow" is not Moscow, Idaho.
+
+``lookup_variant`` is the restricted spelling fallback for old and transliterated spellings ("Bassora",
+"Mossul"): it searches only near the points or in the countries a caller gives.
 
 Ranking is cheap because it is lazy: GeoNames hits are scored on the index's columns (population,
 type, which name matched), and a ``Place`` and the reasons are built only for the candidates a caller
@@ -78,6 +85,7 @@ THE_BONUS = 0.03  # "the Gulf", "the Caucasus": the article goes with seas, rive
 THE_TYPES = frozenset({"sea", "ocean", "river", "lake", "region", "mountain", "island", "continent"})
 WITHIN_BONUS = 0.25  # "Paris, Texas": inside the named container, or not
 FUZZY_FACTOR = 0.8  # a fuzzy hit never outranks the same place found exactly
+VARIANT_KEYS_MAX = 1_000_000  # names whose variant keys are remembered (GeoNames holds about 550,000)
 CONTAINER_TYPES = frozenset({"country", "province", "region", "county", "continent"})
 VARIANT_MAX_KM = 500.0
 
@@ -321,7 +329,8 @@ class _Within:
 
 
 class Gazetteer(Geocoder):
-    """Resolve historical place names offline: curated gazetteer first, GeoNames cities500 beneath.
+    """Resolve historical place names offline: curated gazetteer first, then the packaged layers
+    (``layers``; off with ``geonames=False``), GeoNames cities500 beneath.
 
     ``online=True`` adds an online geopy service (Nominatim unless ``service`` names another) as a last
     resort for names nothing offline knows; its failures become warnings, never errors.
@@ -354,6 +363,7 @@ class Gazetteer(Geocoder):
         self._online_opts = dict(service_options or {})
         self._min_delay = min_delay_seconds
         self.last_warnings: list[str] = []
+        self._variant_keys: dict[str, tuple[str, str]] = {}
         # Bounded: a long text meets thousands of distinct names once each (see bench_gazetteer).
         self._has_cache = _LRU(65_536)
         self._lookup_memo = _LRU(16_384)
@@ -584,12 +594,16 @@ class Gazetteer(Geocoder):
         )
         places: dict[str, tuple[Place, str]] = {}  # id -> (place, the name that matched)
 
+        def matches(n: str) -> bool:
+            k, n_sk = self._name_keys(n)
+            return bool(k) and (k == key or (by_skeleton and n_sk == sk))
+
         def consider(place: Place, names: Iterable[str]) -> None:
             for n in names:
-                k = bare_key(n)
+                k, n_sk = self._name_keys(n)
                 if not k:
                     continue
-                if k == key or (by_skeleton and skeleton(n) == sk and abs(len(k) - len(key)) <= 3
+                if k == key or (by_skeleton and n_sk == sk and abs(len(k) - len(key)) <= 3
                                 and fuzz.ratio(mapped, _skeleton_letters(k)) >= 50):  # fmt: skip
                     if weak and k != key and not _sizeable(place):
                         continue
@@ -614,7 +628,9 @@ class Gazetteer(Geocoder):
                 parts.append(gn.rows_in(ccs))
             rows = np.unique(np.concatenate(parts)) if parts else []
             for row in rows.tolist():
-                consider(gn.place(row), gn.row_names(row))
+                names = [n for n in gn.row_names(row) if matches(n)]
+                if names:  # a Place is built only for the rows that match
+                    consider(gn.place(row), names)
         if not places:
             return []
         span = year_span(when)
@@ -636,6 +652,17 @@ class Gazetteer(Geocoder):
             out.append(Candidate(place, round(score, 4), (why, *reasons), True, matched))
         out.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
         return out[:limit]
+
+    def _name_keys(self, name: str) -> tuple[str, str]:
+        """A name's article-free key and consonant skeleton. Remembered per name (bounded): the
+        spelling-variant search compares every name of every place in a region, and the same regions'
+        names come back document after document whatever the text says."""
+        got = self._variant_keys.get(name)
+        if got is None:
+            if len(self._variant_keys) >= VARIANT_KEYS_MAX:
+                self._variant_keys.clear()
+            got = self._variant_keys[name] = (bare_key(name), skeleton(name))
+        return got
 
     def candidates(
         self,
