@@ -557,8 +557,9 @@ def _fuzzy_shift(anchor: DateValue, delta: timedelta) -> DateValue:
 #   next year ("In March" after December 1916 is March 1917);
 # - a heading is a line (or paragraph) that starts with two to five date words (day, weekday, month,
 #   year) and ends there or at a stop (".", ",", ":", a dash). A day number needs a weekday or a month
-#   beside it, so a numbered list ("4. We left") is no heading. A weekday's full name alone on a line
-#   ("Sunday.") is the first such day after a running day.
+#   beside it, so a numbered list ("4. We left") is no heading; an ordinal alone does ("10th. Left
+#   camp"). A weekday's full name alone on a line ("Sunday.") is the first such day after a running day;
+# - the old "the 3rd inst." is in the running month, "ult." the month before, "prox." the month after.
 #
 # A bare ordinal ("the 26th") is a day only when a stop, a line end or a function word follows it: "the
 # 3rd Division" and "the 3rd floor" are not dates, and neither is "May 3 men" (a month and a plain
@@ -594,6 +595,10 @@ _MONTH_ONLY = re.compile(
 _DAY_MONTH = re.compile(r"\b(?:[Tt]he\s+)?" + _ORDINAL + r"\s+(?:of\s+)?" + _CAP_MONTH)
 _DAY_MONTH_PLAIN = re.compile(r"\b(?P<day>[0-3]?\d)\s+" + _CAP_MONTH)
 _MONTH_DAY = re.compile(r"\b" + _CAP_MONTH + r"\s+(?P<day>[0-3]?\d)(?P<suffix>st|nd|rd|th|d)?\b(?![.,:]\d)")
+_OLD_STYLE = re.compile(
+    r"\b(?:[Tt]he\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th|d)?\s+(?P<rel>inst|instant|ult|ultimo|prox|proximo)\b\.?"
+)
+_ORDINAL_HEADING = re.compile(r"(?m)^[ \t]*(?P<h>[0-3]?\d(?:st|nd|rd|th|d))(?=[ \t]*(?:[.,:;]|[—–-]))")
 _DAY_ONLY = re.compile(
     r"\b(?:(?P<on>[Oo]n)\s+)?(?P<phrase>(?P<the>[Tt]he\s+)?" + _ORDINAL + r")(?!\s+(?:of\s+)?[A-Z])"
 )
@@ -639,6 +644,7 @@ class _Parts:
     year: int | None = None
     weekday: int | None = None
     part: str | None = None  # early | mid | late ... of the month
+    months_on: int | None = None  # the month stated against the running one: inst. 0, ult. -1, prox. 1
 
 
 def _heading_parts(words: str) -> _Parts | None:
@@ -703,6 +709,9 @@ def _complete(parts: _Parts, anchor: DateValue) -> DateValue | None:
         return day_value(ref + timedelta(days=ahead))
     if parts.day is None or anchor.precision not in ("day", "month", "part-of-month"):
         return None
+    if parts.months_on is not None:
+        y, mo = divmod(ref.year * 12 + ref.month - 1 + parts.months_on, 12)
+        return day_value(date(y, mo + 1, parts.day)) if parts.day <= _last_day(y, mo + 1) else None
     this_month = (ref.year, ref.month)
     next_month = (ref.year + ref.month // 12, ref.month % 12 + 1)
     candidates = [
@@ -739,6 +748,13 @@ def _anchored_forms(text: str) -> list[tuple[int, int, str, _Parts]]:
             day, month = int(m.group("day")), MONTHS[m.group("month").lower().rstrip(".")]
             if 1 <= day <= 31:
                 out.append((m.start(), m.end(), "day-month", _Parts(day=day, month=month)))
+    for m in _ORDINAL_HEADING.finditer(text):  # "10th. Left camp": an ordinal, unlike "4. We left"
+        day = int(m.group("h").rstrip("stndrh"))
+        if 1 <= day <= 31:
+            out.append((m.start("h"), m.end("h"), "heading", _Parts(day=day)))
+    for m in _OLD_STYLE.finditer(text):
+        months_on = {"in": 0, "ul": -1, "pr": 1}[m.group("rel")[:2]]
+        out.append((m.start(), m.end(), "inst-ult", _Parts(day=int(m.group("day")), months_on=months_on)))
     for m in _DAY_ONLY.finditer(text):
         day = int(m.group("day"))
         if (m.group("on") or m.group("the")) and 1 <= day <= 31 and _ends_date(text, m.end()):
@@ -930,7 +946,7 @@ def find_dates(
             )
         )
         definite = value is not None and (
-            not f.relative or f.kind in _DEFINITE_RELATIVE or f.parts is not None
+            not f.relative or f.kind in _DEFINITE_RELATIVE or (f.parts is not None and f.kind != "inst-ult")
         )
         if definite:
             if quote is not None:
@@ -1012,11 +1028,11 @@ def _word_edges(text: str, a: int, b: int) -> bool:
 
 
 def _is_deictic(f: _Found) -> bool:
+    if f.kind in ("deictic-day", "inst-ult"):  # counted from the writer's day, not the last date told
+        return True
     if f.match is None:
         return False
     which = re.sub(r"\s+", " ", (f.match.groupdict().get("which") or "").lower())
-    if f.kind == "deictic-day":
-        return True
     return which in _DEICTIC or (f.kind == "n-later" and f.match.group("dir").lower() == "ago")
 
 

@@ -80,6 +80,24 @@ def test_today_yesterday_and_weekdays_count_from_the_entry():
     ]
 
 
+def test_an_ordinal_starting_a_line_is_a_heading_but_a_list_number_is_not():
+    text = "In March 1916 we went up.\n10th. Left camp.\n11th.—Marched on.\n4. Camels lost.\n"
+    assert dated(text) == [
+        ("March 1916", "1916-03", "sentence"),
+        ("10th", "1916-03-10", "heading"),
+        ("11th", "1916-03-11", "heading"),
+    ]
+
+
+def test_inst_ult_and_prox_name_the_running_month_the_one_before_and_the_one_after():
+    text = "Basra, 5 June 1916. Yours of the 28th ult. came; we sail on the 9th inst. and land the 2nd prox."
+    assert dated(text)[1:] == [
+        ("the 28th ult.", "1916-05-28", "running"),
+        ("the 9th inst.", "1916-06-09", "running"),
+        ("the 2nd prox.", "1916-07-02", "running"),
+    ]
+
+
 def test_a_heading_in_capitals():
     text = "MARCH 3RD, 1916.\nEmbarked.\n\nSUNDAY 5TH.\nAnchored.\n"
     assert dated(text) == [
