@@ -179,3 +179,18 @@ def test_a_province_named_after_its_chief_town_ranks_below_the_town(gz, name):
 
 def test_odessa_is_the_black_sea_port_not_odessa_texas(gz):
     assert top(gz, "Odessa").country_codes == ("UA",)
+
+
+def test_a_bad_table_entry_is_refused_with_the_file_and_entry_named(tmp_path):
+    from gazetteer.errors import GazetteerError
+    from gazetteer.geocoder import _read_abbreviations
+    from gazetteer.sources.marine import water_places
+
+    bad = tmp_path / "abbreviations.yaml"
+    bad.write_text("abbreviations:\n  - {forms: [us], places: [x]}\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"abbreviations\.yaml: abbreviations\[0\]: 'us' is not written"):
+        _read_abbreviations(bad)
+    seas = tmp_path / "marine.yaml"
+    seas.write_text("- {name: Red Sea, type: sea, point: [38], radius_km: 1, wp: X}\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"marine\.yaml, entry 1: needs name, type, point"):
+        water_places(seas)
