@@ -556,7 +556,8 @@ def _fuzzy_shift(anchor: DateValue, delta: timedelta) -> DateValue:
 # - a month without a year is in the running year when it is not before the running month, else in the
 #   next year ("In March" after December 1916 is March 1917);
 # - a heading is a line (or paragraph) that starts with two to five date words (day, weekday, month,
-#   year) and ends there or at a stop (".", ",", ":", a dash). A day number needs a weekday or a month
+#   year), or with a place and a comma before them ("Camp near Kut, March 3rd."), and ends there or at
+#   a stop (".", ",", ":", a dash). A day number needs a weekday or a month
 #   beside it, so a numbered list ("4. We left") is no heading; an ordinal alone does ("10th. Left
 #   camp"). A weekday's full name alone on a line ("Sunday.") is the first such day after a running day;
 # - the old "the 3rd inst." is in the running month, "ult." the month before, "prox." the month after.
@@ -582,6 +583,12 @@ _HEADING_WORD = (
 _HEADING = re.compile(
     r"(?m)^[ \t]*(?P<h>" + _HEADING_WORD + r"(?:[ \t]*(?:,[ \t]*)?(?:(?:the|of)[ \t]+)?" + _HEADING_WORD
     + r"){1,4})(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
+)
+_HEADING_WORDS = (
+    _HEADING_WORD + r"(?:[ \t]*(?:,[ \t]*)?(?:(?:the|of)[ \t]+)?" + _HEADING_WORD + r"){1,4}"
+)
+_PLACE_HEADING = re.compile(  # a letter's or an entry's "Basra, 5 June 1916." / "Camp near Kut, March 3rd."
+    r"(?m)^[ \t]*[A-Z][^\n.,;:!?]{0,40},[ \t]*(?P<h>" + _HEADING_WORDS + r")(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
 )
 _WEEKDAY_HEADING = re.compile(
     r"(?m)^[ \t]*(?P<h>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?=[ \t]*[.:]?[ \t]*$)"
@@ -730,6 +737,10 @@ def _anchored_forms(text: str) -> list[tuple[int, int, str, _Parts]]:
     the finder keeps the first that claims a stretch)."""
     out: list[tuple[int, int, str, _Parts]] = []
     for m in _HEADING.finditer(text):
+        parts = _heading_parts(m.group("h"))
+        if parts is not None:
+            out.append((m.start("h"), m.end("h"), "heading", parts))
+    for m in _PLACE_HEADING.finditer(text):
         parts = _heading_parts(m.group("h"))
         if parts is not None:
             out.append((m.start("h"), m.end("h"), "heading", parts))

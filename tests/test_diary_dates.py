@@ -98,6 +98,18 @@ def test_inst_ult_and_prox_name_the_running_month_the_one_before_and_the_one_aft
     ]
 
 
+def test_a_heading_may_start_with_the_place_it_was_written_at():
+    text = (
+        "Camp near the wells, Tuesday 7th March 1916.\nDear Mother, we left on the 9th.\n"
+        "However, March 3 was cold."
+    )
+    assert dated(text) == [
+        ("Tuesday 7th March 1916", "1916-03-07", "heading"),
+        ("the 9th", "1916-03-09", "running"),
+        ("March 3", "1916-03-03", "running"),
+    ]
+
+
 def test_a_heading_in_capitals():
     text = "MARCH 3RD, 1916.\nEmbarked.\n\nSUNDAY 5TH.\nAnchored.\n"
     assert dated(text) == [
