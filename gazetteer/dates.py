@@ -557,9 +557,9 @@ def _fuzzy_shift(anchor: DateValue, delta: timedelta) -> DateValue:
 #   next year ("In March" after December 1916 is March 1917);
 # - a heading is a line (or paragraph) that starts with two to five date words (day, weekday, month,
 #   year), or with a place and a comma before them ("Camp near Kut, March 3rd."), and ends there or at
-#   a stop (".", ",", ":", a dash). A day number needs a weekday or a month
-#   beside it, so a numbered list ("4. We left") is no heading; an ordinal alone does ("10th. Left
-#   camp"). A weekday's full name alone on a line ("Sunday.") is the first such day after a running day;
+#   a stop (".", ",", ":", a dash). A day number needs a weekday or a month beside it, so a numbered
+#   list ("4. We left") is no heading; an ordinal alone is one ("10th. Left camp"). A weekday's full
+#   name alone on a line ("Sunday.") is the first such day after the running day;
 # - the old "the 3rd inst." is in the running month, "ult." the month before, "prox." the month after.
 #
 # A bare ordinal ("the 26th") is a day only when a stop, a line end or a function word follows it: "the
@@ -580,15 +580,13 @@ _ORDINAL = r"(?P<day>[0-3]?\d)(?P<suffix>st|nd|rd|th|d)\b"
 _HEADING_WORD = (
     r"(?:[A-Z](?:[a-z]{2,8}|[A-Z]{2,8})\b\.?|[0-3]?\d(?:st|nd|rd|th|d|ST|ND|RD|TH|D)?\b|1\d{3}\b|20\d{2}\b)"
 )
-_HEADING = re.compile(
-    r"(?m)^[ \t]*(?P<h>" + _HEADING_WORD + r"(?:[ \t]*(?:,[ \t]*)?(?:(?:the|of)[ \t]+)?" + _HEADING_WORD
-    + r"){1,4})(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
-)
 _HEADING_WORDS = (
     _HEADING_WORD + r"(?:[ \t]*(?:,[ \t]*)?(?:(?:the|of)[ \t]+)?" + _HEADING_WORD + r"){1,4}"
 )
+_HEADING_END = r"(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
+_HEADING = re.compile(r"(?m)^[ \t]*(?P<h>" + _HEADING_WORDS + ")" + _HEADING_END)
 _PLACE_HEADING = re.compile(  # a letter's or an entry's "Basra, 5 June 1916." / "Camp near Kut, March 3rd."
-    r"(?m)^[ \t]*[A-Z][^\n.,;:!?]{0,40},[ \t]*(?P<h>" + _HEADING_WORDS + r")(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
+    r"(?m)^[ \t]*[A-Z][^\n.,;:!?]{0,40},[ \t]*(?P<h>" + _HEADING_WORDS + ")" + _HEADING_END
 )
 _WEEKDAY_HEADING = re.compile(
     r"(?m)^[ \t]*(?P<h>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?=[ \t]*[.:]?[ \t]*$)"
