@@ -364,6 +364,7 @@ class Gazetteer(Geocoder):
         self._min_delay = min_delay_seconds
         self.last_warnings: list[str] = []
         self._variant_keys: dict[str, tuple[str, str]] = {}
+        self._skeleton_index = None
         # Bounded: a long text meets thousands of distinct names once each (see bench_gazetteer).
         self._has_cache = _LRU(65_536)
         self._lookup_memo = _LRU(16_384)
@@ -623,10 +624,16 @@ class Gazetteer(Geocoder):
         if gn is not None:
             import numpy as np
 
+            # rows named like the query (its key or, when long enough, its skeleton), then only those
+            # in the region asked about
+            named = [np.array([r for r, _ in gn.entries(key)], dtype=np.int64)]
+            if by_skeleton:
+                named.append(self._skeletons().rows(sk).astype(np.int64))
+            rows = np.unique(np.concatenate(named))
             parts = [gn.rows_near(lat, lon, max_km) for lat, lon in points]
             if ccs:
                 parts.append(gn.rows_in(ccs))
-            rows = np.unique(np.concatenate(parts)) if parts else []
+            rows = np.intersect1d(rows, np.concatenate(parts)) if parts and rows.size else rows[:0]
             for row in rows.tolist():
                 names = [n for n in gn.row_names(row) if matches(n)]
                 if names:  # a Place is built only for the rows that match
@@ -652,6 +659,14 @@ class Gazetteer(Geocoder):
             out.append(Candidate(place, round(score, 4), (why, *reasons), True, matched))
         out.sort(key=lambda c: (-c.score, -c.place.population, c.place.id))
         return out[:limit]
+
+    def _skeletons(self):
+        """The GeoNames rows by consonant skeleton (``sources.variants``), opened on first use."""
+        if self._skeleton_index is None:
+            from .sources.variants import SkeletonIndex
+
+            self._skeleton_index = SkeletonIndex(self.geonames)
+        return self._skeleton_index
 
     def _name_keys(self, name: str) -> tuple[str, str]:
         """A name's article-free key and consonant skeleton. Remembered per name (bounded): the

@@ -136,8 +136,12 @@ def _variants(gazetteer: Gazetteer, name: str, anchors: dict[str, Place], countr
     lookup_variant = getattr(gazetteer, "lookup_variant", None)
     if lookup_variant is None:
         return []
-    near = [(p.lat, p.lon) for p in anchors.values()]
-    return list(lookup_variant(name, near=near, countries=set(countries)))[:MAX_CANDIDATES]
+    if len(name.split()) > 2:
+        return []  # a long unknown name is a new name, not an old spelling of a known one
+    near = [(p.lat, p.lon) for p in anchors.values() if p.feature_type not in REGION_TYPES]
+    if near:  # the text's towns say where to look; its countries only when it names no town
+        return list(lookup_variant(name, near=near))[:MAX_CANDIDATES]
+    return list(lookup_variant(name, countries={cc for cc, _ in countries.most_common(2)}))[:MAX_CANDIDATES]
 
 
 def _qualifiers(toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer) -> None:

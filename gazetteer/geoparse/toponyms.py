@@ -65,7 +65,6 @@ TITLES = frozenset(
         "brother",
         "sister",
         "mother",
-        "saint",
         "king",
         "queen",
         "prince",
@@ -138,6 +137,15 @@ TITLES = frozenset(
         "cousin",
     ]
 )
+# Lower-case role nouns written before a person's name ("coach Ripley", "spokesman Hill").
+TITLES |= {
+    "coach", "spokesman", "spokeswoman", "spokesperson", "director", "manager", "chairman", "chairwoman",
+    "chief", "superintendent", "sheriff", "deputy", "trooper", "detective", "agent", "attorney", "lawyer",
+    "doctor", "nurse", "teacher", "principal", "pastor", "councilman", "councilwoman", "councillor",
+    "commissioner", "representative", "rep", "sen", "gov", "officer", "inspector", "constable", "chancellor",
+    "dean", "author", "actor", "actress", "singer", "player", "artist", "wrestler", "secretary", "chef",
+    "owner", "founder", "president", "vice-president", "ceo",
+}  # fmt: skip
 # Closed-class words that are capitalised at the start of sentences and in headings, and happen to be
 # names of places somewhere (a town called "Sunday" or "Will"): never a place on their own.
 FUNCTION_WORDS = frozenset(
@@ -427,7 +435,7 @@ class ToponymFinder:
             sents = [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
             sentences.extend(sents)
             found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words, evidence))
-        found = [t for t in found if not _vessel_before(text, t.start)]
+        found = [t for t in found if not _vessel_before(text, t.start) and not _title_before(text, t.start)]
         found.sort(key=lambda t: t.start)
         return found, sentences
 
@@ -564,7 +572,7 @@ class ToponymFinder:
 
     def _longest(self, text, offset, tokens, i, j, starts, lower_words) -> tuple[int, int, int] | None:
         first = tokens[i]
-        if first.lower_ in TITLES or (i > 0 and tokens[i - 1].lower_.rstrip(".") in TITLES):
+        if first.lower_.rstrip(".") in TITLES or (i > 0 and tokens[i - 1].lower_.rstrip(".") in TITLES):
             return None
         for k in range(min(j, i + MAX_TOKENS - 1), i - 1, -1):
             last = tokens[k]
