@@ -593,7 +593,7 @@ _WEEKDAY_HEADING = re.compile(
 )
 _HEADING_TOKEN = re.compile(r"[A-Za-z]+\.?|\d+(?:st|nd|rd|th|d|ST|ND|RD|TH|D)?")
 _MONTH_ONLY = re.compile(
-    r"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Tt]hrough|[Tt]hroughout|[Ee]arly\s+in|[Ll]ate\s+in)"
+    r"\b(?:(?P<pre>[Ee]arly|[Ll]ate)\s+in|[Ii]n|[Dd]uring|[Bb]y|[Ss]ince|[Uu]ntil|[Tt]ill|[Tt]hrough|[Tt]hroughout)"
     r"\s+(?:(?P<pm>early|mid|late|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+end\s+of)"
     r"[-\s]+)?" + _FULL_MONTH + r"(?![-\s]*(?:,\s*)?(?:\d|of\s+\d|Meiji|Taish|Sh[oō]wa|Heisei|Reiwa))"
 )
@@ -746,8 +746,8 @@ def _anchored_forms(text: str) -> list[tuple[int, int, str, _Parts]]:
         weekday = WEEKDAYS.index(m.group("h").lower())
         out.append((m.start("h"), m.end("h"), "heading", _Parts(weekday=weekday)))
     for m in _MONTH_ONLY.finditer(text):
-        pm = m.group("pm")
-        start = m.start("pm") if pm else m.start("month")
+        pm = m.group("pm") or (m.group("pre") and m.group("pre").lower())  # "early in July": early July
+        start = m.start("pm") if m.group("pm") else m.start("pre") if m.group("pre") else m.start("month")
         out.append((start, m.end(), "month-only", _Parts(month=MONTHS[m.group("month").lower()], part=pm)))
     for pattern, needs_stop in ((_DAY_MONTH, False), (_DAY_MONTH_PLAIN, True), (_MONTH_DAY, None)):
         for m in pattern.finditer(text):

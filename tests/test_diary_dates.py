@@ -189,6 +189,13 @@ def test_month_only_takes_the_running_year_and_the_next_year_when_it_is_earlier(
     ]
 
 
+def test_early_in_a_month_is_its_first_ten_days():
+    assert dated("In 1916 we waited. Early in July we left; late in July we came back.")[1:] == [
+        ("Early in July", "1916-07-01/1916-07-10", "running"),
+        ("late in July", "1916-07-21/1916-07-31", "running"),
+    ]
+
+
 def test_day_only_anchors_to_the_running_date_across_a_month_boundary():
     text = "On the 28th of March 1916 we embarked. On the 30th we sailed. The 2nd, we landed."
     assert dated(text) == [

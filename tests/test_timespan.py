@@ -187,6 +187,18 @@ def test_mapapp_reads_dates_through_the_one_gazetteer_module():
     assert mapapp.timespan.EDTFError is gazetteer.timespan.EDTFError
 
 
+def test_the_geocoder_reads_years_through_the_one_module():
+    from gazetteer.geocoder import year_span
+
+    for value in ("1942", "1942-07~", "194X", "1925/1961", "1942-24", "../1929", "1945/.."):
+        s = span(value)
+        lo = float("-inf") if s.open_start else s.start.year
+        hi = float("inf") if s.open_end else s.end.year
+        assert year_span(value) == (lo, hi), value
+    assert year_span("1942-24") == (1942, 1943)  # a winter runs into the next year
+    assert year_span("1942-13") is None and year_span("soon") is None
+
+
 def test_a_date_the_library_parses_keeps_none_of_its_callers_objects_alive():
     # pyparsing's packrat cache holds the last parse's failures, whose tracebacks' frames link back to
     # every caller and its locals: a 100,000-event export's features stayed in memory after it returned
