@@ -580,9 +580,7 @@ _ORDINAL = r"(?P<day>[0-3]?\d)(?P<suffix>st|nd|rd|th|d)\b"
 _HEADING_WORD = (
     r"(?:[A-Z](?:[a-z]{2,8}|[A-Z]{2,8})\b\.?|[0-3]?\d(?:st|nd|rd|th|d|ST|ND|RD|TH|D)?\b|1\d{3}\b|20\d{2}\b)"
 )
-_HEADING_WORDS = (
-    _HEADING_WORD + r"(?:[ \t]*(?:,[ \t]*)?(?:(?:the|of)[ \t]+)?" + _HEADING_WORD + r"){1,4}"
-)
+_HEADING_WORDS = _HEADING_WORD + r"(?:[ \t]*(?:,[ \t]*)?(?:(?:the|of)[ \t]+)?" + _HEADING_WORD + r"){1,4}"
 _HEADING_END = r"(?=[ \t]*(?:[.,:;]|[—–-][ \t]|$))"
 _HEADING = re.compile(r"(?m)^[ \t]*(?P<h>" + _HEADING_WORDS + ")" + _HEADING_END)
 _PLACE_HEADING = re.compile(  # a letter's or an entry's "Basra, 5 June 1916." / "Camp near Kut, March 3rd."
@@ -607,15 +605,12 @@ _ORDINAL_HEADING = re.compile(r"(?m)^[ \t]*(?P<h>[0-3]?\d(?:st|nd|rd|th|d))(?=[ 
 _DAY_ONLY = re.compile(
     r"\b(?:(?P<on>[Oo]n)\s+)?(?P<phrase>(?P<the>[Tt]he\s+)?" + _ORDINAL + r")(?!\s+(?:of\s+)?[A-Z])"
 )
-_FUNCTION_WORDS = frozenset(
-    {
-        "i", "we", "he", "she", "they", "it", "you", "one", "all", "both", "some", "most", "many", "at", "in",
-        "on", "to", "from", "for", "by", "with", "and", "or", "but", "then", "when", "while", "as", "after",
-        "before", "until", "till", "about", "of", "the", "a", "an", "this", "that", "there", "our", "my",
-        "his", "her", "their", "its", "was", "were", "had", "have", "has", "is", "are", "did", "went", "came",
-        "left", "arrived",
-    }
+_FUNCTION_WORDS_TEXT = (  # pronouns, articles, prepositions, conjunctions, auxiliaries, motion verbs
+    "i we he she they it you one all both some most many at in on to from for by with and or but then when "
+    "while as after before until till about of the a an this that there our my his her their its was were "
+    "had have has is are did went came left arrived"
 )
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _NEXT_WORD = re.compile(r"\s*([A-Za-z']+)")
 
 
@@ -719,9 +714,7 @@ def _complete(parts: _Parts, anchor: DateValue) -> DateValue | None:
         return day_value(date(y, mo + 1, parts.day)) if parts.day <= _last_day(y, mo + 1) else None
     this_month = (ref.year, ref.month)
     next_month = (ref.year + ref.month // 12, ref.month % 12 + 1)
-    candidates = [
-        date(y, m, parts.day) for y, m in (this_month, next_month) if parts.day <= _last_day(y, m)
-    ]
+    candidates = [date(y, m, parts.day) for y, m in (this_month, next_month) if parts.day <= _last_day(y, m)]
     if parts.weekday is not None:
         fits = [d for d in candidates if d.weekday() == parts.weekday and d >= ref]
         if fits:
@@ -978,6 +971,8 @@ def _basis(f: _Found, anchor_source: str | None, value: DateValue | None) -> str
     if not f.relative:
         return "sentence"
     return _BASIS.get(anchor_source or "", "running")
+
+
 # Four digits (a year, or a decade's first four: "1930s") or an era name. Two regexes, each of which
 # ``re`` scans for quickly; one alternation of both tried every alternative at every character.
 _ANCHORS = (

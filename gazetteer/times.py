@@ -100,7 +100,7 @@ def find_times(text: str) -> list[TimeMention]:
 
 
 def _time(kind: str, m: re.Match[str]) -> str | None:
-    """"HH:MM" of a match, or ``None`` when it is no possible time (25:00, 24:30)."""
+    """The "HH:MM" of a match, or ``None`` when it is no possible time (25:00, 24:30)."""
     groups = m.groupdict()
     if kind == "named":
         return "24:00" if groups["named"].lower() == "midnight" else "12:00"
