@@ -177,3 +177,29 @@ def test_movements_serialise_as_events_with_their_places():
 
 def text_of(data: dict) -> str:
     return data["text"]
+
+
+def test_offsets_map_back_to_a_dirty_text():
+    from gazetteer import parse
+    from gazetteer.dates import find_dates
+    from gazetteer.geoparse.events import extract_events
+    from gazetteer.text import clean, layout
+
+    original = "On March 3, 1916 we left Basra\\and reached Amara at dusk."
+    ct = clean(original)
+    structure = layout(ct.text)
+    events = extract_events(
+        ct.text,
+        parse(ct.text).mentions,
+        find_dates(ct.text, structure=structure),
+        [],
+        sentences=structure.sentences,
+        narrator="Harry Dawson",
+    )
+    mapped = [ev.mapped(ct.span, original) for ev in events]
+    assert [(original[ev.start : ev.end], ev.role) for ev in mapped] == [
+        ("Basra", "origin"),
+        ("Amara", "destination"),
+    ]
+    assert all(ev.text == original[ev.start : ev.end] for ev in mapped)
+    assert mapped[1].origin.text == "Basra" and mapped[1].date_phrase == "March 3, 1916"

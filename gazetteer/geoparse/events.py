@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import nlp
@@ -130,6 +130,36 @@ class Movement:
 
     def to_json(self) -> dict[str, Any]:
         return {"type": "event", **asdict(self)}
+
+    def mapped(self, span: Callable[[int, int], tuple[int, int]], original: str) -> Movement:
+        """The same movement with every offset mapped by ``span`` (e.g. ``CleanText.span``) into the
+        ``original`` text, and its place and date phrases as written there."""
+
+        def ref(r: PlaceRef | None) -> PlaceRef | None:
+            if r is None:
+                return None
+            a, b = span(r.start, r.end)
+            return replace(r, start=a, end=b, text=original[a:b])
+
+        a, b = span(self.start, self.end)
+        pa, pb = span(self.passage_start, self.passage_end)
+        da = db = None
+        if self.date_start is not None and self.date_end is not None:
+            da, db = span(self.date_start, self.date_end)
+        return replace(
+            self,
+            start=a,
+            end=b,
+            text=original[a:b],
+            origin=ref(self.origin),
+            destination=ref(self.destination),
+            via=[r for r in map(ref, self.via) if r is not None],
+            date_phrase=original[da:db] if da is not None else None,
+            date_start=da,
+            date_end=db,
+            passage_start=pa,
+            passage_end=pb,
+        )
 
 
 # --- people ------------------------------------------------------------------------------------------
@@ -639,8 +669,12 @@ def _line_is_heading(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
     before = text[line_start:start].strip()
+    if len(before) > 12:
+        return False
+    if re.match(r"[.:\u2014]\s", text[end : end + 2]):
+        return True  # "June 9. Arrived at Santa Fe": the entry runs on after its date
     after = text[end:line_end].strip(" .,;:-")
-    return len(before) <= 12 and len(after) <= 24 and not re.search(r"[a-z]{3,}\s+[a-z]{3,}", after)
+    return len(after) <= 24 and not re.search(r"[a-z]{3,}\s+[a-z]{3,}", after)
 
 
 def _governing_date(

@@ -75,10 +75,10 @@ class Itinerary:
             ev = events[i]
             if ev.modality != "asserted" or not _is_day(ev.edtf):
                 continue
-            if ev.role in PRESENT:
+            if ev.role == "origin" or _heading(ev):
+                out[ev.edtf] = None  # on the way
+            elif ev.role in PRESENT:
                 out[ev.edtf] = ev.ref
-            elif ev.role == "origin":
-                out[ev.edtf] = None
         return out
 
 
