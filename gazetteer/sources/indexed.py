@@ -83,6 +83,7 @@ class IndexedSource(PlaceSource):
         self._keys = sorted(self._index)
         self._key_array = np.array(self._keys, dtype=object)
         self._key_lengths = np.array([len(k) for k in self._keys], dtype=np.int32)
+        self._key_masks: np.ndarray | None = None  # letter masks, made on the first fuzzy search
         self._lats = np.array([r[_FIELDS.index("lat")] for r in rows], dtype=float)
         self._lons = np.array([r[_FIELDS.index("lon")] for r in rows], dtype=float)
 
@@ -130,13 +131,21 @@ class IndexedSource(PlaceSource):
         return [self._place(i) for i, r in enumerate(self._rows) if countries.intersection(r[_CC])]
 
     def fuzzy_choices(self, key: str, min_similarity: float = 0.0) -> Sequence[str]:
-        """Every key whose length allows ``min_similarity`` (a few thousand keys at most: no letter is
-        required to match, so a typo in the first letter still finds them).
+        """Every key that length and letters allow at ``min_similarity`` (no letter is required to match,
+        so a typo in the first letter still finds them).
 
-        ``ratio`` >= s needs the length difference d <= (1 - s/100) * (len(key) * 2 + d), that is
-        d <= (1 - s/100) * 2 * len(key) / (s/100).
+        ``ratio`` >= s means an Indel distance <= (1 - s/100) * (len(key) + len(other)), which bounds both
+        the length difference and the letters that differ (``geonames.letter_mask``: one insertion or
+        deletion flips at most one bit), so neither filter drops a key the ratio would accept.
         """
         if min_similarity <= 0:
             return self._keys
-        most = (100 - min_similarity) * 2 * len(key) / min_similarity + 1e-9  # 1e-9: float rounding
-        return self._key_array[np.abs(self._key_lengths - len(key)) <= most].tolist()
+        from .geonames import letter_mask
+
+        if self._key_masks is None:
+            self._key_masks = np.array([letter_mask(k) for k in self._keys], dtype=np.uint64)
+        share = (100 - min_similarity) / 100
+        budget = share * (len(key) + self._key_lengths) + 1e-9  # 1e-9: float rounding
+        ok = np.abs(self._key_lengths - len(key)) <= budget
+        ok &= np.bitwise_count(self._key_masks ^ np.uint64(letter_mask(key))) <= budget
+        return self._key_array[ok].tolist()
