@@ -418,7 +418,10 @@ class Gazetteer(Geocoder):
                 from .sources.subdivisions import SubdivisionSource
 
                 opened = _OPEN_LAYERS[folder] = [
-                    SubdivisionSource(), USCountySource(folder), NaturalEarthSource(folder), MarineSource()
+                    SubdivisionSource(folder),
+                    USCountySource(folder),
+                    NaturalEarthSource(folder),
+                    MarineSource(),
                 ]
             self._layers = opened
         return self._layers
@@ -613,12 +616,7 @@ class Gazetteer(Geocoder):
                         places[place.id] = (place, n)
 
         for src in self._hit_sources():
-            found: list[Place] = []
-            for lat, lon in points:
-                found.extend(src.places_near(lat, lon, max_km))
-            if ccs:
-                found.extend(src.places_in(ccs))
-            for p in found:
+            for p in src.places_named_near(key, sk if by_skeleton else "", points, max_km, ccs):
                 consider(p, (a.name for a in p.all_names() if a.kind != "abbreviation"))
         gn = self.geonames
         if gn is not None:
@@ -630,10 +628,16 @@ class Gazetteer(Geocoder):
             if by_skeleton:
                 named.append(self._skeletons().rows(sk).astype(np.int64))
             rows = np.unique(np.concatenate(named))
-            parts = [gn.rows_near(lat, lon, max_km) for lat, lon in points]
-            if ccs:
-                parts.append(gn.rows_in(ccs))
-            rows = np.intersect1d(rows, np.concatenate(parts)) if parts and rows.size else rows[:0]
+            keep = np.zeros(rows.size, dtype=bool)
+            if rows.size:
+                from .distance import distances_km
+
+                lats, lons = gn.rows_points(rows)
+                for lat, lon in points:
+                    keep |= distances_km(lat, lon, lats, lons) <= max_km
+                if ccs:
+                    keep |= np.isin(rows, gn.rows_in(ccs))
+            rows = rows[keep]
             for row in rows.tolist():
                 names = [n for n in gn.row_names(row) if matches(n)]
                 if names:  # a Place is built only for the rows that match

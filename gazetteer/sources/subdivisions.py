@@ -24,9 +24,11 @@ from typing import Any
 from ..distance import distances_km
 from ..errors import GazetteerDataError
 from ..places import AlternateName, Place
+from ..resources import cached_json
 from .indexed import IndexedSource
 
 PREFIX = "iso3166-2:"
+FORMAT_VERSION = 1  # of the derived table kept in the cache folder
 FIRST_LEVEL_RADIUS_KM = 300.0  # a country with one subdivision (or one alone at its level): a default
 LOWER_LEVEL_RADIUS_KM = 40.0
 NEIGHBOUR_SHARE = 0.5  # radius = this share of the distance to the third-nearest sibling's point
@@ -162,8 +164,8 @@ def _place(row: dict[str, Any], first: bool, cite: str, radius: float, how: str)
     )
 
 
-def load_places() -> list[Place]:
-    """Every subdivision the package lists, as a ``Place``."""
+def build_places() -> list[Place]:
+    """Every subdivision the package lists, as a ``Place`` (reads 250 files and measures the radii)."""
     cite = citation()
     places: list[Place] = []
     for path in sorted((_package_dir() / "by-country").glob("*/states.json")):
@@ -180,10 +182,31 @@ def load_places() -> list[Place]:
     return places
 
 
+_PLAIN = ("id", "name", "feature_type", "lat", "lon", "uncertainty_km", "citation", "note", "description")
+
+
+def load_places(folder: Path | None = None) -> list[Place]:
+    """``build_places``, derived once per machine and package version and kept in the cache folder."""
+
+    def rows() -> list[dict[str, Any]]:
+        return [
+            {**{f: getattr(p, f) for f in _PLAIN}, "cc": p.country_codes[0],
+             "alternates": [a.name for a in p.alternate_names]}
+            for p in build_places()
+        ]  # fmt: skip
+
+    cached = cached_json(f"subdivisions-v{FORMAT_VERSION}-{package_version()}.json", rows, folder)
+    return [
+        Place(**{f: r[f] for f in _PLAIN}, country_codes=(r["cc"],), source="subdivisions",
+              alternate_names=tuple(AlternateName(a, kind="variant") for a in r["alternates"]))
+        for r in cached
+    ]  # fmt: skip
+
+
 class SubdivisionSource(IndexedSource):
     """States, provinces, regions and their like worldwide (ISO 3166-2), from countrystatecity-countries."""
 
     label = "subdivisions"
 
-    def __init__(self) -> None:
-        super().__init__(load_places())
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__(load_places(folder))
