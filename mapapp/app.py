@@ -370,7 +370,7 @@ with map_col, guarded("The map"):
     missing = overlay.itinera.missing_place
     fit_events = st.session_state.pop("fit_events", None)
     if fit_events:
-        st.session_state.map_view = db.home_view(fit_events, places)
+        st.session_state.map_view = db.fit_view(fit_events, places)
     view = st.session_state.get("map_view") or home(index, places, data_key)
     out = st_folium(
         m,

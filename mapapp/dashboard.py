@@ -31,6 +31,7 @@ from .mapview import (  # noqa: F401
     base_map,
     build_layers,
     events_near,
+    fit_view,
     home_view,
     map_events,
     overlay_group,

@@ -137,3 +137,22 @@ def map_events(index: EventIndex, mask: np.ndarray, limit: int = MAP_LIMIT) -> l
     if len(rows) > limit:
         rows = rows[np.argsort(index.start[rows], kind="stable")[:limit]]
     return [index.events[i] for i in rows]
+
+
+def fit_view(events: Iterable[Event], places: Mapping[str, Any]) -> tuple[tuple[float, float], int] | None:
+    """A view that holds every one of ``events`` (with their origins): what the map shows after new
+    material arrives, so a reader sees all of it, the far ends of a journey included."""
+    pts = [
+        (p.lat, p.lon)
+        for e in events
+        for pid in (e.place_id, e.from_place_id)
+        if pid and (p := places.get(pid)) is not None
+    ]
+    if not pts:
+        return None
+    lats = [p[0] for p in pts]
+    lons = [p[1] for p in pts]
+    spread = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.5, 0.5)
+    zoom = int(np.clip(np.floor(np.log2(360.0 / spread)), 2, 10))
+    centre = (round((min(lats) + max(lats)) / 2, 3), round((min(lons) + max(lons)) / 2, 3))
+    return centre, zoom
