@@ -95,6 +95,7 @@ class DateExpression:
     anchor_source: str | None = None
     in_quotation: bool = False
     role: str = "narrative"
+    basis: str | None = None  # sentence | heading | running | citation | document | filename
 
     def to_json(self) -> dict[str, Any]:
         return {"type": "date", **asdict(self)}
@@ -159,12 +160,14 @@ def parse(
     *,
     document_date: str | None = None,
     narrator: str | None = None,
+    file_name: str | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> ParseResult:
     """Place mentions, date expressions and movements of ``text`` (offsets into ``text``).
 
     ``document_date`` (EDTF) anchors relative dates with nothing before them and dates the events
-    nothing else dates. ``narrator`` names the "I" and "we" of the text (else "the narrator").
+    nothing else dates; without it, a date in ``file_name`` (``1916-03-09.txt``) does. ``narrator`` names
+    the "I" and "we" of the text (else "the narrator").
     ``gazetteer`` defaults to the offline one.
     """
     from .geoparse import nlp
@@ -176,7 +179,7 @@ def parse(
     gz = gazetteer or default_gazetteer()
     ct = clean(text)
     structure = layout(ct.text, text, ct)
-    dates = find_dates(ct.text, document_date=document_date, structure=structure)
+    dates = find_dates(ct.text, document_date=document_date, structure=structure, file_name=file_name)
     chunks = list(_chunks(ct.text, structure.paragraphs))
     docs = zip((a for a, _ in chunks), nlp.ner_docs(ct.text[a:b] for a, b in chunks), strict=True)
     toponyms, sentences = ToponymFinder(gz).find(ct.text, docs, exclude=[(d.start, d.end) for d in dates])
@@ -308,4 +311,5 @@ def _date_out(ct: CleanText, d: DateMention) -> DateExpression:
         anchor_source=d.anchor_source,
         in_quotation=d.in_quotation,
         role=d.role,
+        basis=d.basis,
     )

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ..distance import distance_km
+from ..distance import distance_km, distances_km
 from .toponyms import STRONG_TYPES, Toponym
 
 if TYPE_CHECKING:
@@ -107,6 +107,8 @@ def _rerank(
     found: Sequence[Candidate], key: str, anchors: dict[str, Place], countries: Counter, total: int
 ) -> list[tuple[Candidate, float, list[str]]]:
     others = [p for k, p in anchors.items() if k != key]
+    lats = [o.lat for o in others]
+    lons = [o.lon for o in others]
     ranked = []
     for c in found:
         p = c.place
@@ -118,8 +120,9 @@ def _rerank(
             score += COUNTRY_WEIGHT * share
             why.append(f"in {cc}, the country of {share:.0%} of the text's clear places")
         if others and p.feature_type not in REGION_TYPES:
-            near = min(others, key=lambda o: distance_km(p.lat, p.lon, o.lat, o.lon))
-            d = distance_km(p.lat, p.lon, near.lat, near.lon)
+            dists = distances_km(p.lat, p.lon, lats, lons)
+            k = int(dists.argmin())
+            near, d = others[k], float(dists[k])
             bonus = NEAR_WEIGHT * math.exp(-d / NEAR_KM)
             if bonus > 0.01:
                 score += bonus

@@ -536,6 +536,10 @@ class GeoNamesSource(PlaceSource):
             return box
         return box[distances_km(lat, lon, self._lat[box], self._lon[box]) <= km]
 
+    def rows_points(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(latitudes, longitudes) of these rows."""
+        return self._lat[rows], self._lon[rows]
+
     def rows_in(self, countries: frozenset[str]) -> np.ndarray:
         """Rows in any of these countries (ISO alpha-2)."""
         codes = np.array(sorted(countries), dtype="S2")

@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..distance import distances_km
-from ..names import abbreviation_key, bare_key, generic_variants, normalize
+from ..names import abbreviation_key, bare_key, generic_variants, normalize, skeleton
 from ..places import AlternateName, Place
 from .base import NameHit, PlaceSource
 
@@ -79,6 +79,7 @@ class IndexedSource(PlaceSource):
                         seen.add((core, alt.name))
                         index[core].append((i, j, True, False))
         self._index = {k: tuple(v) for k, v in index.items()}
+        self._skeletons: dict[str, tuple[int, ...]] | None = None
         self._abbreviations = {k: tuple(v) for k, v in abbreviations.items()}
         self._keys = sorted(self._index)
         self._key_array = np.array(self._keys, dtype=object)
@@ -120,6 +121,34 @@ class IndexedSource(PlaceSource):
     def get(self, place_id: str) -> Place | None:
         i = self._number.get(place_id)
         return None if i is None else self._place(i)
+
+    def places_named_near(
+        self, key: str, sk: str, points: Sequence[tuple[float, float]], km: float, countries: frozenset[str]
+    ) -> list[Place]:
+        """Places with a name whose article-free key is ``key`` or whose consonant skeleton is ``sk``
+        (when given), within ``km`` of one of ``points`` or in one of ``countries``."""
+        numbers = {n for n, *_ in self._index.get(key, ())}
+        if sk:
+            numbers.update(self._by_skeleton().get(sk, ()))
+        out = []
+        lats, lons = zip(*points, strict=True) if points else ((), ())
+        for i in sorted(numbers):
+            r = self._rows[i]
+            near = bool(points) and min(distances_km(self._lats[i], self._lons[i], lats, lons)) <= km
+            if near or countries.intersection(r[_CC]):
+                out.append(self._place(i))
+        return out
+
+    def _by_skeleton(self) -> dict[str, tuple[int, ...]]:
+        """Place numbers by the consonant skeleton of each of their names (built on first use)."""
+        if self._skeletons is None:
+            index: dict[str, set[int]] = defaultdict(set)
+            for i, r in enumerate(self._rows):
+                for a in _all_names(r):
+                    if a.kind != "abbreviation":
+                        index[skeleton(a.name)].add(i)
+            self._skeletons = {k: tuple(sorted(v)) for k, v in index.items()}
+        return self._skeletons
 
     def places_near(self, lat: float, lon: float, km: float) -> list[Place]:
         if not self._rows:
