@@ -544,7 +544,11 @@ class ToponymFinder:
                 if (
                     (nxt.lower_ in CONNECTORS or nxt.text in "-'’")
                     and j + 2 < n
-                    and (_is_name_token(tokens[j + 2].text) or tokens[j + 2].lower_ in CONNECTORS)
+                    and (
+                        _is_name_token(tokens[j + 2].text)
+                        or tokens[j + 2].lower_ in CONNECTORS
+                        or tokens[j + 2].text in "-'’"
+                    )
                 ):
                     j += 1
                     continue
