@@ -74,13 +74,18 @@ def warm(client) -> None:
     client.run(warm_here)
 
 
-def plain_loop(paths: list[Path]) -> tuple[int, float]:
+def plain_loop(paths: list[Path]) -> tuple[int, int, float]:
+    """(words of the texts parsed, texts that failed, seconds)."""
     warm_here()
     started = time.perf_counter()
-    words = 0
+    words = failed = 0
     for p in paths:
-        words += parse_document(p).row.get("words") or 0
-    return words, time.perf_counter() - started
+        row = parse_document(p).row
+        if row.get("error"):
+            failed += 1
+        else:
+            words += row.get("words") or 0
+    return words, failed, time.perf_counter() - started
 
 
 def dask_run(paths: list[Path], out: Path, workers: int) -> tuple[float, object]:
@@ -112,8 +117,11 @@ def same_output(a: Path, b: Path) -> bool:
 def speed(corpus: Path, work: Path) -> None:
     paths = input_paths(corpus)
     print(f"corpus {corpus} : {len(paths)} texts; load average {os.getloadavg()[0]:.1f}")
-    words, plain = plain_loop(paths)
-    print(f"plain loop, 1 process      : {words:,} words in {plain:6.1f} s = {words / plain:8,.0f} words/s")
+    words, failed, plain = plain_loop(paths)
+    print(
+        f"plain loop, 1 process      : {words:,} words in {plain:6.1f} s = {words / plain:8,.0f} words/s"
+        + (f"  ({failed} texts FAILED: the geoparser raised)" if failed else "")
+    )
     t1, s1 = dask_run(paths, work / "w1", 1)
     print(
         f"Dask, 1 worker             : {s1.words:,} words in {t1:6.1f} s = {s1.words / t1:8,.0f} words/s "
@@ -124,6 +132,11 @@ def speed(corpus: Path, work: Path) -> None:
         f"Dask, 2 workers            : {s2.words:,} words in {t2:6.1f} s = {s2.words / t2:8,.0f} words/s "
         f"({s2.words / t2 / 2:,.0f} per worker)"
     )
+    if s1.failed or s2.failed:
+        print(
+            f"FAILED documents           : {s1.failed} (1 worker), {s2.failed} (2 workers); "
+            "see documents.parquet"
+        )
     print(f"speed-up 2 vs 1 worker     : {t1 / t2:.2f} x (target >= 1.5, goal 1.9)")
     print(f"identical output 1 vs 2    : {same_output(work / 'w1', work / 'w2')}")
     print(f"parse rate per worker      : {s2.words_per_worker_second:,.0f} words/s (parse time only)")
