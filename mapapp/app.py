@@ -90,6 +90,11 @@ def base_map(_index: db.EventIndex, _places, _sources, key: str, tiles: str | No
 
 
 @st.cache_resource(max_entries=8)
+def base_key(_index: db.EventIndex, _places, key: str) -> str:
+    return db.base_key(_index.events, _places)
+
+
+@st.cache_resource(max_entries=8)
 def review_months(_review: rv.ReviewStore | None, key: str) -> tuple[str, str] | None:
     """The months of every event found in the reader's texts, pending ones too: the slider reaches them."""
     if _review is None:
@@ -351,7 +356,8 @@ def mentions_on_map() -> list[dict]:
 with map_col, guarded("The map"):
     from streamlit_folium import st_folium
 
-    m = copy.deepcopy(base_map(index, places, all_sources, data_key, "osm" if online_tiles else None))
+    steady = f"{ws_key}|{base_key(index, places, data_key)}"  # not every change of the events redraws it
+    m = copy.deepcopy(base_map(index, places, all_sources, steady, "osm" if online_tiles else None))
     on_map = db.map_events(index, mask) if len(shown) > db.MAP_LIMIT else shown
     if len(on_map) < len(shown):
         st.warning(
@@ -660,16 +666,14 @@ with tab_review, guarded("The review"):
             format_func=lambda i: labels.get(i, i),
             placeholder="pick rows in the table, or here",
         )
+        # decisions are taken in callbacks, before the run that shows them: one run per click
         b1, b2, b3 = st.columns(3)
-        if b1.button("Accept", key="review_accept", disabled=not picked):
-            review.set_status(picked, "accepted")
-            st.rerun()
-        if b2.button("Reject", key="review_reject", disabled=not picked):
-            review.set_status(picked, "rejected")
-            st.rerun()
-        if b3.button("Back to pending", key="review_reset", disabled=not picked):
-            review.set_status(picked, "pending")
-            st.rerun()
+        for col, label, key, status in (
+            (b1, "Accept", "review_accept", "accepted"),
+            (b2, "Reject", "review_reject", "rejected"),
+            (b3, "Back to pending", "review_reset", "pending"),
+        ):
+            col.button(label, key=key, disabled=not picked, on_click=review.set_status, args=(picked, status))
 
         t1, t2 = st.columns([2, 1])
         threshold = t1.slider(
@@ -682,9 +686,13 @@ with tab_review, guarded("The review"):
             help="The geoparser's confidence in an event: its cue, its date and its place.",
         )
         waiting = sum(i.status == "pending" and i.confidence >= threshold for i in items)
-        if t2.button(f"Accept all {waiting} above", key="review_accept_above", disabled=not waiting):
-            review.accept_above(source_id, threshold)
-            st.rerun()
+        t2.button(
+            f"Accept all {waiting} above",
+            key="review_accept_above",
+            disabled=not waiting,
+            on_click=review.accept_above,
+            args=(source_id, threshold),
+        )
 
         st.markdown("**Correct an event** (saving accepts it)")
 

@@ -266,15 +266,9 @@ def source_html(source: Source | None, source_id: str, sources: Mapping[str, Sou
 
 def passage_html(text: str, start: int, end: int, names: Sequence[str] = ()) -> str:
     """The passage ``text[start:end]``, escaped, with the place's names marked where they occur."""
-    from .corpus import find_names
+    from .highlight import find_names, mark
 
-    passage = text[start:end]
-    out, pos = [], 0
-    for s, e in find_names(passage, [n for n in names if n and len(n) > 1]):
-        out.append(f"{escape(passage[pos:s])}<mark>{escape(passage[s:e])}</mark>")
-        pos = e
-    out.append(escape(passage[pos:]))
-    return "".join(out)
+    return mark(text, find_names(text, names, start, end), start, end, escape)
 
 
 def verified_texts(texts: Mapping[str, Any] | None) -> dict[str, str]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import io
 import json
 import re
@@ -28,6 +27,7 @@ from typing import Any, NamedTuple
 import yaml
 from pydantic import ConfigDict, ValidationError, ValidationInfo, field_validator
 
+from .highlight import find_names, mark
 from .models import CERTAINTIES, EVENT_KINDS, Event, Source
 from .timespan import check_edtf
 
@@ -698,13 +698,7 @@ class Passage:
 
     def html(self) -> str:
         """The passage HTML-escaped, its place names in ``<mark>``: safe to put in a page."""
-        out, pos = [], 0
-        for s, e in self.highlights:
-            out.append(html.escape(self.text[pos:s]))
-            out.append(f"<mark>{html.escape(self.text[s:e])}</mark>")
-            pos = e
-        out.append(html.escape(self.text[pos:]))
-        return "".join(out)
+        return mark(self.text, self.highlights)
 
 
 def _names_of(place: Any) -> list[str]:
@@ -712,22 +706,6 @@ def _names_of(place: Any) -> list[str]:
         return []
     names = [place.name] + [alt.name for alt in getattr(place, "alternate_names", ())]
     return sorted({n for n in names if n and len(n) > 1}, key=len, reverse=True)
-
-
-def find_names(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) spans of any of ``names`` in ``text``, case-insensitive, whole words.
-
-    The memoir's stray backslashes (``Soviet\\union``) count as spaces."""
-    spans: list[tuple[int, int]] = []
-    for name in sorted(set(names), key=len, reverse=True):
-        words = [re.escape(w) for w in re.split(r"[\s\\]+", name.strip()) if w]
-        if not words:
-            continue
-        pattern = re.compile(r"(?<!\w)" + r"[\s\\\u00a0]+".join(words) + r"(?!\w)", re.IGNORECASE)
-        for m in pattern.finditer(text):
-            if not any(m.start() < e and s < m.end() for s, e in spans):
-                spans.append((m.start(), m.end()))
-    return sorted(spans)
 
 
 def passage(

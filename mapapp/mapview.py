@@ -53,13 +53,7 @@ def base_map(
     ``tiles="osm"`` adds OpenStreetMap tiles, for a reader who is online and asks for them."""
     from .build import build_map
 
-    one_per_place: dict[str, Event] = {}
-    kinds: dict[str, Event] = {}
-    for e in events:
-        if e.place_id in places:
-            one_per_place.setdefault(e.place_id, e)
-            kinds.setdefault(e.kind, e)
-    sample = list({id(e): e for e in [*one_per_place.values(), *kinds.values()]}.values())
+    sample = base_sample(events, places)
     m = build_map(
         sample,
         places_for(sample, places),
@@ -72,6 +66,31 @@ def base_map(
     )
     strip_overlays(m)
     return m
+
+
+def base_sample(events: Iterable[Event], places: Mapping[str, Any]) -> list[Event]:
+    """One event per place and one per kind: all the base map needs (its extent and its legend)."""
+    one_per_place: dict[str, Event] = {}
+    kinds: dict[str, Event] = {}
+    for e in events:
+        if e.place_id not in one_per_place and e.place_id in places:
+            one_per_place[e.place_id] = e
+            kinds.setdefault(e.kind, e)
+        elif e.kind not in kinds and e.place_id in one_per_place:
+            kinds[e.kind] = e
+    return list({id(e): e for e in [*one_per_place.values(), *kinds.values()]}.values())
+
+
+def base_key(events: Iterable[Event], places: Mapping[str, Any]) -> str:
+    """What the base map hangs on: its extent (snapped as the basemap is cut) and the kinds in its
+    legend. Accepting an event at a place already on the map, or moving the window, keeps the key, so
+    the base is not built again and the reader's map is not redrawn."""
+    from .build import _bbox_of, _core_bounds, _snap
+
+    sample = base_sample(events, places)
+    points = [(float(p.lon), float(p.lat)) for e in sample if (p := places.get(e.place_id)) is not None]
+    bbox = _snap(_bbox_of(_core_bounds(points) if points else []))
+    return f"{bbox}|{','.join(sorted({e.kind for e in sample}))}"
 
 
 def strip_overlays(m: Any) -> list[Any]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .highlight import find_names, mark, name_pattern  # noqa: F401 (name_pattern: public here too)
 from .index import EventIndex, span_label
 from .models import Event, Source
 from .tables import place_label, source_label
@@ -102,16 +102,6 @@ def _summary_of(index: EventIndex, event_id: str) -> str:
     return e.summary if e is not None else "(not in the loaded events)"
 
 
-def name_pattern(name: str) -> re.Pattern[str] | None:
-    """A name as texts write it: any case, any run of spaces, no-break spaces or stray backslashes
-    between its words, and straight or curly apostrophes."""
-    words = [w for w in re.split(r"[\s\\]+", name.strip()) if w]
-    if not words:
-        return None
-    parts = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in words]
-    return re.compile(r"(?<!\w)" + r"[\s\\\u00a0]+".join(parts) + r"(?!\w)", re.IGNORECASE)
-
-
 def passage_html(text: str, start: int, end: int, names: Iterable[str] = (), context: int = 160) -> str:
     """The passage (with a little context) as escaped HTML, the place's names marked.
 
@@ -129,15 +119,6 @@ def passage_html(text: str, start: int, end: int, names: Iterable[str] = (), con
     if b < len(text):
         sp = text.rfind(" ", end, b)
         b = sp if sp != -1 else b
-    marks: list[tuple[int, int]] = []
-    for name in sorted(set(names), key=len, reverse=True):
-        pat = name_pattern(name)
-        if pat is None:
-            continue
-        for m in pat.finditer(text, start, end):
-            if not any(m.start() < y and x < m.end() for x, y in marks):
-                marks.append((m.start(), m.end()))
-    marks.sort()
 
     def esc(s: str) -> str:
         return html.escape(s).replace("\n", "<br>")
@@ -146,14 +127,7 @@ def passage_html(text: str, start: int, end: int, names: Iterable[str] = (), con
     if a > 0:
         out.append("… ")
     out.append(f'<span class="context">{esc(text[a:start])}</span>')
-    cur = start
-    out.append("<strong>")
-    for x, y in marks:
-        out.append(esc(text[cur:x]))
-        out.append(f"<mark>{esc(text[x:y])}</mark>")
-        cur = y
-    out.append(esc(text[cur:end]))
-    out.append("</strong>")
+    out.append(f"<strong>{mark(text, find_names(text, names, start, end), start, end, esc)}</strong>")
     out.append(f'<span class="context">{esc(text[end:b])}</span>')
     if b < len(text):
         out.append(" …")
