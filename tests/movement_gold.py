@@ -22,6 +22,7 @@ from gazetteer.geoparse.events import NARRATOR, Movement, extract_events
 from gazetteer.geoparse.itinerary import itineraries
 from gazetteer.geoparser import default_gazetteer, parse
 from gazetteer.text import layout
+from gazetteer.times import find_times
 
 MOVEMENTS = Path(__file__).resolve().parent / "data" / "movements"
 NAMES = ("diary", "purser_log", "biography", "letters", "memoir")
@@ -90,13 +91,13 @@ def found(g: Gold) -> list:
     return list(parse(g.text, document_date=g.document_date).mentions)
 
 
-def movements(g: Gold, toponyms, times=()) -> list[Movement]:
+def movements(g: Gold, toponyms) -> list[Movement]:
     structure = layout(g.text)
     return extract_events(
         g.text,
         toponyms,
         find_dates(g.text, document_date=g.document_date, structure=structure),
-        list(times),
+        find_times(g.text),
         sentences=structure.sentences,
         narrator=g.narrator,
         document_date=g.document_date,

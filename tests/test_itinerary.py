@@ -3,9 +3,6 @@ order of one day's events by their clock times."""
 
 from __future__ import annotations
 
-import re
-from typing import NamedTuple
-
 import pytest
 from movement_gold import NAMES, gold, marked, movements
 
@@ -89,25 +86,9 @@ def test_end_of_day_is_the_last_place_reached_that_day(extracted):
     assert eod["1898-01-17"].text == "Girga"
 
 
-class ClockTime(NamedTuple):
-    start: int
-    end: int
-    text: str
-    time: str
-
-
-def _clock_times(text: str) -> list[ClockTime]:
-    out = []
-    for m in re.finditer(r"\b(\d{1,2})(?:[.:](\d\d))?\s*(AM|PM)\b", text):
-        h = int(m.group(1)) % 12 + (12 if m.group(3) == "PM" else 0)
-        out.append(ClockTime(m.start(), m.end(), m.group(0), f"{h:02d}:{m.group(2) or '00'}"))
-    return out
-
-
 def test_the_events_of_one_day_follow_their_clock_times():
     g = gold("purser_log")
-    text = g.text
-    events = movements(g, marked(g), _clock_times(text))
+    events = movements(g, marked(g))
     by_place = {(ev.text, ev.role): ev for ev in events}
     assert by_place[("Cairo", "origin")].time == "06:30"
     assert by_place[("Helwan", "via")].time == "09:00"

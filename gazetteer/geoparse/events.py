@@ -299,7 +299,7 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
             dep = "pobj"  # "at Makina unpacking stores": the parser took the place for the subject
             t = _AsObject(t, t.head.head)
         head = t.head
-        if head is t:
+        if head.i == t.i:
             return None
         if dep in ("compound", "appos", "conj", "flat", "nmod", "amod", "poss") and head.pos_ in (
             "PROPN",
@@ -346,9 +346,12 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
             if _is_verb(above):
                 t = above
                 break
-            if above.pos_ in ("NOUN", "PROPN", "PRON", "ADP", "NUM", "ADV", "ADJ") and above is not head:
+            if above.pos_ in ("NOUN", "PROPN", "PRON", "ADP", "NUM", "ADV", "ADJ") and above.i != head.i:
                 t = above
                 continue
+            if above.i == head.i and head.lower_ in LOCATIVE and role == "location":
+                # a verbless diary line: "Still at Khan Yunis.", "In camp at Romani."
+                return _Reading(None, "stay", "location", prep_word or head.text)
             return None
         if dep in ("dobj", "obj", "nsubjpass", "attr", "npadvmod", "advmod", "oprd"):
             if _is_verb(head):
@@ -381,7 +384,7 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
             if _is_verb(up):
                 verb = up
                 break
-            if up.head is up:
+            if up.head.i == up.i:
                 break
             up = up.head
         return _Reading(verb, kind, role, cue, noun=noun)
@@ -401,7 +404,7 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
         role = "origin" if lemma in LEAVE_OBJECT else OBJECT_ROLE[kind]
         if kind == "move" and any(c.dep_ == "prt" and c.lower_ in ALONG for c in verb.children):
             role = "via"  # "went up the Tigris", "sailed down the Nile"
-        if tok.dep_ == "nsubjpass" or (t is not tok and tok.dep_ == "nsubjpass"):
+        if tok.dep_ == "nsubjpass":
             role = OBJECT_ROLE[kind]
     if role is None:
         role = "location"
@@ -448,7 +451,7 @@ def _subject(v: Token) -> tuple[Token | None, Token]:
         participle = v.dep_ == "acl" and v.tag_ in ("VBN", "VBG")
         if participle and v.head.pos_ in ("NOUN", "PROPN") and v.head.lower_ not in TIME_WORDS:
             return v.head, v  # "a brigade stationed on the Amur", "men marching to X"
-        if v.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "prep", "pobj", "dep") and v.head is not v:
+        if v.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "prep", "pobj", "dep") and v.head.i != v.i:
             v = v.head
             continue
         break
@@ -590,7 +593,7 @@ def _modality(v: Token | None, actors: _Actors, base: int) -> tuple[str, str | N
             modality = "reported"
     t = v
     for _ in range(5):
-        if t.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "advcl", "dep") or t.head is t:
+        if t.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "advcl", "dep") or t.head.i == t.i:
             break
         via, child, t = t.dep_, t, t.head
         lemma = t.lemma_.lower()
@@ -646,7 +649,7 @@ def _clause_verb(doc: Doc, base: int, start: int, end: int) -> Token | None:
         return None
     t = span.root
     for _ in range(8):
-        if t.head is t:
+        if t.head.i == t.i:
             return t if _is_verb(t) else None
         t = t.head
         if _is_verb(t):
@@ -704,7 +707,8 @@ def _governing_date(
     while k >= 0:
         d = dates[k]
         if d.end <= at and (in_quote or not d.in_quotation) and not _DEICTIC.match(d.text):
-            return d, ("heading" if _line_is_heading(text, d.start, d.end) else "running")
+            heading = d.basis == "heading" or _line_is_heading(text, d.start, d.end)
+            return d, ("heading" if heading else "running")
         k -= 1
     if own:
         return own[0], "sentence"  # a date later in the sentence, when nothing earlier dates it
@@ -922,7 +926,7 @@ def _in_citation(quotes: Sequence[Any], q: int, at: int) -> bool:
 
 def _journey(v: Token) -> Token:
     """The first verb of a chain of coordinated verbs: one journey ("left X, passed Y and reached Z")."""
-    while v.dep_ == "conj" and v.head is not v and _is_verb(v.head):
+    while v.dep_ == "conj" and v.head.i != v.i and _is_verb(v.head):
         v = v.head
     return v
 
