@@ -7,7 +7,9 @@ text), each a paragraph of its own. It is written to a temporary file a text at 
 
 ``itinera parse FILE --json --max-size ...`` runs as a child process, its output thrown away; the
 memory figure is the peak of the summed RSS of that process and its workers, sampled every 0.1 s
-(psutil, which dask's ``distributed`` installs), beside the largest single process's peak.
+(psutil, which dask's ``distributed`` installs), beside the largest single process's peak. CPU seconds
+(the process and its workers, from ``getrusage``) say what the time would be on two idle cores, as the
+wall time on a shared machine does not.
 
 Run: ``.venv/bin/python bench/bench_bigtext.py [--sizes 2,20,200] [--keep DIR]``
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -56,8 +59,8 @@ def big_text(texts: list[str], size: int) -> Iterator[str]:
         round_ += 1
 
 
-def measure(path: Path, size: int) -> tuple[float, float, float, int]:
-    """(seconds, peak summed RSS in MB, peak single-process RSS in MB, exit code) of one parse."""
+def measure(path: Path, size: int) -> tuple[float, float, float, float, int]:
+    """(seconds, CPU seconds, peak summed RSS and peak single-process RSS in MB, exit code) of a parse."""
     cmd = [
         sys.executable,
         "-m",
@@ -69,6 +72,7 @@ def measure(path: Path, size: int) -> tuple[float, float, float, int]:
         f"--max-size={size * 2}",
     ]
     t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     top = psutil.Process(proc.pid)
     peak_sum = peak_one = 0
@@ -82,10 +86,12 @@ def measure(path: Path, size: int) -> tuple[float, float, float, int]:
             peak_one = max(peak_one, max(rss))
         time.sleep(0.1)
     seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     err = proc.stderr.read() if proc.stderr else ""
     if proc.returncode:
         print(f"  exit {proc.returncode}: {err.strip()[-300:]}")
-    return seconds, peak_sum / 1e6, peak_one / 1e6, proc.returncode
+    return seconds, cpu, peak_sum / 1e6, peak_one / 1e6, proc.returncode
 
 
 def main() -> None:
@@ -95,7 +101,10 @@ def main() -> None:
     args = ap.parse_args()
     texts = source_texts()
     print(f"made of {len(texts)} distinct texts ({sum(map(len, texts)) / 1e6:.1f} MB), then permutations")
-    print(f"{'size':>8} {'words':>11} {'seconds':>9} {'MB/min':>7} {'peak RSS (sum)':>15} {'(largest)':>10}")
+    print(
+        f"{'size':>8} {'words':>11} {'seconds':>9} {'CPU s':>8} {'MB/CPU-min':>10} {'peak RSS (sum)':>15} "
+        f"{'(largest)':>10}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -108,11 +117,11 @@ def main() -> None:
                     f.write(piece)
                     words += len(piece.split())
             real = path.stat().st_size
-            seconds, peak_sum, peak_one, code = measure(path, real)
-            rate = real / 1e6 / seconds * 60
+            seconds, cpu, peak_sum, peak_one, code = measure(path, real)
+            rate = real / 1e6 / cpu * 60 if cpu else 0.0
             print(
-                f"{real / 1e6:>6.1f}MB {words:>11,} {seconds:>9.1f} {rate:>7.2f} {peak_sum:>12.0f} MB "
-                f"{peak_one:>7.0f} MB" + ("" if code == 0 else f"  (exit {code})")
+                f"{real / 1e6:>6.1f}MB {words:>11,} {seconds:>9.1f} {cpu:>8.1f} {rate:>10.2f} "
+                f"{peak_sum:>12.0f} MB {peak_one:>7.0f} MB" + ("" if code == 0 else f"  (exit {code})")
             )
 
 

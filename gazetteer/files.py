@@ -24,8 +24,10 @@ from .errors import GazetteerError, TextInputError
 CHUNK_CHARS = 100_000
 OVERLAP_CHARS = 2_000
 """At most this much of a chunk's end is parsed again in front of the next (its last sentence)."""
-DEFAULT_MAX_BYTES = 2_000_000
-"""What ``itinera parse`` takes without ``--max-size``: about what two cores parse in two minutes."""
+DEFAULT_MAX_BYTES = 4_000_000
+"""What ``itinera parse`` takes without ``--max-size``: half of what two idle cores parse in two minutes
+(bench/bench_bigtext.py: 2 MB of news prose cost 60 CPU seconds, 2026-12-01), leaving room for a
+loaded machine and a slower geoparser."""
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+")

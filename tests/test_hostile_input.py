@@ -47,7 +47,7 @@ def test_a_20_mb_file_is_refused_up_front_with_the_limit_and_the_option(tmp_path
         f.truncate(20_000_000)  # sparse: the refusal must come from the size alone, before any reading
     r = run(str(big), "--json", timeout=60)
     assert r.returncode == 1 and r.stdout == ""
-    assert "the text is 20.0 MB, over the limit of 2.0 MB" in r.stderr
+    assert "the text is 20.0 MB, over the limit of 4.0 MB" in r.stderr
     assert "--max-size 20.0MB raises it" in r.stderr
     assert "Traceback" not in r.stderr
 
