@@ -31,6 +31,7 @@ from .verbs import (
     FEMALE_TITLES,
     FIRST_PERSON,
     FUTURE_AUX,
+    HEARSAY_NOUNS,
     INTENTION_HEADS,
     INTENTION_NOUNS,
     KIN,
@@ -608,6 +609,12 @@ def _modality(v: Token | None, actors: _Actors, base: int) -> tuple[str, str | N
             return "negated", who
         if lemma in NEGATING_HEADS and via in ("xcomp", "pcomp"):
             return "negated", attribution
+        hearsay = next(
+            (c for c in t.children if c.dep_ == "nsubj" and c.lemma_.lower() in HEARSAY_NOUNS), None
+        )
+        if lemma in COPULA and via == "ccomp" and hearsay is not None:
+            who = _attribution(_phrase(hearsay), actors, base)
+            return ("reported" if modality == "asserted" else modality), who
         if lemma in REPORTING_HEADS and via in ("ccomp", "xcomp", "advcl", "dep"):
             subj = next((c for c in t.children if c.dep_ in _SUBJECTS), None)
             if subj is not None and subj.lower_ in FIRST_PERSON:

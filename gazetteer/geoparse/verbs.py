@@ -76,7 +76,7 @@ PHRASAL: dict[tuple[str, str], str] = {
 
 VERBS: dict[str, str] = {}
 for _kind, _words in {
-    "depart": "leave depart embark board start quit evacuate abandon vacate entrain emplane",
+    "depart": "leave depart embark board start quit abandon vacate entrain emplane",
     "arrive": (
         "arrive reach land anchor moor berth dock disembark detrain debark enter gain regain visit "
         "return approach near attain"
@@ -91,7 +91,7 @@ for _kind, _words in {
     "move": (
         "go come travel journey proceed march sail steam fly ride drive walk run move head "
         "advance retreat withdraw push row paddle cruise motor trek hike cycle tramp wander "
-        "ascend descend climb follow escape flee transfer turn send post carry bring "
+        "ascend descend climb follow escape flee transfer turn send post take carry bring evacuate "
         "ship convey transport tow drift float swim chase pursue accompany lead guide "
         "redeploy deploy dispatch despatch relocate emigrate immigrate migrate"
     ),
@@ -386,6 +386,8 @@ KIN = frozenset(
 INTENTION_NOUNS = frozenset({"order", "orders", "instruction", "plan", "intention", "hope", "idea", "wish"})
 # Particles with which a river or road as object is travelled along, not reached: "went up the Tigris".
 ALONG = frozenset({"up", "down", "along", "across", "over", "through"})
+# Subjects that make "X is that he went to Y" hearsay: "the rumour is that we shall be sent to Ypres".
+HEARSAY_NOUNS = frozenset({"rumour", "rumor", "report", "story", "word", "news", "talk", "gossip", "claim"})
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "myself", "ourselves"})
 
 IRREGULAR_PAST = {
