@@ -90,3 +90,19 @@ def test_countries_sit_at_geonames_representative_points():
 def test_every_mention_keeps_its_reasons():
     for m in parse("The caravan reached Damascus from Aleppo in Syria.").mentions:
         assert m.place_id and m.reasons
+
+
+def test_a_state_abbreviation_after_a_town_qualifies_it_in_every_mention():
+    got = parse("PARIS, Tenn. -- The Henry County sheriff said the fire in Paris was out.").mentions
+    paris = [m for m in got if m.text.lower() == "paris"]
+    assert len(paris) == 2 and all(near(m, 36.30, -88.33, 30) for m in paris)
+    assert any(m.text.startswith("Tenn") and m.place_name == "Tennessee" for m in got)
+    henry = next(m for m in got if m.text == "Henry County")
+    assert near(henry, 36.3, -88.3, 60)
+
+
+def test_a_name_with_two_strong_readings_follows_the_texts_other_places():
+    us = found("Officials in Richmond, Va., and Atlanta said the storm hit Georgia and Alabama hard.")
+    assert near(us["Georgia"], 32.7, -83.4, 200)
+    caucasus = found("Troops from Georgia crossed into Armenia near Tbilisi.")
+    assert near(caucasus["Georgia"], 42.0, 43.5, 200)

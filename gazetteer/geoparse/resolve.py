@@ -17,10 +17,10 @@ Each step adds a reason to the mention, so the map can say why a name was read a
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..distance import distance_km, distances_km
@@ -32,12 +32,16 @@ if TYPE_CHECKING:
 
 MAX_CANDIDATES = 25
 CLEAR_LEAD = 0.12  # score margin over the runner-up that makes a reading clear on its own
-COUNTRY_WEIGHT = 0.20
-NEAR_WEIGHT = 0.15
+COUNTRY_WEIGHT = 0.35
+NEAR_WEIGHT = 0.25
 NEAR_KM = 400.0
-QUALIFIER_KM = 900.0  # a first-level region's reach, for "X, <region>"
+# A region's reach for "X, <region>": its radius (half the distance to its neighbours), with a margin.
+QUALIFIER_REACH = 1.5
+QUALIFIER_MIN_KM = 150.0
 UNRESOLVED_BELOW = 0.30
 REGION_TYPES = frozenset({"country", "province", "state", "region", "county"})
+MAJOR_POPULATION = 1_000_000
+WIDE_TYPES = frozenset({"country", "province", "state", "region", "continent", "ocean", "sea"})  # no "near"
 
 
 def resolve(
@@ -51,21 +55,36 @@ def resolve(
     unknown word tried only as a spelling variant is kept only if a variant resolves it)."""
     by_key: dict[str, list[Toponym]] = {}
     for t in toponyms:
-        by_key.setdefault(t.key, []).append(t)
+        if t.source != "qualifier":  # a region abbreviation comes resolved ("Tenn.")
+            by_key.setdefault(t.key, []).append(t)
     cands: dict[str, list[Candidate]] = {}
     for key, group in by_key.items():
         first = group[0]
         known = all(t.source != "variant" for t in group)
         cands[key] = gazetteer.lookup(first.text, when=year_at(first.start))[:MAX_CANDIDATES] if known else []
 
-    anchors = _anchors(by_key, cands)
+    # "Paris, Tenn.": a qualified name is read inside its region, in every mention of the text
+    qualified = _qualified(toponyms, text, cands) if text else {}
+    anchors = _anchors(cands)
+    anchors.update({k: c.place for k, (c, _) in qualified.items()})
+    weight = {key: len(group) for key, group in by_key.items()}
+    for t in toponyms:
+        if t.source == "qualifier" and t.place is not None:
+            anchors.setdefault(t.key, t.place)
+            weight[t.key] = weight.get(t.key, 0) + 1
     countries = Counter()
     for key, place in anchors.items():
         for cc in place.country_codes[:1]:
-            countries[cc] += len(by_key[key])
+            countries[cc] += weight[key]
     total = sum(countries.values()) or 1
 
     for key, group in by_key.items():
+        if key in qualified:
+            cand, region = qualified[key]
+            for t in group:
+                t.candidates, t.score, t.place = tuple(cands[key]), cand.score, cand.place
+                t.reasons = [f"qualified by {region.name!r} in the text: read inside it", *cand.reasons]
+            continue
         found = cands[key]
         if not found:
             found = _variants(gazetteer, group[0].text, anchors, countries)
@@ -78,29 +97,32 @@ def resolve(
                 t.score = score
                 t.reasons = [*why, *cand.reasons]
                 t.place = cand.place if score >= UNRESOLVED_BELOW else None
-    if text:
-        _qualifiers(toponyms, text, gazetteer)
     return [t for t in toponyms if t.source != "variant" or t.place is not None]
 
 
-def _anchors(by_key: dict[str, list[Toponym]], cands: dict[str, list[Candidate]]) -> dict[str, Place]:
-    """The names whose reading is clear without context, and their places."""
+def _anchors(cands: dict[str, list[Candidate]]) -> dict[str, Place]:
+    """The names whose reading is clear without context, and their places. A name with two strong
+    readings in different countries ("Georgia": the country, the US state) is no anchor: the text's
+    other places must decide it."""
     out: dict[str, Place] = {}
     for key, found in cands.items():
-        if not found:
+        if not found or found[0].fuzzy:
             continue
         top = found[0]
         p = top.place
+        rival = next(
+            (c for c in found[1:] if _strong(c.place) and c.place.country_codes != p.country_codes), None
+        )
+        if rival is not None:
+            continue
         lead = top.score - found[1].score if len(found) > 1 else 1.0
-        if (
-            p.feature_type in STRONG_TYPES
-            or len(found) == 1
-            or lead >= CLEAR_LEAD
-            or p.population >= 1_000_000
-            or p.source == "curated"
-        ) and not top.fuzzy:
+        if _strong(p) or len(found) == 1 or lead >= CLEAR_LEAD or p.source == "curated":
             out[key] = p
     return out
+
+
+def _strong(p: Place) -> bool:
+    return p.feature_type in STRONG_TYPES or p.population >= MAJOR_POPULATION
 
 
 def _rerank(
@@ -119,7 +141,7 @@ def _rerank(
             share = countries[cc] / total
             score += COUNTRY_WEIGHT * share
             why.append(f"in {cc}, the country of {share:.0%} of the text's clear places")
-        if others and p.feature_type not in REGION_TYPES:
+        if others and p.feature_type not in WIDE_TYPES:
             dists = distances_km(p.lat, p.lon, lats, lons)
             k = int(dists.argmin())
             near, d = others[k], float(dists[k])
@@ -127,9 +149,9 @@ def _rerank(
             if bonus > 0.01:
                 score += bonus
                 why.append(f"{d:,.0f} km from {near.name}, named in the same text")
-        ranked.append((c, round(min(1.0, score), 4), why))
-    ranked.sort(key=lambda r: -r[1])
-    return ranked
+        ranked.append((c, score, why))
+    ranked.sort(key=lambda r: -r[1])  # ranked on the raw sum: two readings may both pass 1.0
+    return [(c, round(min(1.0, score), 4), why) for c, score, why in ranked]
 
 
 def _variants(gazetteer: Gazetteer, name: str, anchors: dict[str, Place], countries: Counter) -> list:
@@ -147,32 +169,30 @@ def _variants(gazetteer: Gazetteer, name: str, anchors: dict[str, Place], countr
     return list(lookup_variant(name, countries={cc for cc, _ in countries.most_common(2)}))[:MAX_CANDIDATES]
 
 
-def _qualifiers(toponyms: Sequence[Toponym], text: str, gazetteer: Gazetteer) -> None:
-    """ "X, Y" where Y is a country or region: X is read inside Y."""
-    for a, b in itertools.pairwise(toponyms):
-        if (
-            text[a.end : b.start].strip() != ","
-            or b.place is None
-            or b.place.feature_type not in REGION_TYPES
-        ):
+def _qualified(
+    toponyms: Sequence[Toponym], text: str, cands: dict[str, list[Candidate]]
+) -> dict[str, tuple[Candidate, Place]]:
+    """Names followed by a comma and a country or region they lie in ("Paris, Texas", "Alexandria,
+    Egypt", "Paris, Tenn."): key -> (the candidate inside it, the region)."""
+    out: dict[str, tuple[Candidate, Place]] = {}
+    for a, b in pairwise(toponyms):
+        if text[a.end : b.start].strip() != "," or a.key in out:
             continue
-        region = b.place
-        inside = []
-        for c in a.candidates or gazetteer.lookup(a.text)[:MAX_CANDIDATES]:
-            p = c.place
-            if p.id == region.id:
+        regions = [b.place] if b.place is not None else [c.place for c in cands.get(b.key, [])[:3]]
+        for region in regions:
+            if region.feature_type not in REGION_TYPES:
                 continue
-            same_country = bool(set(p.country_codes) & set(region.country_codes))
-            if region.feature_type == "country":
-                ok = same_country
-            else:
-                ok = same_country and distance_km(p.lat, p.lon, region.lat, region.lon) <= max(
-                    QUALIFIER_KM, region.uncertainty_km
-                )
-            if ok:
-                inside.append(c)
-        if inside:
-            best = inside[0]
-            a.place = best.place
-            a.score = max(a.score, best.score)
-            a.reasons = [f"qualified by {b.text!r}: read inside {region.name}", *best.reasons]
+            inside = [c for c in cands.get(a.key, []) if c.place.id != region.id and _inside(c.place, region)]
+            if inside:
+                out[a.key] = (inside[0], region)
+                break
+    return out
+
+
+def _inside(p: Place, region: Place) -> bool:
+    if not set(p.country_codes) & set(region.country_codes):
+        return False
+    if region.feature_type == "country":
+        return True
+    reach = max(QUALIFIER_MIN_KM, QUALIFIER_REACH * region.uncertainty_km)
+    return distance_km(p.lat, p.lon, region.lat, region.lon) <= reach

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..names import normalize
+from . import qualifiers
 from .lexicon import is_common_word, is_frequent_word
 
 if TYPE_CHECKING:
@@ -437,7 +438,30 @@ class ToponymFinder:
             found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words, evidence))
         found = [t for t in found if not _vessel_before(text, t.start) and not _title_before(text, t.start)]
         found.sort(key=lambda t: t.start)
-        return found, sentences
+        return self._with_qualifiers(text, found), sentences
+
+    def _with_qualifiers(self, text: str, found: list[Toponym]) -> list[Toponym]:
+        """Region abbreviations after a name and a comma ("Paris, Tenn."), as mentions of their region
+        (a toponym the model already found there takes the region as its place)."""
+        by_start = {t.start: t for t in found}
+        added = []
+        for t in found:
+            got = qualifiers.after(text, t.end)
+            if got is None:
+                continue
+            a, b, place_id = got
+            place = self.gz.get(place_id)
+            if place is None:
+                continue
+            q = by_start.get(a)
+            if q is None:
+                if any(o.start < b and a < o.end for o in found):
+                    continue
+                q = Toponym(a, b, text[a:b], "qualifier")
+                added.append(q)
+            q.source, q.place, q.score = "qualifier", place, 1.0
+            q.reasons = [f"{text[a:b]!r} after a place name and a comma: the abbreviation of {place.name}"]
+        return sorted(found + added, key=lambda t: t.start) if added else found
 
     def _in_doc(self, text, offset, doc, sents, exclude, lower_words, evidence) -> list[Toponym]:
         starts = {s for s, _ in sents}
