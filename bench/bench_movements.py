@@ -122,7 +122,7 @@ def first_corpus() -> None:
                 hit += 1
                 with_actor += any(ev.actors for ev in here)
                 curated = {_person(x) for x in r["actors"].split(";")}
-                right_actor += any(_person(x) in curated for ev in here for x in ev.actors)
+                right_actor += any(_same_person(x, curated) for ev in here for x in ev.actors)
         confident = [ev for ev in events if ev.confidence >= 0.5]
         right = sum(
             1
@@ -145,6 +145,12 @@ def first_corpus() -> None:
 def _person(name: str) -> str:
     """A name compared without case, hyphens or spacing ("Kim Il-sung" is "Kim Il Sung")."""
     return " ".join(name.replace("-", " ").split()).casefold()
+
+
+def _same_person(actor: str, curated: set[str]) -> bool:
+    """The actor is one of the curated ones, or a part of one's name ("Kim" of "Kim Il Sung")."""
+    words = _person(actor).split()
+    return any(_person(actor) == c or (words and set(words) <= set(c.split())) for c in curated)
 
 
 def _corpus_texts(limit: int) -> list[str]:

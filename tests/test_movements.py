@@ -7,9 +7,13 @@ these tests measure the movement step alone; bench/bench_movements.py also score
 from __future__ import annotations
 
 import pytest
-from movement_gold import NAMES, gold, marked, movements, score
+from movement_gold import NAMES, Marked, gold, marked, movements, score
 
-from gazetteer.geoparse.events import Movement
+from gazetteer import parse
+from gazetteer.dates import find_dates
+from gazetteer.geoparse.events import Movement, extract_events
+from gazetteer.geoparser import default_gazetteer
+from gazetteer.text import clean, layout
 
 
 def _events(name: str) -> list[Movement]:
@@ -180,11 +184,6 @@ def text_of(data: dict) -> str:
 
 
 def test_offsets_map_back_to_a_dirty_text():
-    from gazetteer import parse
-    from gazetteer.dates import find_dates
-    from gazetteer.geoparse.events import extract_events
-    from gazetteer.text import clean, layout
-
     original = "On March 3, 1916 we left Basra\\and reached Amara at dusk."
     ct = clean(original)
     structure = layout(ct.text)
@@ -203,3 +202,19 @@ def test_offsets_map_back_to_a_dirty_text():
     ]
     assert all(ev.text == original[ev.start : ev.end] for ev in mapped)
     assert mapped[1].origin.text == "Basra" and mapped[1].date_phrase == "March 3, 1916"
+
+
+def test_a_person_named_by_the_ner_before_any_place_is_who_he_is():
+    text = "Edward Ashby was a quiet man. In 1890 he sailed from Liverpool to Boston."
+    gz = default_gazetteer()
+    toponyms = []
+    for name in ("Liverpool", "Boston"):
+        place = gz.candidates(name, limit=1)[0].place
+        at = text.index(name)
+        toponyms.append(Marked(at, at + len(name), name, place.id, place.name, place.lat, place.lon))
+    structure = layout(text)
+    dates = find_dates(text, structure=structure)
+    bare = extract_events(text, toponyms, dates, [], sentences=structure.sentences)
+    assert bare[0].actors == ["he"]
+    named = extract_events(text, toponyms, dates, [], sentences=structure.sentences, persons=[(0, 12)])
+    assert [ev.actors for ev in named] == [["Edward Ashby"], ["Edward Ashby"]]

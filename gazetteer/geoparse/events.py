@@ -771,13 +771,16 @@ def extract_events(
     narrator: str | None = None,
     document_date: str | None = None,
     quotations: Iterable[Any] = (),
+    persons: Iterable[tuple[int, int]] = (),
 ) -> list[Movement]:
     """Movements of ``text``: one per place mention that a verb of movement or presence governs.
 
     ``toponyms`` in text order (``mention`` indexes them); ``dates`` as ``gazetteer.dates.find_dates``
     gives them; ``times`` as ``gazetteer.dates.find_times``; ``sentences`` the (start, end) spans of
     the text's sentences; ``quotations`` objects with ``start``, ``end`` and optional
-    ``citation_start``/``citation_end``.
+    ``citation_start``/``citation_end``; ``persons`` the (start, end) spans of people's names the NER
+    found anywhere in the text (optional), so that "he" and "Kim" find a person named in a sentence
+    without a place.
     """
     narrator_name = narrator or NARRATOR
     sent_starts = [s for s, _ in sentences]
@@ -800,6 +803,8 @@ def extract_events(
     quotes = sorted(quotations, key=lambda q: q.start)
     quote_starts = [q.start for q in quotes]
     people = _People(text)
+    for a, b in persons:
+        people.add(a, text[a:b])
     actors = _Actors(text, narrator_name, people)
 
     events: list[Movement] = []
