@@ -706,10 +706,10 @@ def _governing_date(
         if clause is not None:
             mine = [d for d in own if _same(_clause_verb(doc, s, d.start, d.end), clause)]
             if mine:
-                return min(mine, key=lambda d: abs(d.start - at)), "sentence"
+                return _in_sentence(min(mine, key=lambda d: abs(d.start - at)))
         before = [d for d in own if d.start <= at]
         if before:
-            return before[-1], "sentence"
+            return _in_sentence(before[-1])
     k = bisect_right(starts, at) - 1
     while k >= 0:
         d = dates[k]
@@ -718,8 +718,13 @@ def _governing_date(
             return d, ("heading" if heading else "running")
         k -= 1
     if own:
-        return own[0], "sentence"  # a date later in the sentence, when nothing earlier dates it
+        return _in_sentence(own[0])  # a date later in the sentence, when nothing earlier dates it
     return None, None
+
+
+def _in_sentence(d: Any) -> tuple[Any, str]:
+    """A date of the event's own sentence: ``sentence``, unless it is the entry's heading run into it."""
+    return d, ("heading" if d.basis == "heading" else "sentence")
 
 
 def _time_of(
