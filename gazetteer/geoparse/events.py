@@ -518,6 +518,8 @@ class _Actors:
         named = next((c for c in s.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if named is not None and s.pos_ != "PROPN":
             s = named  # "James's brother Robert"
+        if s.pos_ == "PROPN" and _gender(s.text) and any(c.dep_ == "det" for c in s.children):
+            return f"the {s.text}"  # "the Admiral", "the Captain": a title, not a name
         if s.pos_ == "PROPN":
             name = _name(s)
             full = self.people.add(at, name)

@@ -70,6 +70,12 @@ PHRASAL: dict[tuple[str, str], str] = {
     ("hole", "up"): "stay",
     ("settle", "down"): "stay",
     ("take", "part"): "fight",
+    ("stand", "out"): "depart",
+    ("stand", "off"): "depart",
+    ("stand", "in"): "arrive",
+    ("weigh", "anchor"): "depart",
+    ("drop", "anchor"): "arrive",
+    ("cast", "anchor"): "arrive",
     ("make", "way"): "move",
     ("set", "foot"): "arrive",
 }
