@@ -52,6 +52,7 @@ from .verbs import (
     UNITS,
     VEHICLES,
     VERBS,
+    WRITING,
 )
 
 if TYPE_CHECKING:
@@ -393,6 +394,8 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
     verb = t
     kind, cue = _verb_kind(verb)
     if kind is None:
+        if role == "origin" and verb.lemma_.lower() in WRITING:
+            return _Reading(verb, "stay", "location", f"{verb.text} {prep_word}")
         if role == "location" and prep_word and prep_word.lower() in LOCATIVE and tok.head.head.i == verb.i:
             return _Reading(verb, "other", "location", f"{verb.text} ... {prep_word}", presence=True)
         return None

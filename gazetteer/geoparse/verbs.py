@@ -92,7 +92,7 @@ for _kind, _words in {
         "stay remain camp bivouac halt stop rest lodge live dwell reside winter summer spend settle "
         "sojourn lie linger wait station quarter billet garrison intern imprison detain hospitalise "
         "hospitalize bear gather assemble muster concentrate rally regroup reassemble bury die work study "
-        "teach serve hide shelter"
+        "teach serve hide shelter sleep overnight"
     ),
     "move": (
         "go come travel journey proceed march sail steam fly ride drive walk run move head "
@@ -172,6 +172,9 @@ NOT_PLACE_NOUNS = frozenset(
     {"behalf", "spite", "instead", "honour", "honor", "name", "account", "favour", "favor", "sake"}
     | {"terms", "support", "because", "government", "policy", "history", "people", "requirement"}
 )
+
+# "I am writing from Simla": a letter says where its writer is.
+WRITING = frozenset({"write", "telegraph", "wire", "cable", "scribble"})
 
 # Being somewhere: "we were at X", "he was in X".
 COPULA = frozenset({"be"})
