@@ -372,6 +372,7 @@ with map_col, guarded("The map"):
         sources=all_sources,
         texts=db.known_texts(all_sources, ws.texts, all_texts),
         mentions=mentions_on_map() if "mentions" in chosen_layers else None,
+        open_event=st.session_state.get("event_id"),  # the event read in the side panel
     )
     missing = overlay.itinera.missing_place
     fit_events = st.session_state.pop("fit_events", None)

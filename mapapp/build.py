@@ -560,8 +560,16 @@ def _swatch(css: str, label: str, cls: str = "sw") -> str:
     return f'<div><span class="{cls}" style="{css}"></span>{label}</div>'
 
 
-def legend_html(kinds: Iterable[str], with_routes: bool, with_uncertainty: bool) -> str:
-    """Our own static markup: kind names come from ``EVENT_KINDS``, nothing from user data."""
+def legend_html(
+    kinds: Iterable[str],
+    with_routes: bool,
+    with_uncertainty: bool,
+    route_colours: Mapping[str, str] | None = None,
+    polities: Mapping[str, str] | None = None,
+    most: int = 10,
+) -> str:
+    """The legend: point kinds (names from ``EVENT_KINDS``), contested and implied marks, each actor's
+    route colour, the polities' fills. Actor and polity names are escaped; ``most`` of each are listed."""
     rows = ["<details open><summary><b>Legend</b></summary>"]
     for kind in kinds:
         stroke, fill = KIND_COLOURS.get(kind, KIND_COLOURS["context"])
@@ -569,8 +577,25 @@ def legend_html(kinds: Iterable[str], with_routes: bool, with_uncertainty: bool)
     rows.append(_swatch("border-color:#c51b7d;border-style:dashed;background:#fff", "contested claim"))
     rows.append(_swatch("border-color:#999;opacity:.6", "place or date implied"))
     if with_routes:
-        rows.append(_swatch("border-color:#377eb8", "route &rarr; (colour per actor)", "ln"))
-        rows.append(_swatch("border-color:#377eb8;border-top-style:dashed", "uncertain route", "ln"))
+        colours = dict(route_colours or {})
+        who = [
+            _swatch(f"border-color:{c}", f"{escape(a)} &rarr;", "ln") for a, c in list(colours.items())[:most]
+        ]
+        if len(colours) > most:
+            who.append(f"<div>… {len(colours) - most} more</div>")
+        if who:  # folded: the legend stays small over the map; a click shows whose route is which colour
+            rows.append(
+                f"<details><summary>routes &rarr; by actor ({len(colours)})</summary>{''.join(who)}</details>"
+            )
+        else:
+            rows.append(_swatch("border-color:#377eb8", "route &rarr; (colour per actor)", "ln"))
+        rows.append(_swatch("border-color:#777;border-top-style:dashed", "uncertain route", "ln"))
+    fills = [
+        _swatch(f"border-color:{c};border-style:dashed;background:{c}33", escape(name))
+        for name, c in list((polities or {}).items())[:most]
+    ]
+    if fills:
+        rows.append(f"<details><summary>polities ({len(polities or {})})</summary>{''.join(fills)}</details>")
     if with_uncertainty:
         rows.append(_swatch("border-color:#555;background:#ddd", "uncertainty"))
     return "".join(rows) + "</details>"
@@ -604,6 +629,7 @@ def build_map(
     time_control: bool = False,
     asset_mode: Mode = "data",
     height: str | int = "100%",
+    open_event: str | None = None,
 ) -> folium.Map:
     """A folium map of ``events`` at their ``places`` (a mapping id -> Place, or Places).
 
@@ -611,8 +637,9 @@ def build_map(
     ``layers`` (keys of ``LAYER_KEYS``) are drawn and shown, ``hidden_layers`` drawn but off at
     first; ``texts`` maps source id -> verified text, for the passages in popups; ``tiles="osm"``
     adds OpenStreetMap (online only) as the first base layer; ``time_control`` adds the month
-    slider of the standalone page. The offline basemap is always there (no request leaves the
-    machine unless ``tiles`` is set). ``m.itinera`` is a ``MapSummary`` of what was drawn.
+    slider of the standalone page; ``open_event`` (an event id) opens that event's popup once drawn.
+    The offline basemap is always there (no request leaves the machine unless ``tiles`` is set).
+    ``m.itinera`` is a ``MapSummary`` of what was drawn.
     """
     places_by_id = _as_mapping(places)
     sources_by_id = _as_mapping(sources)
@@ -736,6 +763,7 @@ def build_map(
             "Itinera.eventLayer",
             builder.payload(rows),
             name=f"{LAYER_NAMES[key]} ({len(rows)})",
+            options={"open": open_event} if open_event else None,
             show=key in shown_layers,
         ).add_to(m)
         if key != "undated":
@@ -743,7 +771,20 @@ def build_map(
             event_layers.append(layer)
         summary.shown[key] = len(rows)
 
-    Legend(legend_html(kinds_seen, "routes" in summary.shown, "uncertainty" in summary.shown)).add_to(m)
+    route_colours = {seg.actor: _route_colour(seg.actor) for seg in segs} if "routes" in summary.shown else {}
+    polity_fills = (
+        {
+            places_by_id[f["properties"]["id"]].name: f["properties"]["style"]["color"]
+            for f in poly["features"]
+        }
+        if "polities" in summary.shown
+        else {}
+    )
+    Legend(
+        legend_html(
+            kinds_seen, "routes" in summary.shown, "uncertainty" in summary.shown, route_colours, polity_fills
+        )
+    ).add_to(m)
     folium.LayerControl(collapsed=False, position="topleft").add_to(m)
 
     undated_ids = set(summary.undated)

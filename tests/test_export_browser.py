@@ -226,3 +226,48 @@ def test_a_click_on_a_canvas_point_opens_its_popup(offline_page, many_events_htm
     popup.wait_for()
     assert place.name in popup.inner_text()
     assert "numbered event" in popup.inner_text()
+
+
+@pytest.fixture(scope="module")
+def diary_html(tmp_path_factory) -> Path:
+    """Our own diary's movements (tests/data, no ../shared needed) as a standalone page."""
+    out = tmp_path_factory.mktemp("diary") / "diary.html"
+    movements = Path(__file__).parent / "data" / "workbench_diary.movements.jsonl"
+    assert main(["export", "--events", str(movements), "--offline", "--html", str(out)]) == 0
+    return out
+
+
+def the_map(page):
+    return "Object.values(window).find((v) => v instanceof L.Map)"
+
+
+def test_events_stacked_on_one_place_are_listed_in_its_popup(offline_page, diary_html):
+    page = open_map(offline_page, diary_html.as_uri())
+    page.evaluate(
+        f"""() => {{
+            const map = {the_map(page)};
+            map.eachLayer((l) => {{
+                const p = l.feature && l.feature.properties;
+                if (p && p.event_id && p.event_id.endsWith('@338') && l.getLatLng) {{
+                    l.fire('click', {{latlng: l.getLatLng()}}, true);
+                }}
+            }});
+        }}"""
+    )
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert "2 events at this place" in popup.inner_text()
+    assert page.locator(".itinera-here li.itinera-this").count() == 1
+    box = page.locator(".leaflet-popup-content").bounding_box()
+    assert box["height"] <= page.locator(".leaflet-container").bounding_box()["height"]
+    assert offline_page.console_errors == []
+
+
+def test_place_labels_and_the_legend_name_who_travelled(offline_page, diary_html):
+    page = open_map(offline_page, diary_html.as_uri())
+    page.locator(".itinera-label").first.wait_for(timeout=10_000)  # five places: labelled at any zoom
+    labels = set(page.locator(".itinera-label").all_inner_texts())
+    assert {"Basrah", "Baghdad"} <= labels
+    page.get_by_text("routes → by actor (1)").click()  # folded until asked
+    assert page.get_by_text("the surveyor →").is_visible()
+    assert offline_page.console_errors == []

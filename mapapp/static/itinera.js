@@ -54,8 +54,102 @@
     if (p.contested) h += row('<span class="itinera-contested-label">Contested</span>', (p.contest_note || "") + (p.contested_by ? " (by " + p.contested_by + ")" : ""));
     h += "</table>";
     if (p.passage) h += '<blockquote class="itinera-passage">' + p.passage + "</blockquote>";
+    var map = layer._map, here = [];
+    var stack = map && map._itineraStacks ? map._itineraStacks[stackKey(layer)] || [] : [];
+    for (var k = 0; k < stack.length; k++) if (stack[k]._map) here.push(stack[k]); /* shown in the window */
+    if (here.length > 1) {
+      /* events stacked on one point: each listed, so none hides under another */
+      h += '<div class="itinera-here"><b>' + here.length + " events at this place</b><ol>";
+      for (var i = 0; i < here.length; i++) {
+        var q = here[i].feature.properties;
+        h += "<li" + (here[i] === layer ? ' class="itinera-this"' : "") + ">" + (q.edtf || "undated") +
+          " &middot; " + (q.summary || q.event_id) + "</li>";
+      }
+      h += "</ol></div>";
+    }
     return h + "</div>";
   };
+
+  /* Events stacked on one point, over every event layer of a map: the popup lists them all. */
+  function stackKey(m) {
+    var ll = m.getLatLng();
+    return ll.lat.toFixed(5) + "," + ll.lng.toFixed(5);
+  }
+  function stacked(layer) {
+    layer.on("add", function () {
+      var map = layer._map, st = (map._itineraStacks = map._itineraStacks || {});
+      layer._itineraStackMap = map;
+      layer.eachLayer(function (m) { var k = stackKey(m); (st[k] = st[k] || []).push(m); });
+    });
+    layer.on("remove", function () {
+      var map = layer._itineraStackMap, st = map && map._itineraStacks;
+      if (!st) return;
+      layer.eachLayer(function (m) {
+        var list = st[stackKey(m)] || [], i = list.indexOf(m);
+        if (i >= 0) list.splice(i, 1);
+      });
+    });
+  }
+
+  /* A popup never taller than its map: the rest scrolls inside it. */
+  function fitPopup(e) {
+    var map = e.target._map || (e.popup && e.popup._map);
+    if (!map || !e.popup) return;
+    var most = Math.max(120, map.getSize().y - 90);
+    if (e.popup.options.maxHeight !== most) { e.popup.options.maxHeight = most; e.popup.update(); }
+  }
+
+  /* Place names as labels: always when few places are drawn, else from zoom LABEL_ZOOM on. Only the
+     places of events the time window shows are labelled. */
+  I.LABEL_ZOOM = 6;
+  I.FEW_PLACES = 12;
+  function refreshLabels(layer) {
+    var map = layer._map;
+    if (!map) return;
+    if (layer._itineraLabels) { map.removeLayer(layer._itineraLabels); layer._itineraLabels = null; }
+    var seen = {}, labels = [];
+    layer.eachLayer(function (m) {
+      var p = m.feature.properties, ll = m.getLatLng(), key = ll.lat.toFixed(4) + "," + ll.lng.toFixed(4);
+      if (seen[key] || !p.place_name) return;
+      seen[key] = true;
+      labels.push(L.tooltip({ permanent: true, direction: "right", offset: [6, 0], className: "itinera-label",
+        interactive: false }).setLatLng(ll).setContent(p.place_name));
+    });
+    var places = 0, st = map._itineraStacks || {};
+    for (var k in st) if (st[k].some(function (m) { return m._map; })) places++; /* over every event layer */
+    if (places <= I.FEW_PLACES || map.getZoom() >= I.LABEL_ZOOM) {
+      layer._itineraLabels = L.layerGroup(labels).addTo(map);
+    }
+  }
+  function labelled(layer) {
+    var pending = null;
+    var schedule = function () {
+      if (pending) return;
+      pending = L.Util.requestAnimFrame(function () { pending = null; refreshLabels(layer); });
+    };
+    layer.on("add", function () { layer._map.on("zoomend", schedule); schedule(); });
+    layer.on("remove", function (e) {
+      var map = e.target._mapToAdd || layer._itineraMap;
+      if (layer._itineraLabels && layer._itineraLabels._map) layer._itineraLabels.remove();
+      layer._itineraLabels = null;
+      if (map) map.off("zoomend", schedule);
+    });
+    layer.on("add", function () { layer._itineraMap = layer._map; });
+    layer.on("layeradd layerremove", schedule);
+  }
+
+  /* The event a reader chose elsewhere (the dashboard's side panel): its popup opens once drawn. */
+  function openChosen(layer, id) {
+    if (!id) return;
+    layer.on("add", function () {
+      layer.eachLayer(function (m) {
+        if (m.feature.properties.event_id === id) {
+          /* the popup is bound to the layer, not the marker: a click on the marker opens it */
+          L.Util.requestAnimFrame(function () { if (m._map) m.fire("click", { latlng: m.getLatLng() }, true); });
+        }
+      });
+    });
+  }
   I.eventTooltip = function (layer) {
     var p = layer.feature.properties;
     return "<b>" + p.place_name + "</b> " + (p.edtf || "undated") + "<br>" + (p.summary || "");
@@ -91,8 +185,12 @@
     var layer = L.geoJSON(features, {
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, styleFor(f.properties)); }
     });
-    layer.bindPopup(I.eventPopup, { maxWidth: 420 });
+    stacked(layer);
+    layer.bindPopup(I.eventPopup, { maxWidth: 420, maxHeight: 400, autoPanPadding: [10, 10] });
+    layer.on("popupopen", fitPopup);
     layer.bindTooltip(I.eventTooltip, { sticky: true });
+    labelled(layer);
+    openChosen(layer, options.open);
     return layer;
   };
 
