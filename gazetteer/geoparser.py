@@ -200,9 +200,11 @@ def _events(ct, toponyms, dates, sentences, structure, narrator, document_date, 
     from .dates import find_times
     from .geoparse.events import extract_events
 
+    # places named inside a unit's or an institution's name ("the Kwantung Army") are no event's place
+    places = [i for i, t in enumerate(toponyms) if t.organisation is None]
     found = extract_events(
         ct.text,
-        toponyms,
+        [toponyms[i] for i in places],
         dates,
         find_times(ct.text),
         sentences=sentences,
@@ -210,7 +212,23 @@ def _events(ct, toponyms, dates, sentences, structure, narrator, document_date, 
         document_date=document_date,
         quotations=structure.quotations,
     )
-    return [_movement_out(ct, mv, mentions) for mv in found]
+    return [_movement_out(ct, _renumbered(mv, places), mentions) for mv in found]
+
+
+def _renumbered(mv: Any, numbers: list[int]) -> Any:
+    """A movement whose mention indexes (its own, origin, destination, via) count all mentions."""
+    from dataclasses import replace
+
+    def ref(r):
+        return None if r is None else replace(r, mention=numbers[r.mention])
+
+    return replace(
+        mv,
+        mention=numbers[mv.mention],
+        origin=ref(mv.origin),
+        destination=ref(mv.destination),
+        via=[ref(r) for r in mv.via],
+    )
 
 
 def _movement_out(ct: CleanText, mv: Any, mentions: list[PlaceMention]) -> Any:
@@ -294,8 +312,9 @@ def _mention_out(ct: CleanText, t: Toponym) -> PlaceMention:
     others = [c for c in t.candidates if p is None or c.place.id != p.id][:3]
     alts = tuple(Alternative(c.place.id, c.place.name, c.score) for c in others)
     fields = (p.id, p.name, p.lat, p.lon, p.feature_type, p.uncertainty_km) if p else (None,) * 6
-    return PlaceMention(s, e, ct.original[s:e], t.text, *fields, round(t.score, 4), "place", None, alts,
-                        tuple(t.reasons))  # fmt: skip
+    role = "in_organisation" if t.organisation else "place"
+    return PlaceMention(s, e, ct.original[s:e], t.text, *fields, round(t.score, 4), role, t.organisation,
+                        alts, tuple(t.reasons))  # fmt: skip
 
 
 def _date_out(ct: CleanText, d: DateMention) -> DateExpression:

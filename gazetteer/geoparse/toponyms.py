@@ -327,6 +327,7 @@ COMMON_WORD_TYPES = frozenset(
 )
 MIN_POP_SENTENCE_START = 20_000
 MIN_POP_MAJOR = 100_000
+SAME_NAME_RATIO = 80
 # Prepositions of place and motion: an unknown capitalised word after one may be an old spelling.
 LOCATIVES = frozenset(
     {"to", "towards", "toward", "from", "at", "in", "near", "via", "into", "past", "off", "through", "reach"}
@@ -367,6 +368,7 @@ class Toponym:
     score: float = 0.0
     candidates: tuple[Candidate, ...] = ()
     reasons: list[str] = field(default_factory=list)
+    organisation: str | None = None  # the unit, battle or institution named after the place
 
     @property
     def key(self) -> str:
@@ -491,6 +493,9 @@ class ToponymFinder:
                     out.append(Toponym(a, b, text[a:b], "variant", None, a in starts))
                 continue
             if hit and not self._place_despite(text, a, b, hit, evidence):
+                org = _locational_organisation(text, a, b, hit)
+                if org is not None and not _overlaps(a, b, ner_spans) and not is_common_word(text[a:b]):
+                    out.append(Toponym(a, b, text[a:b], "gazetteer", None, a in starts, organisation=org))
                 continue
             inside = [t for t in ner if t.start < b and a < t.end]
             if inside:
@@ -537,10 +542,18 @@ class ToponymFinder:
         )
 
     def _major(self, name: str) -> bool:
+        """A country, region, water body or city of 100,000 or more, known by this name itself or a
+        spelling close to it ("Odessa" for Odesa), not by a former name ("Stalin" for Donetsk, once
+        Stalino; "Komintern" for Novoshakhtinsk): people and organisations lend their names to places."""
+        from rapidfuzz import fuzz
+
         found = self.gz.lookup(name)
         if not found:
             return False
         p = found[0].place
+        abbreviation = name.isupper() and self._abbreviation_known(name)
+        if not abbreviation and fuzz.ratio(normalize(name), normalize(p.name)) < SAME_NAME_RATIO:
+            return False
         return p.feature_type in STRONG_TYPES or p.population >= MIN_POP_MAJOR
 
     def _gazetteer_spans(self, text, offset, doc, starts, lower_words) -> list[tuple[int, int, bool]]:
@@ -553,8 +566,8 @@ class ToponymFinder:
         i = 0
         while i < n:
             tok = tokens[i]
-            if not _is_name_token(tok.text):
-                i += 1
+            if not _is_name_token(tok.text) or (tok.lower_ in FUNCTION_WORDS and tok.lower_ != "the"):
+                i += 1  # "Then I", "So I", "He Long": a name never starts with a function word
                 continue
             # the run: name tokens, hyphens and connectors between name tokens, on one line
             j = i
@@ -673,6 +686,33 @@ _TITLE_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
 _VESSEL_BEFORE = re.compile(r"([A-Za-z.\-]+)\s+(?:(?:called|named)\s+)?(?:the\s+)?$", re.IGNORECASE)
 
 
+# Head words of organisations and events that are named for where they are or were: a military unit's
+# area ("the Kwantung Army"), a battle's place ("the Battle of Stalingrad"), an institution's town
+# ("Kyongsong University", "the Namyang police station"). The place inside is a mention of the place
+# (role "in_organisation"), though no event happens there. Newspapers, companies and parties named for
+# a country ("The Korea Times") are not among them.
+LOCATIONAL_HEADS = frozenset(
+    {"army", "armies", "forces", "force", "front", "fleet", "flotilla", "corps", "division", "brigade"}
+    | {"regiment", "battalion", "garrison", "command", "district", "battle", "siege", "campaign"}
+    | {"offensive", "war", "massacre", "uprising", "university", "college", "academy", "school"}
+    | {"police", "station", "hospital", "prison", "camp", "airport", "port", "harbour", "harbor"}
+    | {"railway", "province", "county", "region", "city", "municipality"}
+)
+
+
+def _locational_organisation(text: str, a: int, b: int, hit: list[tuple[int, int, str]]) -> str | None:
+    """The organisation or event span holding this name, when its words say it is named for a place."""
+    for s, e, label in hit:
+        if label not in ("ORG", "EVENT", "FAC") or not (s <= a and b <= e) or (s, e) == (a, b):
+            continue
+        words = {w.lower().strip(".,") for w in text[s:e].split()} | {
+            w.lower().strip(".,") for w in text[e : e + 20].split()[:2]
+        }
+        if words & LOCATIONAL_HEADS:
+            return text[s:e]
+    return None
+
+
 def _kin_after(text: str, end: int) -> bool:
     m = _KIN_AFTER.match(text, end, min(len(text), end + 40))
     return bool(m) and m.group(1).lower() in KIN
@@ -690,7 +730,7 @@ def _vessel_before(text: str, start: int) -> bool:
 
 
 def _is_name_token(tok: str) -> bool:
-    return bool(_NAME_TOKEN.match(tok)) and any(c.isalpha() for c in tok)
+    return bool(_NAME_TOKEN.match(tok)) and any(c.isalpha() for c in tok) and tok != "I"
 
 
 _WORD = re.compile(r"\b[a-z][a-z'’]+\b")
