@@ -60,3 +60,10 @@ def test_public_surface_offers_the_verbs():
     corpus = mapapp.load_corpus()
     assert len(corpus.events) > 50
     assert mapapp.in_window(corpus.events, "1942-07-01", "1942-07-31")
+
+
+def test_the_app_passes_streamlit_the_one_upload_limit_the_dashboard_states():
+    from mapapp.uploads import UPLOAD_LIMIT_MB
+
+    cmd = app_command(8765, headless=True)
+    assert cmd[cmd.index("--server.maxUploadSize") + 1] == str(UPLOAD_LIMIT_MB) == "20"

@@ -448,3 +448,14 @@ def test_timeline_counts_match_the_events_drawn_one_by_one(index):
     assert int(july["size"].item()) == 1
     spec = db.timeline_chart(counts, window).to_dict()
     assert spec["encoding"]["y"]["field"] == "size"
+
+
+def test_every_upload_kind_is_refused_over_the_one_limit_with_that_limit_named():
+    big = b"a" * (db.UPLOAD_LIMIT_MB * 1024 * 1024 + 1)
+    with pytest.raises(
+        db.UploadError, match=rf"big.txt: 20.0 MB is too large \(the limit is {db.UPLOAD_LIMIT_MB} MB\)"
+    ):
+        db.decode_upload("big.txt", big)
+    with pytest.raises(db.UploadError, match=f"the limit is {db.UPLOAD_LIMIT_MB} MB"):
+        db.parse_json_upload("big.geojson", big)
+    assert db.MAX_TEXT_BYTES == db.MAX_DATA_BYTES

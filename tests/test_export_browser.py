@@ -271,3 +271,16 @@ def test_place_labels_and_the_legend_name_who_travelled(offline_page, diary_html
     page.get_by_text("routes → by actor (1)").click()  # folded until asked
     assert page.get_by_text("the surveyor →").is_visible()
     assert offline_page.console_errors == []
+
+
+def test_over_decades_a_year_is_picked_first_then_the_months(offline_page, served, corpus):
+    page = open_map(offline_page, served)
+    page.select_option(".itinera-year-to", "1942")
+    page.select_option(".itinera-year-from", "1942")
+    assert page.locator(".itinera-time-label").inner_text() == "1942-01 \u2013 1942-12"
+    located = [e for e in corpus.events if e.place_id in corpus.places]
+    expected = len(in_window(located, "1942-01", "1942-12"))
+    assert page.locator(".itinera-time-count").inner_text() == f"({expected} events shown)"
+    set_slider(page, ".itinera-from", month_index(page, "1942-06"))  # then the months
+    assert page.locator(".itinera-time-label").inner_text() == "1942-06 \u2013 1942-12"
+    assert page.locator(".itinera-year-from").input_value() == "1942"

@@ -519,6 +519,7 @@
           : "");
       L.DomEvent.disableClickPropagation(d);
       L.DomEvent.disableScrollPropagation(d);
+      this._years(d);
       this._from = d.querySelector(".itinera-from");
       this._to = d.querySelector(".itinera-to");
       this._label = d.querySelector(".itinera-time-label");
@@ -538,6 +539,29 @@
       setTimeout(function () { self.apply(); }, 0);
       return d;
     },
+    /* Over more than three years, a year is picked first, then the months: two year menus set the
+       sliders to the first and last month of the chosen years. */
+    _years: function (d) {
+      var m = this.options.months, self = this, first = {}, last = {}, years = [];
+      if (m.length <= 36) return;
+      for (var i = 0; i < m.length; i++) {
+        var y = m[i][0].slice(0, 4);
+        if (!(y in first)) { first[y] = i; years.push(y); }
+        last[y] = i;
+      }
+      var row = L.DomUtil.create("div", "itinera-years", d);
+      var opts = years.map(function (y) { return '<option value="' + y + '">' + y + "</option>"; }).join("");
+      row.innerHTML = '<label>years <select class="itinera-year-from">' + opts + "</select></label>" +
+        ' <label>to <select class="itinera-year-to">' + opts + "</select></label>";
+      var yf = row.querySelector(".itinera-year-from"), yt = row.querySelector(".itinera-year-to");
+      var pick = function (e) {
+        if (yf.value > yt.value) { if (e.target === yf) yt.value = yf.value; else yf.value = yt.value; }
+        self.setWindow(first[yf.value], last[yt.value]);
+      };
+      yf.addEventListener("change", pick);
+      yt.addEventListener("change", pick);
+      this._yearFrom = yf; this._yearTo = yt;
+    },
     /* Set the window to months [a, b] (indexes) and filter; returns the number of features shown. */
     setWindow: function (a, b) {
       this._from.value = a; this._to.value = b;
@@ -554,6 +578,7 @@
         if (counted.indexOf(l) >= 0) shown += n;
       }
       this._label.textContent = m[a][0] + (a === b ? "" : " \u2013 " + m[b][0]);
+      if (this._yearFrom) { this._yearFrom.value = m[a][0].slice(0, 4); this._yearTo.value = m[b][0].slice(0, 4); }
       var hidden = 0;
       for (var j = 0; j < o.layers.length; j++) if (o.layers[j].tooMany) hidden += o.layers[j].tooMany();
       this._count.textContent = "(" + shown + (shown === 1 ? " event" : " events") + " shown" +
