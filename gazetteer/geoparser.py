@@ -145,8 +145,6 @@ def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
 
 
-
-
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     """One offline ``Gazetteer`` per process (loading its index costs a fraction of a second)."""
@@ -182,10 +180,13 @@ def parse(
     dates = find_dates(ct.text, document_date=document_date, structure=structure, file_name=file_name)
     chunks = list(_chunks(ct.text, structure.paragraphs))
     docs = zip((a for a, _ in chunks), nlp.ner_docs(ct.text[a:b] for a, b in chunks), strict=True)
-    toponyms, sentences = ToponymFinder(gz).find(ct.text, docs, exclude=[(d.start, d.end) for d in dates])
+    finder = ToponymFinder(gz)
+    toponyms, sentences = finder.find(ct.text, docs, exclude=[(d.start, d.end) for d in dates])
     toponyms = resolve(toponyms, gz, year_at=_year_at(dates), text=ct.text)
     mentions = [_mention_out(ct, t) for t in toponyms]
-    events = _events(ct, toponyms, dates, sentences, structure, narrator, document_date, mentions)
+    events = _events(
+        ct, toponyms, dates, sentences, structure, narrator, document_date, mentions, finder.persons
+    )
     return ParseResult(
         text=text,
         mentions=mentions,
@@ -195,7 +196,9 @@ def parse(
     )
 
 
-def _events(ct, toponyms, dates, sentences, structure, narrator, document_date, mentions) -> list[Any]:
+def _events(
+    ct, toponyms, dates, sentences, structure, narrator, document_date, mentions, persons
+) -> list[Any]:
     """Movements from the sentences that hold a place, their offsets mapped to the original text."""
     from .dates import find_times
     from .geoparse.events import extract_events
@@ -211,6 +214,7 @@ def _events(ct, toponyms, dates, sentences, structure, narrator, document_date, 
         narrator=narrator,
         document_date=document_date,
         quotations=structure.quotations,
+        persons=persons,
     )
     return [_movement_out(ct, _renumbered(mv, places), mentions) for mv in found]
 

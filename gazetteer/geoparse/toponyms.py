@@ -417,6 +417,7 @@ class ToponymFinder:
 
     def __init__(self, gazetteer: Gazetteer):
         self.gz = gazetteer
+        self.persons: list[tuple[int, int]] = []  # the model's PERSON spans met by ``find``, for the events
 
     def find(
         self,
@@ -479,6 +480,8 @@ class ToponymFinder:
                     ner.append(Toponym(a, b, text[a:b], "ner", ent.label_, a in starts))
             elif ent.label_ in NOT_PLACE_LABELS:
                 blockers.append((a, b, ent.label_))
+                if ent.label_ == "PERSON":
+                    self.persons.append((a, b))
         ner_spans = [(t.start, t.end) for t in ner]
         out = list(ner)
         for a, b, known in self._gazetteer_spans(text, offset, doc, starts, lower_words):
