@@ -91,7 +91,7 @@ def first_corpus() -> None:
     print("== first corpus (data/events.csv without its events; place named, not context)")
     for sid in ("memoir", "article"):
         # the pipeline's order: clean the text, find everything in the clean copy, map spans back
-        ct = clean((SEEDS / sources[sid]["text_file"]).read_text(encoding="utf-8"))
+        ct = clean(_read(SEEDS / sources[sid]["text_file"]))
         text = ct.text
         result = parse(text)
         structure = layout(text)
@@ -141,6 +141,12 @@ def first_corpus() -> None:
             f"with a curated actor {right_actor / n:.2f}; our events (conf >= 0.5) {len(confident)}, "
             f"in a curated passage at its place {right / max(len(confident), 1):.2f}"
         )
+
+
+def _read(path: Path) -> str:
+    """A text as its offsets count it: UTF-8, line ends as stored."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return f.read()
 
 
 def _person(name: str) -> str:
@@ -221,7 +227,7 @@ def _book(book_words: int) -> None:
         for name, marks in sorted(by_file.items()):
             if words >= book_words:
                 break
-            text = (CORPORA / corpus / "texts" / name).read_text(encoding="utf-8")
+            text = _read(CORPORA / corpus / "texts" / name)
             toponyms += [
                 Marked(offset + m["start"], offset + m["end"], m["surface"], *[None] * 4) for m in marks
             ]
