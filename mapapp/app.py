@@ -84,7 +84,7 @@ def corpus_mentions(key: str, _ws: db.Workspace) -> list[dict]:
     return rows
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=4, show_spinner="Drawing the base map (once per extent)…")
 def base_map(_index: db.EventIndex, _places, _sources, key: str, tiles: str | None):
     return db.base_map(_index.events, _places, _sources, tiles=tiles)
 
@@ -364,6 +364,7 @@ with map_col, guarded("The map"):
             f"{len(shown):,} events in this window: the map draws the earliest {len(on_map):,}. "
             "Narrow the window or filter to see the rest; the downloads hold them all."
         )
+    group = db.overlay_group()
     overlay = build_map(
         on_map,
         db.places_for(on_map, places),
@@ -373,6 +374,7 @@ with map_col, guarded("The map"):
         texts=db.known_texts(all_sources, ws.texts, all_texts),
         mentions=mentions_on_map() if "mentions" in chosen_layers else None,
         open_event=st.session_state.get("event_id"),  # the event read in the side panel
+        overlays_into=group,
     )
     missing = overlay.itinera.missing_place
     fit_events = st.session_state.pop("fit_events", None)
@@ -384,7 +386,7 @@ with map_col, guarded("The map"):
         center=view[0] if view else None,
         zoom=view[1] if view else None,
         key="map",
-        feature_group_to_add=db.overlay_group(overlay),
+        feature_group_to_add=group,
         returned_objects=["last_object_clicked"],
         height=560,
         use_container_width=True,

@@ -630,6 +630,7 @@ def build_map(
     asset_mode: Mode = "data",
     height: str | int = "100%",
     open_event: str | None = None,
+    overlays_into: folium.FeatureGroup | None = None,
 ) -> folium.Map:
     """A folium map of ``events`` at their ``places`` (a mapping id -> Place, or Places).
 
@@ -639,7 +640,9 @@ def build_map(
     adds OpenStreetMap (online only) as the first base layer; ``time_control`` adds the month
     slider of the standalone page; ``open_event`` (an event id) opens that event's popup once drawn.
     The offline basemap is always there (no request leaves the machine unless ``tiles`` is set).
-    ``m.itinera`` is a ``MapSummary`` of what was drawn.
+    ``overlays_into`` composes: the overlay layers (events, routes, polities, mentions, uncertainty)
+    go into that group instead of the map, which then holds only its base (basemap, legend, view);
+    the dashboard swaps the group in and out while the base stays. ``m.itinera`` is a ``MapSummary``.
     """
     places_by_id = _as_mapping(places)
     sources_by_id = _as_mapping(sources)
@@ -701,6 +704,7 @@ def build_map(
         raise ValueError(f"unknown tiles {tiles!r} (None for the offline basemap, or 'osm')")
     BaseMapLayer(physical_layers(_snap(bbox)), show=not tiles).add_to(m)
 
+    target = m if overlays_into is None else overlays_into
     time_layers: list[Any] = []
     event_layers: list[Any] = []  # what the time control counts: events, not routes or polities
     if "polities" in drawn:
@@ -711,7 +715,7 @@ def build_map(
                 poly,
                 name=LAYER_NAMES["polities"],
                 show="polities" in shown_layers,
-            ).add_to(m)
+            ).add_to(target)
             time_layers.append(layer)
             summary.shown["polities"] = len(poly["features"])
 
@@ -724,7 +728,7 @@ def build_map(
             name=LAYER_NAMES["uncertainty"],
             options={"style": style},
             show="uncertainty" in shown_layers,
-        ).add_to(m)
+        ).add_to(target)
         time_layers.append(layer)
         summary.shown["uncertainty"] = len(unc["features"])
 
@@ -737,7 +741,7 @@ def build_map(
                 name=LAYER_NAMES["routes"],
                 options={"className": "itinera-route"},
                 show="routes" in shown_layers,
-            ).add_to(m)
+            ).add_to(target)
             time_layers.append(layer)
             summary.shown["routes"] = len(segs)
 
@@ -752,7 +756,7 @@ def build_map(
                 name=LAYER_NAMES["mentions"],
                 show="mentions" in shown_layers,
                 options={"maxClusterRadius": 40},
-            ).add_to(m)
+            ).add_to(target)
             summary.shown["mentions"] = len(rows)
 
     for key in ("bases", "events", "contested", "undated"):
@@ -765,7 +769,7 @@ def build_map(
             name=f"{LAYER_NAMES[key]} ({len(rows)})",
             options={"open": open_event} if open_event else None,
             show=key in shown_layers,
-        ).add_to(m)
+        ).add_to(target)
         if key != "undated":
             time_layers.append(layer)
             event_layers.append(layer)
@@ -785,7 +789,8 @@ def build_map(
             kinds_seen, "routes" in summary.shown, "uncertainty" in summary.shown, route_colours, polity_fills
         )
     ).add_to(m)
-    folium.LayerControl(collapsed=False, position="topleft").add_to(m)
+    if overlays_into is None:  # with the overlays elsewhere, the control would list none of them
+        folium.LayerControl(collapsed=False, position="topleft").add_to(m)
 
     undated_ids = set(summary.undated)
     dated = [e for e in kept if e.id not in undated_ids]

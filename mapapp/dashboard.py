@@ -37,7 +37,6 @@ from .mapview import (  # noqa: F401
     home_view,
     map_events,
     overlay_group,
-    strip_overlays,
 )
 from .passages import (  # noqa: F401
     EventDetail,

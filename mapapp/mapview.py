@@ -50,11 +50,12 @@ def base_map(
     tiles: str | None = None,
 ):
     """The steady part of the map: basemap, legend and the view fitted to every event (one per place).
-    ``tiles="osm"`` adds OpenStreetMap tiles, for a reader who is online and asks for them."""
+    ``tiles="osm"`` adds OpenStreetMap tiles, for a reader who is online and asks for them. Its event
+    layers go into a group that is never shown: the base keeps only what does not change."""
     from .build import build_map
 
     sample = base_sample(events, places)
-    m = build_map(
+    return build_map(
         sample,
         places_for(sample, places),
         sources=sources,
@@ -63,9 +64,8 @@ def base_map(
         mentions=(),  # no mentions yet, but the cluster's script: a mentions layer swapped in later needs it
         height=560,
         tiles=tiles,
+        overlays_into=overlay_group(),
     )
-    strip_overlays(m)
-    return m
 
 
 def base_sample(events: Iterable[Event], places: Mapping[str, Any]) -> list[Event]:
@@ -93,29 +93,11 @@ def base_key(events: Iterable[Event], places: Mapping[str, Any]) -> str:
     return f"{bbox}|{','.join(sorted({e.kind for e in sample}))}"
 
 
-def strip_overlays(m: Any) -> list[Any]:
-    """Take the overlay layers (and the layer control, which would list them) out of a map."""
-    import folium
-    from folium.map import Layer
-
-    taken = []
-    for name, child in list(m._children.items()):
-        if isinstance(child, Layer) and child.overlay:
-            taken.append(child)
-            del m._children[name]
-        elif isinstance(child, folium.LayerControl):
-            del m._children[name]
-    return taken
-
-
-def overlay_group(m: Any) -> Any:
-    """The overlays of a ``build_map`` map, in one FeatureGroup for ``st_folium(feature_group_to_add=)``."""
+def overlay_group() -> Any:
+    """The group ``build_map(overlays_into=...)`` fills, for ``st_folium(feature_group_to_add=)``."""
     import folium
 
-    group = folium.FeatureGroup(name="Itinera layers", control=False)
-    for layer in strip_overlays(m):
-        group.add_child(layer)
-    return group
+    return folium.FeatureGroup(name="Itinera layers", control=False)
 
 
 def events_near(

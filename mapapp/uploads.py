@@ -202,11 +202,11 @@ def take_events_upload(
     Sources the corpus does not know are allowed (the reader's own); event ids already in the corpus
     are refused, so an upload never silently replaces a curated event.
     """
-    from .corpus import load_events
+    from .corpus import read_events
 
     if _seen(state, "events", name, data):
         return
-    loaded = load_events(data, places=places.__contains__, sources=None, name=name)
+    loaded = read_events(data, places=places.__contains__, name=name)  # the validator itinera export uses
     problems = [{"row": p.row, "field": p.field, "problem": p.message} for p in loaded.problems]
     known = {e.id for e in ws.events}
     good = []

@@ -79,7 +79,7 @@ def load_workspace(
     gazetteer: Any = None,
 ) -> Workspace:
     """The curated corpus, or the events of ``events_path`` with the corpus's sources and places."""
-    from .corpus import load_corpus, load_events
+    from .corpus import load_corpus, read_events
 
     corpus = load_corpus(texts_dir=texts_dir)
     places = PlaceLookup(corpus.places, gazetteer)
@@ -87,7 +87,7 @@ def load_workspace(
     events = corpus.events
     label = "the first corpus (data/events.csv)"
     if events_path:
-        loaded = load_events(events_path, places=places.__contains__, sources=corpus.sources)
+        loaded = read_events(events_path, places=places.__contains__)  # as the CLI and uploads read them
         problems = [str(p) for p in loaded.problems]
         events = loaded.items
         label = str(events_path)

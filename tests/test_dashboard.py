@@ -410,12 +410,16 @@ def test_the_base_map_keeps_no_event_layers_and_the_overlays_go_into_one_group(w
     base = db.base_map(workspace.events, workspace.places, workspace.sources)
     html = base.get_root().render()
     assert "Itinera.eventLayer" not in html and "Itinera.legend" in html
+    group = db.overlay_group()
     full = build_map(
-        workspace.events, db.places_for(workspace.events, workspace.places), layers={"bases", "routes"}
+        workspace.events,
+        db.places_for(workspace.events, workspace.places),
+        layers={"bases", "routes"},
+        overlays_into=group,
     )
-    group = db.overlay_group(full)
-    assert len(group._children) == 2
+    assert len(group._children) == 2  # routes and bases, composed into the group
     assert not [c for c in full._children.values() if getattr(c, "overlay", False)]
+    assert "Itinera.legend" in full.get_root().render()
 
 
 def test_build_layers_follow_the_contested_toggle():
