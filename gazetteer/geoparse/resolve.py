@@ -141,14 +141,17 @@ def _rerank(
             share = countries[cc] / total
             score += COUNTRY_WEIGHT * share
             why.append(f"in {cc}, the country of {share:.0%} of the text's clear places")
-        if others and p.feature_type not in WIDE_TYPES:
-            dists = distances_km(p.lat, p.lon, lats, lons)
+        if others:
+            # a region is near the text's places when they lie within its radius: measured from its edge
+            reach = p.uncertainty_km if p.feature_type in WIDE_TYPES else 0.0
+            dists = distances_km(p.lat, p.lon, lats, lons) - reach
             k = int(dists.argmin())
-            near, d = others[k], float(dists[k])
+            near, d = others[k], max(0.0, float(dists[k]))
             bonus = NEAR_WEIGHT * math.exp(-d / NEAR_KM)
             if bonus > 0.01:
                 score += bonus
-                why.append(f"{d:,.0f} km from {near.name}, named in the same text")
+                where = "around" if reach and d == 0 else f"{d:,.0f} km from"
+                why.append(f"{where} {near.name}, named in the same text")
         ranked.append((c, score, why))
     ranked.sort(key=lambda r: -r[1])  # ranked on the raw sum: two readings may both pass 1.0
     return [(c, round(min(1.0, score), 4), why) for c, score, why in ranked]
