@@ -28,6 +28,7 @@ from .verbs import (
     ALONG,
     COPULA,
     DENYING_HEADS,
+    DOCUMENTS,
     FEMALE_TITLES,
     FIRST_PERSON,
     FUTURE_AUX,
@@ -495,7 +496,7 @@ class _Actors:
         if subj is None:
             return [self.narrator], False  # "Left Kut at noon": a diary's or a log's understood "I"/"we"
         names: list[str] = []
-        for s in [subj, *[c for c in subj.conjuncts if c.dep_ == "conj"]]:
+        for s in [subj, *[c for c in subj.conjuncts if c.dep_ == "conj"], *_coordinated(subj)]:
             names.append(self.one(s, base))
         return names, True
 
@@ -518,7 +519,14 @@ class _Actors:
                 return self.narrator
             if self.last_person:
                 return self.last_person
-        named = next((c for c in s.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        named = next(
+            (
+                c
+                for c in s.children
+                if c.dep_ == "appos" and c.pos_ == "PROPN" and not any(d.dep_ == "det" for d in c.children)
+            ),
+            None,
+        )
         if named is not None and s.pos_ != "PROPN":
             s = named  # "James's brother Robert"
         if s.pos_ == "PROPN" and _gender(s.text) and any(c.dep_ == "det" for c in s.children):
@@ -530,6 +538,32 @@ class _Actors:
             return full
         phrase = _text(words)
         return phrase[:1].lower() + phrase[1:] if words and words[0].dep_ == "det" else phrase
+
+
+def _speaker(v: Token | None) -> Token | None:
+    """The person who says so, when "he" or "she" reports his or her own doing ("X said he went")."""
+    t = v
+    for _ in range(4):
+        if t is None or t.dep_ not in ("ccomp", "xcomp") or t.head.i == t.i:
+            return None
+        t = t.head
+        if t.lemma_.lower() in REPORTING_HEADS:
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is None or subj.tag_ not in ("NN", "NNP") or subj.lemma_.lower() in DOCUMENTS:
+                return None
+            return subj
+    return None
+
+
+def _coordinated(subj: Token) -> list[Token]:
+    """Subjects the parser hung side by side instead of coordinating: "my husband and I set off"."""
+    out = []
+    for c in subj.head.children:
+        if c.dep_ == subj.dep_ and c.i != subj.i:
+            lo, hi = sorted((c.i, subj.i))
+            if any(w.dep_ == "cc" for w in subj.doc[lo:hi]):
+                out.append(c)
+    return out
 
 
 def _someone(subj: Token | None) -> bool:
@@ -700,6 +734,7 @@ def _governing_date(
     sentence: tuple[int, int],
     clause: Token | None,
     doc: Doc,
+    base: int,
     in_quote: bool,
 ) -> tuple[Any | None, str | None]:
     """The date of an event at ``at``: one in its clause, else its sentence, else the latest before."""
@@ -709,7 +744,7 @@ def _governing_date(
     own = [d for d in dates[lo:hi] if d.end <= e and d.in_quotation == in_quote]
     if own:
         if clause is not None:
-            mine = [d for d in own if _same(_clause_verb(doc, s, d.start, d.end), clause)]
+            mine = [d for d in own if _same(_clause_verb(doc, base, d.start, d.end), clause)]
             if mine:
                 return _in_sentence(min(mine, key=lambda d: abs(d.start - at)))
         before = [d for d in own if d.start <= at]
@@ -740,6 +775,7 @@ def _time_of(
     sentence: tuple[int, int],
     clause: Token | None,
     doc: Doc,
+    base: int,
     day_from: int,
 ) -> str | None:
     """The clock time of the event's clause, else the latest of its sentence before it, else the latest
@@ -749,7 +785,7 @@ def _time_of(
     hi = bisect_right(starts, e - 1)
     own = [t for t in times[lo:hi] if t.end <= e]
     if own and clause is not None:
-        mine = [t for t in own if _same(_clause_verb(doc, s, t.start, t.end), clause)]
+        mine = [t for t in own if _same(_clause_verb(doc, base, t.start, t.end), clause)]
         if mine:
             return min(mine, key=lambda t: abs(t.start - at)).time
     before = [t for t in own if t.start < at]
@@ -802,7 +838,8 @@ def extract_events(
     if not by_sentence:
         return []
     order = sorted(by_sentence)
-    docs = nlp.parsed(_telegraphic(text[sentences[k][0] : sentences[k][1]]) for k in order)
+    runs = _runs(text, sentences, order)
+    docs = nlp.parsed(_run_text(text, sentences, run) for run in runs)
 
     dated = sorted(
         (d for d in dates if d.edtf and getattr(d, "role", "narrative") == "narrative"), key=lambda d: d.start
@@ -818,28 +855,31 @@ def extract_events(
     actors = _Actors(text, narrator_name, people)
 
     events: list[Movement] = []
-    for k, doc in zip(order, docs, strict=True):
+    per_sentence = ((k, doc, sentences[run[0]][0]) for run, doc in zip(runs, docs, strict=True) for k in run)
+    for k, doc, base in per_sentence:
         s, e = sentences[k]
         place_tokens: dict[int, int] = {}
         heads: dict[int, Token] = {}
         for i in by_sentence[k]:
             m = toponyms[i]
-            span = doc.char_span(m.start - s, m.end - s, alignment_mode="expand")
+            span = doc.char_span(m.start - base, m.end - base, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
             heads[i] = span.root
             for t in span:
                 place_tokens[t.i] = i
         for t in doc:
-            if t.i in place_tokens or t.pos_ != "PROPN":
+            if t.i in place_tokens or t.pos_ != "PROPN" or not s <= base + t.idx < e:
                 continue
             if t.dep_ in _SUBJECTS or (t.dep_ == "poss" and t.head.lemma_.lower() in KIN):
-                people.add(s + t.idx, _name(t))  # "Kim went", "Kim's parents"
+                people.add(base + t.idx, _name(t))  # "Kim went", "Kim's parents"
         groups: dict[int, list[Movement]] = {}
         for i, root in heads.items():
             reading = _read(root, set(place_tokens))
             if reading is None:
                 continue
+            if reading.verb is not None and not s <= base + reading.verb.idx < e:
+                continue  # the parser joined two sentences of a run: not this sentence's verb
             m = toponyms[i]
             q = bisect_right(quote_starts, m.start) - 1
             quote = quotes[q] if q >= 0 and m.start < quotes[q].end else None
@@ -857,8 +897,11 @@ def extract_events(
                 subj = None  # "Orders to move up to Amara": the diarist's, not yet done
             if reading.presence and not _someone(subj):
                 continue
-            names, explicit = actors.of(subj, s, m.start)
-            modality, attribution = _modality(reading.verb, actors, s)
+            names, explicit = actors.of(subj, base, m.start)
+            speaker = _speaker(reading.verb) if subj is not None and subj.lower_ in ("he", "she") else None
+            if speaker is not None:
+                names = [actors.one(speaker, base)]  # "our guide said he had ridden to Irkutsk": the guide
+            modality, attribution = _modality(reading.verb, actors, base)
             if planned and modality == "asserted":
                 modality = "intended"
             if quote is not None and modality == "asserted":
@@ -866,13 +909,13 @@ def extract_events(
                 if attribution is None and getattr(quote, "citation_start", None) is not None:
                     attribution = text[quote.citation_start : quote.citation_end].strip("() \n")
             date, basis = _governing_date(
-                text, dated, date_starts, m.start, (s, e), reading.verb, doc, quote is not None
+                text, dated, date_starts, m.start, (s, e), reading.verb, doc, base, quote is not None
             )
             edtf = date.edtf if date is not None else document_date
             if date is None and document_date:
                 basis = "document"
             day_from = date.start if date is not None else 0
-            time = _time_of(text, timed, time_starts, m.start, (s, e), reading.verb, doc, day_from)
+            time = _time_of(text, timed, time_starts, m.start, (s, e), reading.verb, doc, base, day_from)
             confidence = _confidence(reading, explicit, names)
             ev = Movement(
                 mention=i,
@@ -944,6 +987,31 @@ def _in_citation(quotes: Sequence[Any], q: int, at: int) -> bool:
         return False
     cite = getattr(quotes[q], "citation_start", None)
     return cite is not None and cite <= at < (quotes[q].citation_end or cite)
+
+
+def _runs(text: str, sentences: Sequence[tuple[int, int]], order: list[int]) -> list[list[int]]:
+    """Consecutive sentences with a place, within a paragraph: parsed as one text each, since the
+    parser's cost is much per text (a dense diary has a place in nearly every sentence)."""
+    runs: list[list[int]] = []
+    for k in order:
+        if runs and k == runs[-1][-1] + 1 and "\n\n" not in text[sentences[k - 1][1] : sentences[k][0]]:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def _run_text(text: str, sentences: Sequence[tuple[int, int]], run: list[int]) -> str:
+    """The run's text, each sentence with its opening verb lower-cased (same length throughout)."""
+    start = sentences[run[0]][0]
+    pieces = []
+    at = start
+    for k in run:
+        a, b = sentences[k]
+        pieces.append(text[at:a])
+        pieces.append(_telegraphic(text[a:b]))
+        at = b
+    return "".join(pieces)
 
 
 def _journey(v: Token) -> Token:
