@@ -193,6 +193,9 @@ class _People:
 
     def __init__(self, text: str) -> None:
         self.seen: list[_Person] = []
+        self.starts: list[int] = []
+        self.genders: dict[str, str | None] = {}  # every distinct name with its gender
+        self.by_word: dict[str, set[str]] = {}
         for m in _TITLED.finditer(text):
             self.add(m.start(), m.group(0), _gender(m.group("title")))
         for m in _KIN.finditer(text):
@@ -204,29 +207,32 @@ class _People:
         name = " ".join(name.split())
         full = self.fullest(name)
         if gender is None:
-            gender = _gender(name.split()[0])
-        known = next((p for p in self.seen if p.name == full), None)
-        if gender is None and known is not None:
-            gender = known.gender
-        self.seen.append(_Person(at, full, gender))
-        self.seen.sort(key=lambda p: p.at)
+            gender = _gender(name.split()[0]) or self.genders.get(full)
+        if self.genders.get(full) is None:
+            self.genders[full] = gender
+        for word in full.split():
+            self.by_word.setdefault(word, set()).add(full)
+        k = bisect_right(self.starts, at)
+        self.starts.insert(k, at)
+        self.seen.insert(k, _Person(at, full, gender))
         return full
 
     def known(self, name: str) -> bool:
-        return any(p.name == name for p in self.seen)
+        return name in self.genders
 
     def fullest(self, name: str) -> str:
         words = name.split()
+        holding = set.intersection(*(self.by_word.get(w, set()) for w in words)) if words else set()
         best = name
-        for p in self.seen:
-            pw = p.name.split()
+        for full in sorted(holding):
+            pw = full.split()
             if len(pw) > len(best.split()) and _contains(pw, words):
-                best = p.name
+                best = full
         return best
 
     def latest(self, before: int, gender: str | None) -> str | None:
-        for p in reversed(self.seen):
-            if p.at < before and (gender is None or p.gender in (None, gender)):
+        for p in reversed(self.seen[: bisect_right(self.starts, before - 1)]):
+            if gender is None or p.gender in (None, gender):
                 return p.name
         return None
 
@@ -868,8 +874,9 @@ def extract_events(
             heads[i] = span.root
             for t in span:
                 place_tokens[t.i] = i
-        for t in doc:
-            if t.i in place_tokens or t.pos_ != "PROPN" or not s <= base + t.idx < e:
+        own = doc.char_span(s - base, e - base, alignment_mode="expand") or doc
+        for t in own:
+            if t.i in place_tokens or t.pos_ != "PROPN":
                 continue
             if t.dep_ in _SUBJECTS or (t.dep_ == "poss" and t.head.lemma_.lower() in KIN):
                 people.add(base + t.idx, _name(t))  # "Kim went", "Kim's parents"
