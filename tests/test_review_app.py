@@ -282,3 +282,35 @@ def test_the_same_file_name_with_another_text_shares_no_correction(work):
     second = next(d.value for d in at.dataframe if "as written" in d.value.columns)["mention"].iloc[0]
     assert first.rpartition(":")[2] == second.rpartition(":")[2]  # the same offsets
     assert first != second  # but two texts
+
+
+def test_a_second_text_with_its_date_is_chosen_in_the_text_menu(uploaded, work):
+    at = uploaded
+    diary_rows = len(review_table(at))
+    at.text_input(key="text_narrator").set_value("")
+    at.text_input(key="text_date").set_value("1917-06")
+    at.text_area(key="pasted_text").set_value("We marched from Basra to Baghdad and stayed there a week.")
+    at.file_uploader(key="text_upload").set_value(None)
+    rerun(at)
+    sources = {s["title"]: s for s in saved(work)["sources"]}
+    assert sources["pasted text"]["date"] == "1917-06" and sources["diary.txt"]["author"] == "the surveyor"
+    menu = at.selectbox(key="review_source")
+    assert len(menu.options) == 2 and menu.value == sources["pasted text"]["id"]
+    pasted_rows = review_table(at)
+    assert len(pasted_rows) >= 1 and set(pasted_rows["actors"]) == {"the narrator"}
+    menu.set_value(sources["diary.txt"]["id"])
+    rerun(at)
+    assert len(review_table(at)) == diary_rows
+
+
+def test_the_event_read_in_the_side_panel_opens_its_popup_on_the_map(uploaded):
+    at = uploaded
+    at.slider(key="review_threshold").set_value(0.0)
+    rerun(at)
+    at.button(key="review_accept_above").click()
+    rerun(at)
+    chosen = review_table(at)["event_id"].iloc[0]
+    at.selectbox(key="event_id").set_value(chosen)
+    rerun(at)
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert '"open":' + json.dumps(chosen) in args["feature_group"]
