@@ -184,9 +184,7 @@ def parse(
     toponyms, sentences = finder.find(ct.text, docs, exclude=[(d.start, d.end) for d in dates])
     toponyms = resolve(toponyms, gz, year_at=_year_at(dates), text=ct.text)
     mentions = [_mention_out(ct, t) for t in toponyms]
-    events = _events(
-        ct, toponyms, dates, sentences, structure, narrator, document_date, mentions, finder.persons
-    )
+    events = _events(ct, toponyms, dates, sentences, structure, narrator, document_date, finder.persons)
     return ParseResult(
         text=text,
         mentions=mentions,
@@ -196,9 +194,7 @@ def parse(
     )
 
 
-def _events(
-    ct, toponyms, dates, sentences, structure, narrator, document_date, mentions, persons
-) -> list[Any]:
+def _events(ct, toponyms, dates, sentences, structure, narrator, document_date, persons) -> list[Any]:
     """Movements from the sentences that hold a place, their offsets mapped to the original text."""
     from .dates import find_times
     from .geoparse.events import extract_events
@@ -216,7 +212,7 @@ def _events(
         quotations=structure.quotations,
         persons=persons,
     )
-    return [_movement_out(ct, _renumbered(mv, places), mentions) for mv in found]
+    return [_renumbered(mv, places).mapped(ct.span, ct.original) for mv in found]
 
 
 def _renumbered(mv: Any, numbers: list[int]) -> Any:
@@ -232,35 +228,6 @@ def _renumbered(mv: Any, numbers: list[int]) -> Any:
         origin=ref(mv.origin),
         destination=ref(mv.destination),
         via=[ref(r) for r in mv.via],
-    )
-
-
-def _movement_out(ct: CleanText, mv: Any, mentions: list[PlaceMention]) -> Any:
-    """A movement with every offset and surface text taken from the original text."""
-    from dataclasses import replace
-
-    def ref(r):
-        if r is None:
-            return None
-        m = mentions[r.mention]
-        return replace(r, start=m.start, end=m.end, text=m.text)
-
-    m = mentions[mv.mention]
-    ps, pe = ct.span(mv.passage_start, mv.passage_end)
-    ds, de = ct.span(mv.date_start, mv.date_end) if mv.date_start is not None else (None, None)
-    return replace(
-        mv,
-        start=m.start,
-        end=m.end,
-        text=m.text,
-        origin=ref(mv.origin),
-        destination=ref(mv.destination),
-        via=[ref(r) for r in mv.via],
-        date_start=ds,
-        date_end=de,
-        date_phrase=ct.original[ds:de] if ds is not None else mv.date_phrase,
-        passage_start=ps,
-        passage_end=pe,
     )
 
 
