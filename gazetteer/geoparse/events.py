@@ -535,8 +535,9 @@ class _Actors:
         )
         if named is not None and s.pos_ != "PROPN":
             s = named  # "James's brother Robert"
-        if s.pos_ == "PROPN" and _gender(s.text) and any(c.dep_ == "det" for c in s.children):
-            return f"the {s.text}"  # "the Admiral", "the Captain": a title, not a name
+        determined = any(c.dep_ == "det" for c in s.children)
+        if s.pos_ == "PROPN" and determined and (_gender(s.text) or s.tag_ == "NNPS"):
+            return f"the {s.text}"  # "the Admiral", "the Turks": a title or a people, not a person
         if s.pos_ == "PROPN":
             name = _name(s)
             full = self.people.add(at, name)
