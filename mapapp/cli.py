@@ -325,6 +325,8 @@ def _run_export(args: argparse.Namespace) -> int:
                 print(f"itinera export: {problem}", file=sys.stderr)
             raise CLIError(f"{args.events}: {len(loaded.problems)} problem(s); nothing written")
         events = list(loaded.items)
+        if args.texts is not None:
+            _texts_by_checksum(events, args.texts, sources, texts)
     for path in args.text or ():
         source, text, found = _text_events(path, args, places)
         sources[source.id] = source
@@ -370,6 +372,25 @@ def _run_export(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KB)")
     return 0
+
+
+def _texts_by_checksum(events: list[Any], folder: Path, sources: dict, texts: dict) -> None:
+    """Sources made from texts (``text:<SHA-256 prefix>``) that sources.yaml does not hold, found in
+    ``folder`` by checksum: their passages are shown, never those of another text with the same name."""
+    from .automatic import source_for_text
+    from .corpus import SourceText, is_text_source
+
+    wanted = {e.source_id for e in events if is_text_source(e.source_id) and e.source_id not in sources}
+    for path in sorted(folder.glob("*.txt")) if wanted else ():
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        source = source_for_text(path.name, data)
+        if source.id in wanted:
+            sources[source.id] = source
+            text = data.decode("utf-8", errors="replace")
+            texts[source.id] = SourceText(source.id, path.name, "verified", f"{path} by checksum", text)
 
 
 def _text_events(path: Path, args: argparse.Namespace, places: Any) -> tuple[Any, str, list[Any]]:

@@ -179,3 +179,35 @@ def test_export_text_makes_a_source_and_automatic_events_that_read_back(tmp_path
     assert all(p["automatic"] for p in points)
     events, problems = read_events(out, places=places.__contains__)
     assert problems == [] and len(events) == len(points)
+
+
+def test_an_events_file_finds_its_texts_by_checksum_in_a_texts_folder(tmp_path):
+    from mapapp.automatic import source_for_text
+    from mapapp.export import to_csv_bytes
+    from mapapp.models import Event
+
+    source = source_for_text("renamed.txt", DIARY.read_bytes())
+    text = DIARY.read_text(encoding="utf-8")
+    start = text.index("We reached Basra")
+    event = Event(
+        id="e1",
+        actors=("the surveyor",),
+        kind="move",
+        place_id="geonames:98182",
+        edtf="1916-03-09",
+        source_id=source.id,
+        passage_start=start,
+        passage_end=start + 40,
+    )
+    events = tmp_path / "events.csv"
+    events.write_bytes(to_csv_bytes([event]))
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "any-name.txt").write_bytes(DIARY.read_bytes())
+    (folder / "other.txt").write_text("We reached Basra, said another diary.", encoding="utf-8")
+    out = tmp_path / "map.html"
+    assert main(["export", "--events", str(events), "--texts", str(folder), "--html", str(out)]) == 0
+    assert "We reached Basra after a slow run up the" in out.read_text(encoding="utf-8")
+    without = tmp_path / "without.html"
+    assert main(["export", "--events", str(events), "--html", str(without)]) == 0
+    assert "We reached Basra after a slow run up the" not in without.read_text(encoding="utf-8")
