@@ -899,7 +899,9 @@ def extract_events(
                 if poss is not None:
                     subj = poss
             if subj is not None and subj.i in place_tokens:
-                continue
+                if reading.kind not in ("move", "depart", "arrive", "pass") or subj.pos_ != "PROPN":
+                    continue  # "Kut lay on the river": the place is what the sentence is about
+                place_tokens = {t: i for t, i in place_tokens.items() if t != subj.i}  # a traveller
             planned = subj is not None and subj.lemma_.lower() in INTENTION_NOUNS
             if planned:
                 subj = None  # "Orders to move up to Amara": the diarist's, not yet done
