@@ -397,6 +397,11 @@ INTENTION_NOUNS = frozenset({"order", "orders", "instruction", "plan", "intentio
 ALONG = frozenset({"up", "down", "along", "across", "over", "through"})
 # Subjects that make "X is that he went to Y" hearsay: "the rumour is that we shall be sent to Ypres".
 HEARSAY_NOUNS = frozenset({"rumour", "rumor", "report", "story", "word", "news", "talk", "gossip", "claim"})
+# Sayers that are not people: "the police report says he went" is about him, not the report.
+DOCUMENTS = frozenset(
+    {"report", "newspaper", "paper", "letter", "file", "document", "record", "telegram", "note", "diary"}
+    | {"article", "book", "source", "account", "rumour", "rumor", "story", "press", "police", "radio"}
+)
 FIRST_PERSON = frozenset({"i", "we", "me", "us", "myself", "ourselves"})
 
 IRREGULAR_PAST = {
