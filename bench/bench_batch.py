@@ -88,14 +88,25 @@ def plain_loop(paths: list[Path]) -> tuple[int, int, float]:
     return words, failed, time.perf_counter() - started
 
 
-def dask_run(paths: list[Path], out: Path, workers: int) -> tuple[float, object]:
+def cpu_seconds() -> float:
+    import psutil
+
+    t = psutil.Process().cpu_times()
+    return t.user + t.system
+
+
+def dask_run(paths: list[Path], out: Path, workers: int) -> tuple[float, object, float]:
+    """(seconds, summary, cores obtained: the workers' CPU seconds over the wall time)."""
     from distributed import Client
 
     with cluster(workers) as c, Client(c) as client:
         warm(client)
+        before = sum(client.run(cpu_seconds).values())
         started = time.perf_counter()
         summary = run_batch(paths, out, scheduler=c.scheduler_address, progress=False)
-        return time.perf_counter() - started, summary
+        wall = time.perf_counter() - started
+        used = sum(client.run(cpu_seconds).values()) - before
+        return wall, summary, used / wall
 
 
 def same_output(a: Path, b: Path) -> bool:
@@ -122,22 +133,27 @@ def speed(corpus: Path, work: Path) -> None:
         f"plain loop, 1 process      : {words:,} words in {plain:6.1f} s = {words / plain:8,.0f} words/s"
         + (f"  ({failed} texts FAILED: the geoparser raised)" if failed else "")
     )
-    t1, s1 = dask_run(paths, work / "w1", 1)
+    t1, s1, c1 = dask_run(paths, work / "w1", 1)
     print(
         f"Dask, 1 worker             : {s1.words:,} words in {t1:6.1f} s = {s1.words / t1:8,.0f} words/s "
-        f"({s1.words / t1 / (words / plain):.0%} of the plain loop; target >= 85%)"
+        f"({s1.words / t1 / (words / plain):.0%} of the plain loop; target >= 85%); "
+        f"the worker got {c1:.2f} of a core"
     )
-    t2, s2 = dask_run(paths, work / "w2", 2)
+    t2, s2, c2 = dask_run(paths, work / "w2", 2)
     print(
         f"Dask, 2 workers            : {s2.words:,} words in {t2:6.1f} s = {s2.words / t2:8,.0f} words/s "
-        f"({s2.words / t2 / 2:,.0f} per worker)"
+        f"({s2.words / t2 / 2:,.0f} per worker); the workers got {c2:.2f} cores together"
     )
     if s1.failed or s2.failed:
         print(
             f"FAILED documents           : {s1.failed} (1 worker), {s2.failed} (2 workers); "
             "see documents.parquet"
         )
-    print(f"speed-up 2 vs 1 worker     : {t1 / t2:.2f} x (target >= 1.5, goal 1.9)")
+    print(
+        f"speed-up 2 vs 1 worker     : {t1 / t2:.2f} x (target >= 1.5, goal 1.9); cores obtained "
+        f"{c2 / c1:.2f} x, words per CPU-second {s1.words / (c1 * t1):,.0f} (1 worker) "
+        f"vs {s2.words / (c2 * t2):,.0f} (2)"
+    )
     print(f"identical output 1 vs 2    : {same_output(work / 'w1', work / 'w2')}")
     print(f"parse rate per worker      : {s2.words_per_worker_second:,.0f} words/s (parse time only)")
     per_million = 1e6 / (s1.words / t1)
@@ -179,6 +195,31 @@ def distinct_copies(n: int, folder: Path, chunk_words: int = 0) -> list[Path]:
     return out
 
 
+def cache_fill() -> list[tuple[str, int, int]]:
+    """(name, entries, bound) of every bounded cache of the geoparser in this process: module-level
+    ``lru_cache`` functions and the default gazetteer's own LRU tables."""
+    from gazetteer.geoparser import default_gazetteer
+
+    out, seen = [], set()
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("gazetteer"):
+            continue
+        for attr, value in list(vars(module).items()):
+            info = getattr(value, "cache_info", None)
+            if info is None or id(value) in seen:
+                continue
+            seen.add(id(value))
+            with contextlib.suppress(Exception):
+                i = info()
+                if i.maxsize:
+                    out.append((f"{name}.{attr}", i.currsize, i.maxsize))
+    gz = default_gazetteer()
+    for attr, value in vars(gz).items() if hasattr(gz, "__dict__") else ():
+        if isinstance(getattr(value, "maxsize", None), int) and hasattr(value, "__len__"):
+            out.append((f"Gazetteer.{attr}", len(value), value.maxsize))
+    return sorted(out)
+
+
 def memory(documents: int, work: Path, chunk_words: int = 0) -> None:
     from distributed import Client
 
@@ -216,6 +257,7 @@ def memory(documents: int, work: Path, chunk_words: int = 0) -> None:
         stop.set()
         sampler.join()
         samples.append((time.perf_counter() - started, done(), sorted(client.run(rss).values())))
+        fills = next(iter(client.run(cache_fill).values()))
     print(f"memory over {documents:,} distinct documents on 2 workers ({summary})")
     print(f"  {'seconds':>8} {'documents':>10}  worker RSS (MB)")
     step = max(1, len(samples) // 12)
@@ -229,6 +271,9 @@ def memory(documents: int, work: Path, chunk_words: int = 0) -> None:
         for n in (10**5, 10**6):
             mb = last + max(growth, 0.0) * (n - documents) / 1000
             print(f"  estimate at {n:>9,} documents: {mb:,.0f} MB per worker (no growth counted below zero)")
+    print("  the geoparser's bounded caches on one worker at the end (entries / bound):")
+    for name, n, bound in fills:
+        print(f"    {name:<50} {n:>9,} / {bound:>9,} ({n / bound:.0%})")
     size = sum(p.stat().st_size for p in out.rglob("*.parquet"))
     print(
         f"  output: {size / 1e6:.1f} MB for {documents:,} documents = {size / documents / 1e3:.1f} kB each; "

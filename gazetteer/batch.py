@@ -263,7 +263,7 @@ def parse_document(
 ) -> DocumentOutcome:
     """Read and parse one file; any failure becomes the ``error`` of its row, never an exception."""
     from .errors import TextInputError
-    from .geoparser import PlaceMention, parse
+    from .geoparser import parse
     from .text import MAX_BYTES, decode_bytes
 
     path = Path(path)
@@ -297,17 +297,45 @@ def parse_document(
         options["narrator"] = narrator
     if "file_name" in accepted:
         options["file_name"] = path.name
-    started = time.perf_counter()
-    try:
-        result = parse(text, **options)
-    except TextInputError as exc:
-        row["error"] = f"{path}: {exc}"
-        return DocumentOutcome(row, [], [])
-    except Exception as exc:  # one document's failure is recorded; the batch goes on
-        row["error"] = f"{path}: the geoparser failed ({type(exc).__name__}: {exc})"
-        return DocumentOutcome(row, [], [])
-    row["seconds"] = time.perf_counter() - started
-    keys = {"document": str(path), "sha256": row["sha256"]}
+    # spaCy adds every new word of a document to the model's vocabulary, so a worker's memory would
+    # grow with each document of an archive; a memory zone (spaCy >= 3.8) drops what one document
+    # added once its rows are made (they hold plain values only).
+    with _memory_zone():
+        started = time.perf_counter()
+        try:
+            result = parse(text, **options)
+        except TextInputError as exc:
+            row["error"] = f"{path}: {exc}"
+            return DocumentOutcome(row, [], [])
+        except Exception as exc:  # one document's failure is recorded; the batch goes on
+            row["error"] = f"{path}: the geoparser failed ({type(exc).__name__}: {exc})"
+            return DocumentOutcome(row, [], [])
+        row["seconds"] = time.perf_counter() - started
+        mentions, events = _records(result, str(path), row["sha256"], events_schema)
+    row.update(
+        mentions=len(mentions),
+        resolved=sum(1 for m in mentions if m["place_id"] is not None),
+        events=len(events),
+    )
+    return DocumentOutcome(row, mentions, events)
+
+
+def _memory_zone() -> Any:
+    from contextlib import nullcontext
+
+    from .geoparse import nlp
+
+    model = nlp.load()
+    return model.memory_zone() if hasattr(model, "memory_zone") else nullcontext()
+
+
+def _records(
+    result: Any, document: str, sha256: str, events_schema: dict[str, str] | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A parse's mentions and events as rows of plain values, in the parser's order."""
+    from .geoparser import PlaceMention
+
+    keys = {"document": document, "sha256": sha256}
     mention_types = _column_types(PlaceMention)
     mentions = [
         {**keys, "position": i, **{k: _plain(getattr(m, k), t) for k, t in mention_types.items()}}
@@ -324,12 +352,7 @@ def parse_document(
                 **{k: _plain(record.get(k, getattr(e, k, None)), t) for k, t in event_types.items()},
             }
         )
-    row.update(
-        mentions=len(result.mentions),
-        resolved=sum(1 for m in result.mentions if m.place_id is not None),
-        events=len(result.events),
-    )
-    return DocumentOutcome(row, mentions, events)
+    return mentions, events
 
 
 def _frame(rows: list[dict[str, Any]], columns: dict[str, str], geometry: list[Any]):
