@@ -119,6 +119,16 @@ def test_step_buttons_move_the_window_one_month(app):
     assert "mem-iaf-founded" in shown_ids(app)
 
 
+def test_over_decades_the_window_steps_a_year_at_a_time(app):
+    set_window(app, "1942-07", "1942-09")
+    app.button(key="forward_year").click()
+    rerun(app)
+    assert app.select_slider[0].value == ("1943-07", "1943-09")
+    app.button(key="back_year").click()
+    rerun(app)
+    assert app.select_slider[0].value == ("1942-07", "1942-09")
+
+
 def test_the_play_toggle_starts_without_error(app):
     set_window(app, "1942-01", "1942-03")
     app.toggle(key="playing").set_value(True)
