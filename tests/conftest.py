@@ -111,9 +111,16 @@ def own_texts_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def own_corpus_dir() -> Path:
-    """Sources and events over our own texts (the curated gazetteer is a link to data/'s)."""
-    return OWN_CORPUS
+def own_corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder (``ITINERA_DATA``) holding our sources and events over our own texts, and links to
+    everything else of ``data/`` (the curated gazetteer, extracts, lexicons), whatever it grows to hold."""
+    folder = tmp_path_factory.mktemp("own-data")
+    for entry in (REPO / "data").iterdir():
+        if entry.name not in ("sources.yaml", "events.csv", "events.yaml", "events.json"):
+            (folder / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    for entry in OWN_CORPUS.iterdir():
+        (folder / entry.name).write_bytes(entry.read_bytes())
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -129,10 +136,10 @@ def letters_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def corpus_data_dir() -> Path:
-    """The curated corpus the dashboard and export tests read: ``data/`` when the seed texts are there,
-    else our own corpus (``tests/data/corpus``: sources, events, and the curated gazetteer by link)."""
-    return REPO / "data" if _seeds_dir().is_dir() else OWN_CORPUS
+def corpus_data_dir(own_corpus_dir: Path) -> Path:
+    """The data folder the dashboard and export tests read: ``data/`` when the seed texts are there,
+    else ``own_corpus_dir`` (our sources and events from tests/data/corpus, the rest of data/)."""
+    return REPO / "data" if _seeds_dir().is_dir() else own_corpus_dir
 
 
 @pytest.fixture(scope="session")
