@@ -437,7 +437,7 @@ class Gazetteer(Geocoder):
     def abbreviations(self) -> dict[str, list[str]]:
         """Abbreviation -> place ids, from ``data/abbreviations.yaml`` (places we do not curate)."""
         if self._abbreviations is None:
-            self._abbreviations = _read_abbreviations(resources.data_dir() / "abbreviations.yaml")
+            self._abbreviations = _read_abbreviations(resources.package_data_dir() / "abbreviations.yaml")
         return self._abbreviations
 
     def _abbreviation_hits(self, text: str) -> list[NameHit]:

@@ -21,6 +21,12 @@ def data_dir() -> Path:
     env = os.environ.get("ITINERA_DATA")
     if env:
         return Path(env)
+    return package_data_dir()
+
+
+def package_data_dir() -> Path:
+    """The data Itinera ships (checkout or wheel), whatever ``ITINERA_DATA`` says: the tables the
+    gazetteer and the geoparser need (seas, abbreviations) belong to the program, not to a corpus."""
     here = Path(__file__).resolve().parent
     checkout = here.parent / "data"
     if checkout.is_dir():

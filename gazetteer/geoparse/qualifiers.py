@@ -19,7 +19,7 @@ from .. import resources
 @lru_cache(maxsize=1)
 def abbreviations() -> dict[str, str]:
     """Abbreviation -> place id (``iso3166-2:US-TN``)."""
-    with open(resources.data_dir() / "state_abbreviations.yaml", encoding="utf-8") as f:
+    with open(resources.package_data_dir() / "state_abbreviations.yaml", encoding="utf-8") as f:
         table = yaml.safe_load(f)["abbreviations"]
     return {form: f"iso3166-2:{code}" for form, code in table.items()}
 

@@ -18,7 +18,7 @@ import yaml
 from ..distance import distance_km
 from ..errors import GazetteerDataError
 from ..places import AlternateName, Place
-from ..resources import data_dir
+from ..resources import package_data_dir
 from .indexed import IndexedSource
 
 PREFIX = "marine:"
@@ -95,7 +95,7 @@ def _water_place(entry: dict[str, Any], where: str) -> Place:
 
 
 def water_places(path: Path | None = None) -> list[Place]:
-    path = path or data_dir() / MARINE_FILE
+    path = path or package_data_dir() / MARINE_FILE
     if not path.exists():
         return []
     try:
