@@ -106,3 +106,15 @@ def test_a_name_with_two_strong_readings_follows_the_texts_other_places():
     assert near(us["Georgia"], 32.7, -83.4, 200)
     caucasus = found("Troops from Georgia crossed into Armenia near Tbilisi.")
     assert near(caucasus["Georgia"], 42.0, 43.5, 200)
+
+
+def test_a_place_the_model_took_for_a_person_after_a_preposition_of_place_is_found():
+    got = found("We anchored above Edfu for the night and tomorrow go on to Poona by rail.")
+    assert near(got["Edfu"], 24.98, 32.88, 30)
+    assert near(got["Poona"], 18.52, 73.86, 30)
+
+
+def test_everyday_names_of_people_stay_people():
+    got = found("Mary wrote to Dallas, her brother, from Bombay.\n\nYour loving sister,\nMary")
+    assert "Mary" not in got and "Dallas" not in got
+    assert "Bombay" in got

@@ -21,9 +21,12 @@ FREQUENT_LOG_PROB = -13.0  # roughly the 20,000 most frequent forms
 UNSEEN = -25.0
 
 
+FREQUENT_NAME_LOG_PROB = -13.5  # "Mary", "Jordan", "Dallas": names heard every day, of people too
+
+
 @lru_cache(maxsize=1)
-def _tables() -> tuple[frozenset[str], frozenset[str]]:
-    """(common, frequent) lower-case words, read once per process."""
+def _tables() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(common, frequent) lower-case words and frequent capitalised words, read once per process."""
     import spacy_lookups_data
 
     path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
@@ -34,7 +37,9 @@ def _tables() -> tuple[frozenset[str], frozenset[str]]:
         for w, p in prob.items()
         if p > MIN_LOG_PROB and w.isalpha() and w.islower() and p > prob.get(w.capitalize(), UNSEEN)
     )
-    return common, frozenset(w for w in common if prob[w] > FREQUENT_LOG_PROB)
+    frequent = frozenset(w for w in common if prob[w] > FREQUENT_LOG_PROB)
+    names = frozenset(w for w, p in prob.items() if p > FREQUENT_NAME_LOG_PROB and w[:1].isupper())
+    return common, frequent, names
 
 
 def common_words() -> frozenset[str]:
@@ -49,3 +54,9 @@ def is_common_word(word: str) -> bool:
 def is_frequent_word(word: str) -> bool:
     """A common word among English's most frequent ones ("church", "mass"; not "coot")."""
     return word.lower() in _tables()[1]
+
+
+def is_frequent_name(word: str) -> bool:
+    """A capitalised word English uses every day ("Mary", "Washington"): when the model reads it as a
+    person, that reading stands; a rarer one ("Odessa", "Luxor") may still be a place."""
+    return word in _tables()[2]

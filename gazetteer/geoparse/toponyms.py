@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..dates import MONTHS, WEEKDAYS
-from ..names import normalize
+from ..names import normalize, skeleton
 from . import qualifiers
-from .lexicon import is_common_word, is_frequent_word
+from .lexicon import is_common_word, is_frequent_name, is_frequent_word
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -295,6 +295,7 @@ COMMON_WORD_TYPES = frozenset(
 MIN_POP_SENTENCE_START = 20_000
 MIN_POP_MAJOR = 100_000
 SAME_NAME_RATIO = 80
+MIN_POP_TOWN = 1_000
 # Prepositions of place and motion: an unknown capitalised word after one may be an old spelling.
 LOCATIVES = frozenset(
     {"to", "towards", "toward", "from", "at", "in", "near", "via", "into", "past", "off", "through", "reach"}
@@ -406,7 +407,11 @@ class ToponymFinder:
             sents = [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
             sentences.extend(sents)
             found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words, evidence))
-        found = [t for t in found if not _vessel_before(text, t.start) and not _title_before(text, t.start)]
+        found = [
+            t
+            for t in found
+            if not (_vessel_before(text, t.start) or _title_before(text, t.start) or _kin_after(text, t.end))
+        ]
         found.sort(key=lambda t: t.start)
         return self._with_qualifiers(text, found), sentences
 
@@ -446,6 +451,10 @@ class ToponymFinder:
                         continue
                     ner.append(Toponym(a, b, text[a:b], "ner", ent.label_, a in starts))
             elif ent.label_ in NOT_PLACE_LABELS:
+                if ent.label_ in ("PERSON", "ORG") and len(ent) > 1 and ent.start == ent.sent.start:
+                    first = ent[0]
+                    if first.is_title and is_common_word(first.text):  # "Left Luxor": a verb, then a name
+                        a = offset + ent[1].idx
                 blockers.append((a, b, ent.label_))
                 if ent.label_ == "PERSON":
                     self.persons.append((a, b))
@@ -499,7 +508,27 @@ class ToponymFinder:
         name = text[a:b]
         if name in evidence.person_words or _kin_after(text, b) or _title_before(text, a):
             return False
-        return name in evidence.place_names or self._major(name)
+        if hit[0][2] == "PERSON" and is_frequent_name(name) and name not in evidence.place_names:
+            return False
+        if name in evidence.place_names or self._major(name):
+            return True
+        return _locative_before(text, a) and self._known_town(name)
+
+    def _known_town(self, name: str) -> bool:
+        found = self.gz.lookup(name)
+        return bool(found) and self._same_name(name, found[0].place) and (
+            found[0].place.population >= MIN_POP_TOWN or found[0].place.feature_type in STRONG_TYPES
+        )
+
+    def _same_name(self, name: str, place: Place) -> bool:
+        """Whether a place is known by this name itself or a spelling of it ("Odessa" for Odesa, "Beni
+        Suef" for Banī Suwayf: close letters or the same consonants), not by a former name ("Stalin"
+        for Donetsk, once Stalino)."""
+        from rapidfuzz import fuzz
+
+        return fuzz.ratio(normalize(name), normalize(place.name)) >= SAME_NAME_RATIO or (
+            skeleton(name) == skeleton(place.name)
+        )
 
     def _ner_word_ok(self, word: str) -> bool:
         """A one-word entity that English mostly writes in lower case ("Centre") is a place only as a
@@ -515,14 +544,13 @@ class ToponymFinder:
         """A country, region, water body or city of 100,000 or more, known by this name itself or a
         spelling close to it ("Odessa" for Odesa), not by a former name ("Stalin" for Donetsk, once
         Stalino; "Komintern" for Novoshakhtinsk): people and organisations lend their names to places."""
-        from rapidfuzz import fuzz
 
         found = self.gz.lookup(name)
         if not found:
             return False
         p = found[0].place
         abbreviation = name.isupper() and self._abbreviation_known(name)
-        if not abbreviation and fuzz.ratio(normalize(name), normalize(p.name)) < SAME_NAME_RATIO:
+        if not abbreviation and not self._same_name(name, p):
             return False
         return p.feature_type in STRONG_TYPES or p.population >= MIN_POP_MAJOR
 
@@ -612,6 +640,9 @@ class ToponymFinder:
             return False
         if low in lower_words or is_common_word(low):
             return self._strong(word, by_type_only=True)
+        if is_frequent_name(word):  # "Mary" signing a letter: a town only if the model says so
+            found = self.gz.lookup(word)
+            return bool(found) and found[0].place.feature_type in STRONG_TYPES
         if at_sentence_start:
             return self._strong(word)
         return True
@@ -681,6 +712,27 @@ def _locational_organisation(text: str, a: int, b: int, hit: list[tuple[int, int
         if words & LOCATIONAL_HEADS:
             return text[s:e]
     return None
+
+
+# Prepositions before a name that make it a place ("anchored above Edfu", "go on to Poona"), unless a
+# verb of writing or speaking governs it ("wrote to Florence").
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(at|from|in|near|via|above|below|towards?|into|off|past|through|beyond|outside|reached|to)\s+$",
+    re.IGNORECASE,
+)
+_SPEECH_BEFORE = re.compile(
+    r"\b(wr[io]te|writes?|writing|said|says|spoke|speaks|talked|talks|sent|sends|cabled|telegraphed|"
+    r"wired|married|introduced|belonged|letters?|note|message|appeal(?:ed)?|listen(?:ed)?|"
+    r"ha(?:d|s|ve) been)\b[^.;:!?]{0,20}$",
+    re.IGNORECASE,
+)
+
+
+def _locative_before(text: str, start: int) -> bool:
+    m = _LOCATIVE_BEFORE.search(text, max(0, start - 14), start)
+    if m is None:
+        return False
+    return _SPEECH_BEFORE.search(text, max(0, m.start() - 40), m.start() + len(m.group(1))) is None
 
 
 def _kin_after(text: str, end: int) -> bool:
