@@ -44,12 +44,13 @@ def gazetteer():
 
 
 @st.cache_resource(show_spinner="Loading the events…")
-def workspace(events_path: str | None, texts_dir: str | None) -> db.Workspace:
+def workspace(events_path: str | None, texts_dir: str | None, batch_dir: str | None) -> db.Workspace:
+    """Cached by every input it reads, so a process that opened the app on other data never sees it."""
     ws = db.load_workspace(events_path, texts_dir, gazetteer=gazetteer())
-    if os.environ.get("ITINERA_BATCH"):  # itinera app --batch DIR
+    if batch_dir:  # itinera app --batch DIR
         from mapapp.batchdir import with_batch
 
-        ws = with_batch(ws, os.environ["ITINERA_BATCH"])
+        ws = with_batch(ws, batch_dir)
     return ws
 
 
@@ -138,7 +139,11 @@ st.caption(
 
 ws = None
 with guarded("The events"):
-    ws = workspace(os.environ.get("ITINERA_EVENTS") or None, os.environ.get("ITINERA_TEXTS") or None)
+    ws = workspace(
+        os.environ.get("ITINERA_EVENTS") or None,
+        os.environ.get("ITINERA_TEXTS") or None,
+        os.environ.get("ITINERA_BATCH") or None,
+    )
     if ws.problems:
         with st.expander(f"{len(ws.problems)} problem(s) in {ws.events_label}", expanded=False):
             st.write("\n".join(f"- {p}" for p in ws.problems[:200]))
