@@ -117,6 +117,7 @@ def parse_files(
     paths: list[Path],
     *,
     document_date: str | None = None,
+    narrator: str | None = None,
     workers: int = 2,
     progress: bool = False,
     chunk_chars: int = CHUNK_CHARS,
@@ -140,7 +141,10 @@ def parse_files(
     kept = 0  # mentions of the current file already yielded: events' mention indexes count from there
     try:
         for piece in _pieces(
-            _tasks(paths, document_date, chunk_chars), workers, sum(sizes.values()) > chunk_chars, bar
+            _tasks(paths, document_date, narrator, chunk_chars),
+            workers,
+            sum(sizes.values()) > chunk_chars,
+            bar,
         ):
             if kept and piece.records:
                 piece = replace(piece, records=tuple(_indexes_moved(r, kept) for r in piece.records))
@@ -197,13 +201,16 @@ class _Task:
     base: int = 0  # the chunk's offset in the file's text
     keep_from: int = 0  # results starting before this (the overlap) belong to the chunk before
     document_date: str | None = None
+    narrator: str | None = None
     error: str | None = None
     warnings: tuple[str, ...] = ()
     last: bool = False
     done_bytes: int = 0
 
 
-def _tasks(paths: list[Path], document_date: str | None, chunk_chars: int) -> Iterator[_Task]:
+def _tasks(
+    paths: list[Path], document_date: str | None, narrator: str | None, chunk_chars: int
+) -> Iterator[_Task]:
     """The chunks of every file in order, read lazily; a file that fails mid-way ends with its error."""
     from .text import stream_encoding
 
@@ -218,7 +225,9 @@ def _tasks(paths: list[Path], document_date: str | None, chunk_chars: int) -> It
         try:
             for base, text, keep_from in _chunks(path, encoding, chunk_chars):
                 new = len(text) - keep_from
-                yield _Task(name, text, base, keep_from, document_date, warnings=warnings, done_bytes=new)
+                yield _Task(
+                    name, text, base, keep_from, document_date, narrator, warnings=warnings, done_bytes=new
+                )
                 warnings = ()
                 read_chars += new
         except (OSError, UnicodeDecodeError) as exc:
@@ -284,7 +293,12 @@ def _run(task: _Task) -> Piece:
     from .geoparser import parse
 
     try:
-        result = parse(task.text, document_date=task.document_date)
+        result = parse(
+            task.text,
+            document_date=task.document_date,
+            narrator=task.narrator,
+            file_name=Path(task.path).name,
+        )
     except TextInputError as exc:
         return Piece(task.path, error=f"{task.path}: {exc}", warnings=task.warnings)
     except Exception as exc:  # a geoparser bug: name the file and the place, keep going with the others
@@ -361,14 +375,18 @@ def format_table(path: str, records: Iterable[dict[str, Any]]) -> str:
             f"  {d['start']:>6}-{d['end']:<6} {cut(d['text'], 34):<34} {cut(d.get('edtf') or '?', 26):<26} "
             f"{cut(d.get('precision'), 15):<15} {anchor}"
         )
-    lines += ["", "EVENTS", f"  {'date':<24} {'kind':<8} {'role':<12} {'place':<28} {'cue':<22} from"]
+    lines += [
+        "",
+        "EVENTS",
+        f"  {'date':<24} {'kind':<8} {'role':<12} {'who':<20} {'place':<28} {'cue':<22} from",
+    ]
     for e in events:
         origin = e.get("origin") or {}
         came_from = origin.get("place_id") if isinstance(origin, dict) else None
         lines.append(
             f"  {cut(e.get('edtf') or '-', 24):<24} {cut(e.get('kind'), 8):<8} "
-            f"{cut(e.get('role') or e.get('place_role'), 12):<12} "
+            f"{cut(e.get('role'), 12):<12} {cut(', '.join(e.get('actors') or []), 20):<20} "
             f"{cut(e.get('place_name') or e.get('text'), 28):<28} {cut(e.get('cue'), 22):<22} "
-            f"{came_from or e.get('from_place_id') or ''}"
+            f"{came_from or ''}"
         )
     return "\n".join(lines) + "\n"

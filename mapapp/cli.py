@@ -123,13 +123,14 @@ def _add_parse(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "parse",
-        help="find place mentions, dates and candidate events in a text file or folder",
+        help="find place mentions, dates and movements in a text file or folder",
         description="Geoparse a text file, or every .txt file of a folder, in a stream (chunks of the "
         "text on two processes; JSON Lines are written as they are found). Offsets count characters of "
         "the file as given. Exits 1 when a file is refused (empty, binary, unreadable, not a regular "
         "file); the other files are still parsed. Input over --max-size is refused before any work.",
     )
     p.add_argument("path", type=Path, help="a text file or a folder of .txt files")
+    p.add_argument("--narrator", metavar="NAME", help='who "I" and "we" are in these texts')
     p.add_argument("--document-date", metavar="EDTF", help="date relative expressions anchor to")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON Lines, one object per line, as found")
@@ -190,7 +191,8 @@ def _run_parse(args: argparse.Namespace) -> int:
     first_feature = True
     if args.geojson:
         sys.stdout.write('{"type": "FeatureCollection", "features": [\n')
-    for piece in parse_files(paths, document_date=args.document_date, progress=progress):
+    pieces = parse_files(paths, document_date=args.document_date, narrator=args.narrator, progress=progress)
+    for piece in pieces:
         for w in piece.warnings:
             print(f"itinera parse: warning: {w}", file=sys.stderr)
         if piece.error is not None:

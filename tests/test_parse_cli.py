@@ -175,3 +175,22 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(own_texts_dir: Path):
 def test_a_folder_without_text_files_is_refused(tmp_path: Path, capsys):
     assert main(["parse", str(tmp_path)]) == 1
     assert "no .txt files" in capsys.readouterr().err
+
+
+def test_parse_names_the_narrator_as_the_actor(tmp_path):
+    import subprocess
+    import sys
+
+    diary = tmp_path / "1916-03-03.txt"
+    diary.write_text("We embarked at Suez for Basra and passed Aden two days later.\n", encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, "-m", "mapapp.cli", "parse", str(diary), "--json", "--narrator", "J. Smith"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    import json
+
+    events = [r for r in map(json.loads, out.splitlines()) if r["type"] == "event"]
+    assert events and all(e["actors"] == ["J. Smith"] for e in events)
+    assert all(e["edtf"] and e["edtf"].startswith("1916-03") for e in events)  # dated by the file's name

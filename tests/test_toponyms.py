@@ -118,3 +118,8 @@ def test_everyday_names_of_people_stay_people():
     got = found("Mary wrote to Dallas, her brother, from Bombay.\n\nYour loving sister,\nMary")
     assert "Mary" not in got and "Dallas" not in got
     assert "Bombay" in got
+
+
+def test_an_entity_the_model_ran_across_two_places_is_two_places():
+    got = found("We embarked at Suez for Basra and passed Aden on the 5th.")
+    assert {"Suez", "Basra", "Aden"} <= set(got)

@@ -455,9 +455,10 @@ class ToponymFinder:
                     first = ent[0]
                     if first.is_title and is_common_word(first.text):  # "Left Luxor": a verb, then a name
                         a = offset + ent[1].idx
-                blockers.append((a, b, ent.label_))
-                if ent.label_ == "PERSON":
-                    self.persons.append((a, b))
+                for pa, pb in _entity_pieces(ent, offset, a, b):
+                    blockers.append((pa, pb, ent.label_))
+                    if ent.label_ == "PERSON":
+                        self.persons.append((pa, pb))
         ner_spans = [(t.start, t.end) for t in ner]
         out = list(ner)
         for a, b, known in self._gazetteer_spans(text, offset, doc, starts, lower_words):
@@ -733,6 +734,33 @@ def _locative_before(text: str, start: int) -> bool:
     if m is None:
         return False
     return _SPEECH_BEFORE.search(text, max(0, m.start() - 40), m.start() + len(m.group(1))) is None
+
+
+# Lower-case words of motion and place that no person's or organisation's name holds: an entity the
+# model ran across one ("Suez for Basra", "Cairo to Luxor") is two names, each judged on its own.
+_SPLITTERS = frozenset({"for", "to", "from", "via", "at", "in", "into", "towards", "toward", "near", "and"})
+
+
+def _entity_pieces(ent, offset: int, a: int, b: int) -> list[tuple[int, int]]:
+    """The spans of an entity between the splitting words it holds (the whole span when none)."""
+    if not any(t.lower_ in _SPLITTERS and t.is_lower for t in ent):
+        return [(a, b)]
+    pieces: list[tuple[int, int]] = []
+    start, end = None, b
+    for t in ent:
+        lo = offset + t.idx
+        if t.lower_ in _SPLITTERS and t.is_lower:
+            if start is not None:
+                pieces.append((start, end))
+            start = None
+            continue
+        if lo < a:
+            continue
+        start = lo if start is None else start
+        end = lo + len(t.text)
+    if start is not None:
+        pieces.append((start, end))
+    return pieces
 
 
 def _kin_after(text: str, end: int) -> bool:
