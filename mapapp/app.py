@@ -243,12 +243,12 @@ with st.sidebar:
         help="Events whose dates overlap this window are shown. An event dated only by season or "
         "year counts in every month it may cover.",
     )
-    c0, c1, c2, c4, c3 = st.columns([1, 1, 1, 1, 2])
+    c0, c1, c2, c4 = st.columns(4)  # four steps on one row, Play below: the sidebar is narrow
     c0.button("◀◀", on_click=step, args=(-12,), help="Move the window one year earlier", key="back_year")
     c1.button("◀", on_click=step, args=(-1,), help="Move the window one month earlier", key="back")
     c2.button("▶", on_click=step, args=(1,), help="Move the window one month later", key="forward")
     c4.button("▶▶", on_click=step, args=(12,), help="Move the window one year later", key="forward_year")
-    playing = c3.toggle("Play", key="playing", help="Step through time a month at a time")
+    playing = st.toggle("Play", key="playing", help="Step through time a month at a time")
 
     st.header("Filters")
     st.caption("Leave a filter empty to keep everything.")

@@ -97,6 +97,8 @@ def main() -> int:
             page.get_by_role("option").first.click()
             page.get_by_text("Who says so:").wait_for(timeout=30_000)
             page.wait_for_load_state("networkidle")
+            page.mouse.move(5, 5)  # no hover tooltip in the picture
+            page.wait_for_timeout(2000)  # the chosen event's popup opens and the map pans to it
             args.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.out))
             browser.close()
