@@ -46,6 +46,7 @@ from .verbs import (
     NOUNS,
     OBJECT_ROLE,
     OPENING_FORMS,
+    OWNED_NOUNS,
     PHRASAL,
     PREPOSITIONS,
     REPORTING_HEADS,
@@ -232,9 +233,18 @@ class _People:
 
     def latest(self, before: int, gender: str | None) -> str | None:
         for p in reversed(self.seen[: bisect_right(self.starts, before - 1)]):
-            if gender is None or p.gender in (None, gender):
+            if (gender is None or p.gender in (None, gender)) and _personal(p.name):
                 return p.name
         return None
+
+
+def _personal(name: str) -> bool:
+    """A name "he" or "she" can stand for: not an acronym ("the IAF") nor a unit ("the 8th Army")."""
+    words = name.split()
+    if all(w.isupper() and len(w) > 1 for w in words if w.isalpha()) and any(w.isalpha() for w in words):
+        return False
+    last = words[-1].lower() if words else ""
+    return last not in UNITS and last.removesuffix("s") not in UNITS
 
 
 def _contains(words: list[str], part: list[str]) -> bool:
@@ -272,6 +282,17 @@ def _is_verb(t: Token) -> bool:
     return t.pos_ in ("VERB", "AUX") or (t.lemma_.lower() in VERBS and t.tag_.startswith("VB"))
 
 
+def _noun_kind(noun: Token, prep: str | None) -> str | None:
+    """The kind of a movement noun ("journey", "capture"), or of a time spent somewhere when someone's
+    and at the place ("his years in X")."""
+    lemma = noun.lemma_.lower()
+    if lemma in NOUNS:
+        return NOUNS[lemma]
+    if lemma in OWNED_NOUNS and prep in ("in", "at") and any(c.dep_ == "poss" for c in noun.children):
+        return OWNED_NOUNS[lemma]
+    return None
+
+
 def _verb_kind(v: Token) -> tuple[str | None, str]:
     """The kind of a verb with its particles, and the words that make its cue."""
     lemma = v.lemma_.lower()
@@ -302,6 +323,7 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
     prep_word: str | None = None
     noun: Token | None = None
     from_object = False
+    inside = False  # the place is already inside another phrase (after "in", or naming a kind of thing)
     for _ in range(8):
         dep = t.dep_
         if dep == "nsubj" and t.head.dep_ == "pcomp" and t.head.head.pos_ == "ADP" and t.i < t.head.i:
@@ -310,15 +332,19 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
         head = t.head
         if head.i == t.i:
             return None
+        if dep == "appos" and inside:
+            return None  # "Aden, a coaling station in Arabia": a place that describes another
         if dep in ("compound", "appos", "conj", "flat", "nmod", "amod", "poss") and head.pos_ in (
             "PROPN",
             "NOUN",
             "NUM",
         ):
+            inside = inside or (dep in ("compound", "nmod", "amod", "poss") and head.pos_ == "NOUN")
             t = head
             continue
         if head.pos_ == "ADP" or dep == "pobj":
             word = head.lower_
+            inside = inside or word != "of"
             if head.dep_ == "agent":
                 return None  # "a policy pursued by the Soviet Union": the place acts, nobody is there
             if word == "of" and head.head.lower_ == "out":
@@ -348,7 +374,7 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
             elif here and role in ("origin", "destination", "via") and here == "location":
                 pass
             above = head.head
-            if above.pos_ in ("NOUN", "PROPN") and above.lemma_.lower() in NOUNS and noun is None:
+            if above.pos_ in ("NOUN", "PROPN") and _noun_kind(above, word) and noun is None:
                 noun = above
                 t = above
                 break
@@ -383,7 +409,7 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
 
     verb: Token | None = None
     if noun is not None:
-        kind = NOUNS[noun.lemma_.lower()]
+        kind = _noun_kind(noun, prep_word.lower() if prep_word else None) or "move"
         cue = f"{noun.text} {prep_word}" if prep_word else noun.text
         if role is None:
             role = "destination"
@@ -462,7 +488,8 @@ def _subject(v: Token) -> tuple[Token | None, Token]:
         participle = v.dep_ == "acl" and v.tag_ in ("VBN", "VBG")
         if participle and v.head.pos_ in ("NOUN", "PROPN") and v.head.lower_ not in TIME_WORDS:
             return v.head, v  # "a brigade stationed on the Amur", "men marching to X"
-        if v.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "prep", "pobj", "dep") and v.head.i != v.i:
+        climbing = ("conj", "xcomp", "advcl", "acl", "pcomp", "prep", "pobj", "dep", "acomp")
+        if v.dep_ in climbing and v.head.i != v.i:
             v = v.head
             continue
         break
@@ -491,6 +518,7 @@ class _Actors:
         self.narrator = narrator
         self.people = people
         self.last_person: str | None = None
+        self.last_group: list[str] = []  # the last plural subject seen moving: who "they" are
         self.first_person_at = [m.start() for m in _FIRST_PERSON_WORD.finditer(text)]
 
     def first_person_before(self, at: int) -> bool:
@@ -503,7 +531,10 @@ class _Actors:
             return [self.narrator], False  # "Left Kut at noon": a diary's or a log's understood "I"/"we"
         names: list[str] = []
         for s in [subj, *[c for c in subj.conjuncts if c.dep_ == "conj"], *_coordinated(subj)]:
-            names.append(self.one(s, base))
+            if s.lower_ in ("they", "them", "their") and self.last_group:
+                names.extend(n for n in self.last_group if n not in names)
+            else:
+                names.append(self.one(s, base))
         return names, True
 
     def one(self, s: Token, base: int) -> str:
@@ -511,12 +542,13 @@ class _Actors:
         at = base + s.idx
         if word in FIRST_PERSON or word in ("my", "our"):
             return self.narrator
-        if word in ("he", "him", "she", "her"):
-            gender = "m" if word in ("he", "him") else "f"
+        if word in ("he", "him", "his", "she", "her"):
+            gender = "m" if word in ("he", "him", "his") else "f"
             name = self.people.latest(at, gender)
-            return name or self.last_person or word
-        if word in ("they", "them"):
-            return self.last_person or word
+            last = self.last_person if self.last_person and _personal(self.last_person) else None
+            return name or last or ("he" if word == "his" else word)
+        if word in ("they", "them", "their"):
+            return "they"  # never one person: the group, when one was seen, is resolved by ``of``
         words = _phrase(s)
         if any(w.lower_ in ("my", "our") for w in words) and s.lemma_.lower() in VEHICLES:
             return self.narrator
@@ -562,6 +594,25 @@ def _speaker(v: Token | None) -> Token | None:
     return None
 
 
+def _holds(phrase: Token, t: Token) -> bool:
+    """Whether ``t`` is one of the words of ``phrase`` ("the town of Kut" holds "Kut")."""
+    return t.i == phrase.i or phrase.is_ancestor(t)
+
+
+def _passive(v: Token | None) -> bool:
+    return v is not None and any(c.dep_ == "auxpass" for c in v.children)
+
+
+def _agent(v: Token | None) -> Token | None:
+    """Who did it, in the passive: "captured by the Turks" gives "Turks"."""
+    if v is None:
+        return None
+    for c in v.children:
+        if c.dep_ == "agent":
+            return next((w for w in c.children if w.dep_ == "pobj"), None)
+    return None
+
+
 def _coordinated(subj: Token) -> list[Token]:
     """Subjects the parser hung side by side instead of coordinating: "my husband and I set off"."""
     out = []
@@ -571,6 +622,14 @@ def _coordinated(subj: Token) -> list[Token]:
             if any(w.dep_ == "cc" for w in subj.doc[lo:hi]):
                 out.append(c)
     return out
+
+
+def _plural(subj: Token, names: list[str]) -> bool:
+    """Whether the subject is a group that "they" may stand for later: two or more people, a plural
+    noun, a unit ("the battalion")."""
+    if subj.lower_ in ("they", "them") or subj.lower_ in FIRST_PERSON:
+        return False
+    return len(names) > 1 or subj.tag_ in ("NNS", "NNPS") or subj.lemma_.lower() in UNITS
 
 
 def _someone(subj: Token | None) -> bool:
@@ -618,13 +677,30 @@ def _plans(c: Token) -> bool:
     )
 
 
-def _modality(v: Token | None, actors: _Actors, base: int) -> tuple[str, str | None]:
-    """asserted | intended | negated | reported, and who says so when not the narrator."""
+def _purpose(t: Token) -> bool:
+    """A clause of purpose, what someone meant to do: "in order to reach X", "so as to reach X",
+    "so that we could cross to X" (without a modal, "so that" tells what followed)."""
+    marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
+    if "so" in marks and "as" in marks:
+        return True
+    if "so" in marks and "that" in marks:
+        return any(c.dep_ == "aux" and c.tag_ == "MD" for c in t.children)
+    return t.dep_ == "acl" and t.head.lower_ == "order" and t.head.head.lower_ == "in"
+
+
+def _modality(v: Token | None, actors: _Actors, base: int, *, told: bool = False) -> tuple[str, str | None]:
+    """asserted | intended | negated | reported, and who says so when not the narrator.
+
+    ``told``: ``v`` only tells of the movement, which a noun names ("never forgot her years in X"), so
+    its own negation is not the movement's."""
     if v is None:
         return "asserted", None
     modality = "asserted"
     attribution: str | None = None
-    if any(c.dep_ == "neg" or (c.lower_ in _NEG_WORDS and c.dep_ in ("advmod", "neg")) for c in v.children):
+    negated = any(
+        c.dep_ == "neg" or (c.lower_ in _NEG_WORDS and c.dep_ in ("advmod", "neg")) for c in v.children
+    )
+    if negated and not told:
         modality = "negated"
     elif any(_plans(c) for c in v.children):
         modality = "intended"
@@ -639,12 +715,18 @@ def _modality(v: Token | None, actors: _Actors, base: int) -> tuple[str, str | N
         if hearsay and modality == "asserted":
             modality = "reported"
     t = v
+    if modality == "asserted" and _purpose(t):
+        modality = "intended"
     for _ in range(5):
-        if t.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "advcl", "dep") or t.head.i == t.i:
+        if t.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "advcl", "dep", "acomp") or t.head.i == t.i:
             break
         via, child, t = t.dep_, t, t.head
         lemma = t.lemma_.lower()
         negated_head = any(c.dep_ == "neg" for c in t.children)
+        if modality == "asserted" and _purpose(t):
+            modality = "intended"
+        if modality == "asserted" and via in ("xcomp", "acomp") and any(_plans(c) for c in t.children):
+            modality = "intended"  # "will have to go", "would be able to reach"
         if via == "conj":
             if modality == "asserted" and negated_head:
                 modality = "negated"
@@ -889,6 +971,8 @@ def extract_events(
             if reading.verb is not None and not s <= base + reading.verb.idx < e:
                 continue  # the parser joined two sentences of a run: not this sentence's verb
             m = toponyms[i]
+            if _qualifies(root, m, place_tokens, toponyms):
+                continue  # "Springfield, Illinois": the state says where the town is, nobody went to it
             q = bisect_right(quote_starts, m.start) - 1
             quote = quotes[q] if q >= 0 and m.start < quotes[q].end else None
             if _in_citation(quotes, q, m.start):
@@ -898,20 +982,34 @@ def extract_events(
                 poss = next((c for c in reading.noun.children if c.dep_ == "poss"), None)
                 if poss is not None:
                     subj = poss
-            if subj is not None and subj.i in place_tokens:
-                if reading.kind not in ("move", "depart", "arrive", "pass") or subj.pos_ != "PROPN":
+            named: list[str] | None = None  # actors the subject gives other than by ``actors.of``
+            undergone = subj is not None and subj.dep_ == "nsubjpass" and _holds(subj, root)
+            if undergone or (subj is None and _passive(reading.verb)):
+                # "Kut was captured by the Turks", "Amara was reached at noon": the place underwent it
+                subj = _agent(reading.verb)
+                if subj is None and reading.kind not in ("move", "depart", "arrive", "pass", "stay"):
+                    named = []  # nobody is named as having done it
+            if subj is not None and subj.i in place_tokens and place_tokens[subj.i] != i:
+                if reading.kind in ("fight", "found") and subj.pos_ == "PROPN":
+                    named = [toponyms[place_tokens[subj.i]].text]  # "Germany invaded Belgium": a state
+                elif reading.kind not in ("move", "depart", "arrive", "pass") or subj.pos_ != "PROPN":
                     continue  # "Kut lay on the river": the place is what the sentence is about
-                place_tokens = {t: i for t, i in place_tokens.items() if t != subj.i}  # a traveller
+                else:
+                    place_tokens = {t: i for t, i in place_tokens.items() if t != subj.i}  # a traveller
             planned = subj is not None and subj.lemma_.lower() in INTENTION_NOUNS
             if planned:
                 subj = None  # "Orders to move up to Amara": the diarist's, not yet done
             if reading.presence and not _someone(subj):
                 continue
-            names, explicit = actors.of(subj, base, m.start)
+            if named is not None:
+                names, explicit = named, bool(named)
+            else:
+                names, explicit = actors.of(subj, base, m.start)
             speaker = _speaker(reading.verb) if subj is not None and subj.lower_ in ("he", "she") else None
             if speaker is not None:
                 names = [actors.one(speaker, base)]  # "our guide said he had ridden to Irkutsk": the guide
-            modality, attribution = _modality(reading.verb, actors, base)
+            told = reading.noun is not None and _nobodys_verb(reading.verb)
+            modality, attribution = _modality(reading.verb, actors, base, told=told)
             if planned and modality == "asserted":
                 modality = "intended"
             if quote is not None and modality == "asserted":
@@ -954,6 +1052,8 @@ def extract_events(
                 in_quotation=quote is not None,
             )
             events.append(ev)
+            if modality == "asserted" and subj is not None and _plural(subj, names):
+                actors.last_group = names
             top = _journey(reading.verb) if reading.verb is not None else None
             groups.setdefault(top.i if top is not None else -1 - i, []).append(ev)
         for group in groups.values():
@@ -965,9 +1065,32 @@ def extract_events(
     return events
 
 
+def _extent(m: Any) -> float | None:
+    """How far the place reaches, in km (a town a few, a state hundreds); None when unresolved."""
+    km = getattr(m, "uncertainty_km", None)
+    if km is None:
+        place = getattr(m, "place", None)
+        km = getattr(place, "uncertainty_km", None) if place is not None else None
+    return km
+
+
+def _qualifies(root: Token, m: Any, place_tokens: dict[int, int], toponyms: Sequence[Any]) -> bool:
+    """Whether the place only says where the place before it lies: a larger place set beside a resolved
+    smaller one ("Springfield, Illinois", "a village near Tours, France")."""
+    if root.dep_ != "appos" or root.head.i not in place_tokens:
+        return False
+    other = toponyms[place_tokens[root.head.i]]
+    mine, theirs = _extent(m), _extent(other)
+    return mine is not None and theirs is not None and other.place_id is not None and mine > theirs
+
+
 def _confidence(reading: _Reading, explicit: bool, names: list[str]) -> float:
     """Higher for a lexicon verb than a movement noun or "was at", for a named subject than an
-    understood one, lower for a pronoun nobody named before; low for presence without movement."""
+    understood one, lower for a pronoun nobody named before; low for presence without movement.
+
+    Below 0.5, whatever the rest: a place said in passing, by a participle describing a noun ("the
+    troops stationed in X", "a man fighting in X": not the story's own step), and a movement noun
+    nobody's whose clause moves nobody ("he spoke of the siege of X": who laid it is a guess)."""
     if reading.presence:
         return 0.35
     c = 0.5
@@ -975,7 +1098,28 @@ def _confidence(reading: _Reading, explicit: bool, names: list[str]) -> float:
     c += 0.15 if reading.verb is not None and reading.verb.lemma_.lower() not in COPULA else 0.0
     c += 0.1 if explicit else 0.0
     c -= 0.15 if any(n in ("he", "she", "they", "him", "her", "them") for n in names) else 0.0
+    if _in_passing(reading) or _nobodys_noun(reading):
+        c = min(c, 0.45)
     return round(max(0.0, min(1.0, c)), 2)
+
+
+def _in_passing(reading: _Reading) -> bool:
+    """A participle that describes a noun: "a brigade stationed on the river", "men marching to X"."""
+    v = reading.verb
+    return reading.noun is None and v is not None and v.dep_ == "acl" and v.tag_ in ("VBN", "VBG")
+
+
+def _nobodys_noun(reading: _Reading) -> bool:
+    """A movement noun with no owner under a verb that moves nobody ("he wrote at length on the siege of X")."""
+    noun = reading.noun
+    if noun is None or any(c.dep_ == "poss" for c in noun.children):
+        return False
+    return _nobodys_verb(reading.verb)
+
+
+def _nobodys_verb(v: Token | None) -> bool:
+    """A verb that moves nobody and puts nobody anywhere: "spoke", "recalled", "forgot"."""
+    return v is not None and _verb_kind(v)[0] is None
 
 
 _OPENING = re.compile(r"(?:^|(?<=[;:]))(\s*)([A-Z][a-z]+)\b")

@@ -85,7 +85,7 @@ for _kind, _words in {
     "depart": "leave depart embark board start quit abandon vacate entrain emplane",
     "arrive": (
         "arrive reach land anchor moor berth dock disembark detrain debark enter gain regain visit "
-        "return approach near attain"
+        "return approach near attain admit"
     ),
     "pass": "pass cross traverse skirt round circumnavigate transit ford bypass",
     "stay": (
@@ -158,6 +158,16 @@ NOUNS: dict[str, str] = {
     "sail": "move",
     "run": "move",
 }
+
+# Nouns of a time spent somewhere, a stay only when someone's and "in" or "at" a place: "his years in
+# Vienna", "our life at the mission", "her exile in Siberia" (not "the years in question").
+OWNED_NOUNS: dict[str, str] = dict.fromkeys(
+    _set_of(
+        "life year work activity service exile captivity imprisonment internment residence childhood "
+        "youth boyhood girlhood schooling study sojourn posting tour"
+    ),
+    "stay",
+)
 
 # Prepositions that put the subject of any verb at a place: "in Khabarovsk we inspected a parade".
 LOCATIVE = frozenset({"at", "in", "near", "outside", "inside", "within", "beside"})

@@ -1,0 +1,202 @@
+"""How a clause's grammar shapes its movements: the passive, appositions, participles said in passing,
+purposes, pronouns, a state acting, someone's years somewhere.
+
+Short texts of our own; their places are marked as a reader marks them and resolved by the embedded
+gazetteer, so these tests hold the movement step alone (the whole pipeline where a test says so).
+"""
+
+from __future__ import annotations
+
+import re
+
+from movement_gold import Marked
+
+from gazetteer import parse
+from gazetteer.dates import find_dates
+from gazetteer.geoparse.events import Movement, extract_events
+from gazetteer.geoparser import default_gazetteer
+from gazetteer.text import layout
+
+
+def _events(text: str, *places: str, narrator: str | None = None) -> list[Movement]:
+    gz = default_gazetteer()
+    toponyms = []
+    for name in places:
+        place = gz.candidates(name, limit=1)[0].place
+        for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+            toponyms.append(Marked(m.start(), m.end(), name, place.id, place.name, place.lat, place.lon))
+    structure = layout(text)
+    return extract_events(
+        text,
+        sorted(toponyms),
+        find_dates(text, structure=structure),
+        [],
+        sentences=structure.sentences,
+        narrator=narrator,
+        quotations=structure.quotations,
+    )
+
+
+def _at(events: list[Movement], place: str) -> list[Movement]:
+    return [ev for ev in events if ev.text == place]
+
+
+# --- the passive -------------------------------------------------------------------------------------
+
+
+def test_a_town_captured_by_someone_names_who_captured_it():
+    [kut] = _events("In April Kut was captured by the Turks after a long siege.", "Kut")
+    assert kut.kind == "fight" and kut.actors == ["the Turks"]
+
+
+def test_the_town_of_x_occupied_by_the_enemy_is_the_enemy_at_x():
+    [kut] = _events("The town of Kut was occupied by the enemy.", "Kut")
+    assert kut.actors == ["the enemy"]
+
+
+def test_a_town_shelled_by_nobody_named_has_no_actor_and_is_no_traveller():
+    [kut] = _events("Kut was shelled all through the night.", "Kut")
+    assert kut.kind == "fight" and kut.actors == []
+
+
+def test_a_place_reached_in_the_passive_is_the_diarists_step():
+    [amara] = _events("Amara was reached at four in the afternoon.", "Amara", narrator="Harry Dawson")
+    assert (amara.kind, amara.role, amara.actors) == ("arrive", "destination", ["Harry Dawson"])
+
+
+def test_a_person_sent_somewhere_by_someone_is_the_one_who_moves():
+    [kut] = _events("We were sent up to Kut by the general.", "Kut", narrator="Harry Dawson")
+    assert kut.actors == ["Harry Dawson"] and kut.role == "destination"
+
+
+# --- a state acting ----------------------------------------------------------------------------------
+
+
+def test_a_state_invading_another_place_is_the_actor_there():
+    [belgium] = _events("In 1914 Germany invaded Belgium.", "Germany", "Belgium")
+    assert belgium.kind == "fight" and belgium.actors == ["Germany"]
+
+
+def test_a_country_raising_an_army_abroad_founds_it_there():
+    [russia] = _events("Serbia raised a new army in Russia.", "Serbia", "Russia")
+    assert russia.kind == "found" and russia.actors == ["Serbia"]
+
+
+def test_a_town_lying_on_a_river_still_moves_nobody():
+    assert _events("Kut lies on the Tigris.", "Kut", "Tigris") == []
+
+
+# --- appositions -------------------------------------------------------------------------------------
+
+
+def test_a_place_inside_a_description_of_another_place_is_no_event():
+    events = _events("At dawn the cruiser shelled Smyrna, a busy port in Anatolia.", "Smyrna", "Anatolia")
+    assert [ev.text for ev in events] == ["Smyrna"]
+
+
+def test_the_village_of_x_set_beside_a_noun_is_still_the_place():
+    [kut] = _events("We reached our goal, the village of Kut, at noon.", "Kut", narrator="Harry Dawson")
+    assert kut.kind == "arrive" and kut.role == "destination"
+
+
+def test_a_state_beside_its_town_only_says_where_the_town_is():
+    events = parse("We reached Springfield, Illinois, on the fourth day.", narrator="Ann Carter").events
+    assert [(ev.text, ev.role) for ev in events] == [("Springfield", "destination")]
+
+
+def test_towns_listed_after_a_verb_are_each_passed():
+    events = _events("We passed Esna, Luxor and Qena.", "Esna", "Luxor", "Qena", narrator="Ann Carter")
+    assert [(ev.text, ev.role) for ev in events] == [("Esna", "via"), ("Luxor", "via"), ("Qena", "via")]
+
+
+# --- said in passing ---------------------------------------------------------------------------------
+
+
+def test_troops_stationed_somewhere_in_passing_are_less_sure_than_the_story():
+    events = _events(
+        "We rode past a battalion stationed at Bethune and reached Arras by night.",
+        "Bethune",
+        "Arras",
+        narrator="Harry Dawson",
+    )
+    [bethune] = _at(events, "Bethune")
+    [arras] = _at(events, "Arras")
+    assert bethune.actors == ["a battalion"] and bethune.confidence < 0.5
+    assert arras.actors == ["Harry Dawson"] and arras.confidence >= 0.5
+
+
+def test_a_battle_talked_about_is_a_guess_and_a_battle_fought_is_not():
+    [told] = _events("The colonel spoke for an hour about the siege of Plevna.", "Plevna")
+    [fought] = _events("The colonel took part in the siege of Plevna.", "Plevna")
+    assert told.kind == fought.kind == "fight"
+    assert told.confidence < 0.5 <= fought.confidence
+
+
+# --- purposes and abilities --------------------------------------------------------------------------
+
+
+def test_in_order_to_and_so_as_to_are_intentions():
+    for text in (
+        "In order to reach Basra before the flood we sailed at once.",
+        "We marched through the night so as to reach Basra by dawn.",
+        "The sheikh lent us a boat so that we could cross to Basra.",
+    ):
+        [basra] = _events(text, "Basra", narrator="Harry Dawson")
+        assert basra.modality == "intended", text
+
+
+def test_so_that_without_a_modal_tells_what_followed():
+    [basra] = _events("It rained all day, so that we reached Basra late.", "Basra", narrator="Harry Dawson")
+    assert basra.modality == "asserted"
+
+
+def test_would_be_able_to_reach_is_an_intention_and_was_able_to_reach_a_fact():
+    [would] = _events("With a fresh horse I would be able to reach Jaffa by night.", "Jaffa")
+    [was] = _events("With a fresh horse I was able to reach Jaffa by night.", "Jaffa")
+    assert (would.modality, was.modality) == ("intended", "asserted")
+
+
+# --- pronouns ----------------------------------------------------------------------------------------
+
+
+def test_he_is_never_an_acronym_or_a_unit():
+    text = (
+        "Major Reid landed at Basra in May. The IEF moved up to Amara in June. "
+        "The Tigris Corps marched to Kut in July. He followed them to Kut in August."
+    )
+    kut = _events(text, "Basra", "Amara", "Kut")
+    assert _at(kut, "Kut")[-1].actors == ["Major Reid"]
+
+
+def test_they_are_the_group_last_seen_moving_never_one_person():
+    text = "Captain Hale and Sergeant Moss left Basra on the 3rd. They reached Kut on the 9th."
+    [kut] = _at(_events(text, "Basra", "Kut"), "Kut")
+    assert kut.actors == ["Captain Hale", "Sergeant Moss"]
+    alone = "Captain Hale left Basra on the 3rd. They reached Kut on the 9th."
+    [kut] = _at(_events(alone, "Basra", "Kut"), "Kut")
+    assert kut.actors == ["they"]
+
+
+# --- someone's years somewhere -----------------------------------------------------------------------
+
+
+def test_someones_years_in_a_place_are_a_stay_whatever_the_verb_that_tells_of_them():
+    [vienna] = _events("Anna Weber never forgot her years in Vienna.", "Vienna")
+    assert (vienna.kind, vienna.role, vienna.actors) == ("stay", "location", ["Anna Weber"])
+    assert vienna.modality == "asserted"  # she never forgot them: she was there
+
+
+def test_his_work_in_a_place_is_his_stay_there_and_the_years_nobodys_are_none():
+    [cairo] = _events("Dr Grant often spoke of his work in Cairo.", "Cairo")
+    assert cairo.kind == "stay" and cairo.actors == ["Dr Grant"]
+    assert _events("The work in Cairo was slow.", "Cairo") == []
+
+
+def test_having_no_share_in_a_siege_is_still_a_denial():
+    [plevna] = _events("Our squadron never took part in the siege of Plevna.", "Plevna")
+    assert plevna.kind == "fight" and plevna.modality == "negated"
+
+
+def test_a_patient_admitted_to_hospital_arrives_there():
+    [alex] = _events("Sergeant Cole was admitted to hospital at Alexandria with fever.", "Alexandria")
+    assert (alex.kind, alex.role, alex.actors) == ("arrive", "destination", ["Sergeant Cole"])
