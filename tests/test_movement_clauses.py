@@ -200,3 +200,44 @@ def test_having_no_share_in_a_siege_is_still_a_denial():
 def test_a_patient_admitted_to_hospital_arrives_there():
     [alex] = _events("Sergeant Cole was admitted to hospital at Alexandria with fever.", "Alexandria")
     assert (alex.kind, alex.role, alex.actors) == ("arrive", "destination", ["Sergeant Cole"])
+
+
+# --- a diary's shorthand -----------------------------------------------------------------------------
+
+
+def test_a_verbless_line_of_travel_is_the_writers_step():
+    events = _events(
+        "Thence to Amara.\n\nFrom Basra to Kut by river.", "Amara", "Basra", "Kut", narrator="Ann Carter"
+    )
+    assert [(ev.text, ev.kind, ev.role, ev.actors) for ev in events] == [
+        ("Amara", "move", "destination", ["Ann Carter"]),
+        ("Basra", "move", "origin", ["Ann Carter"]),
+        ("Kut", "move", "destination", ["Ann Carter"]),
+    ]
+    kut = events[-1]
+    assert kut.origin is not None and kut.origin.text == "Basra"
+
+
+def test_a_noun_with_a_place_after_it_is_no_line_of_travel():
+    assert _events("The road to Kut.", "Kut", narrator="Ann Carter") == []
+
+
+def test_a_ship_calling_at_a_port_on_a_line_of_its_own_is_the_lines_statement():
+    [colombo] = _events("The steamer called at Colombo.", "Colombo")
+    assert colombo.kind == "arrive" and colombo.confidence >= 0.5
+
+
+def test_taking_a_town_is_capturing_it():
+    [erzerum] = _events("The Russians have taken Erzerum.", "Erzerum")
+    assert (erzerum.kind, erzerum.actors) == ("fight", ["the Russians"])
+    [poona] = _events("We took the night train to Poona.", "Poona", narrator="Ann Carter")
+    assert (poona.kind, poona.role) == ("move", "destination")
+
+
+def test_a_ship_the_diarist_watches_leave_does_not_carry_him():
+    [gallipoli] = _events(
+        "From the quay we watched the transports leave for Gallipoli.", "Gallipoli", narrator="Harry Dawson"
+    )
+    assert gallipoli.actors == ["the transports"]
+    [basra] = _events("Our steamer left Basra at dawn.", "Basra", narrator="Harry Dawson")
+    assert basra.actors == ["Harry Dawson"]

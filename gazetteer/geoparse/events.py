@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import nlp
 from .verbs import (
     ALONG,
+    CAPTURE_OBJECT,
     COPULA,
     DENYING_HEADS,
     DOCUMENTS,
@@ -47,6 +48,7 @@ from .verbs import (
     OBJECT_ROLE,
     OPENING_FORMS,
     OWNED_NOUNS,
+    PERCEPTION,
     PHRASAL,
     PREPOSITIONS,
     REPORTING_HEADS,
@@ -306,6 +308,31 @@ def _verb_kind(v: Token) -> tuple[str | None, str]:
     return kind, v.text
 
 
+# Words a verbless line of travel opens with: "Thence to X", "Back to X by launch", "On to X".
+_VERBLESS_OPENERS = frozenset({"thence", "thither", "hence", "then", "back", "on", "off", "and", "so"})
+
+
+def _verbless(tok: Token) -> _Reading | None:
+    """A diary's or a log's line of travel with no verb: "To X by steamer.", "Thence to X.", "From X to
+    Y by rail." The line opens with its preposition or an adverb (never a noun: "The road to X." is a
+    road), and the place's preposition says where the writer went."""
+    sent = tok.sent
+    if any(_is_verb(w) for w in sent):
+        return None
+    first = next((w for w in sent if not w.is_punct and not w.is_space), None)
+    if first is None or not (first.pos_ in ("ADP", "ADV") or first.lower_ in _VERBLESS_OPENERS):
+        return None
+    t = tok
+    while t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i:
+        t = t.head
+    if t.dep_ != "pobj" and not (t.head.pos_ == "ADP" and t.head.i != t.i):
+        return None
+    role = PREPOSITIONS.get(t.head.lower_)
+    if role not in ("origin", "destination", "via"):
+        return None
+    return _Reading(None, "move", role, t.head.text)
+
+
 class _AsObject:
     """A token read as the object of a preposition the parser hung it under by mistake."""
 
@@ -434,6 +461,8 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
         return None
     lemma = verb.lemma_.lower()
     if from_object:
+        if lemma in CAPTURE_OBJECT and role is None:
+            return _Reading(verb, "fight", "location", verb.text)  # "the Russians have taken X"
         if lemma in NO_PLACE_OBJECT:
             return None
         if verb.lemma_.lower() in COPULA:
@@ -525,8 +554,9 @@ class _Actors:
         """Whether the text speaks as "I" or "we" (a diary's ship is the diarist's, whenever he says so)."""
         return bool(self.first_person_at)
 
-    def of(self, subj: Token | None, base: int, at: int) -> tuple[list[str], bool]:
-        """Actor names for a subject (``base``: the sentence's offset) and whether it was explicit."""
+    def of(self, subj: Token | None, base: int, at: int, *, aboard: bool = True) -> tuple[list[str], bool]:
+        """Actor names for a subject (``base``: the sentence's offset) and whether it was explicit;
+        ``aboard``: whether a ship or train subject may carry the narrator (not one he watches go)."""
         if subj is None:
             return [self.narrator], False  # "Left Kut at noon": a diary's or a log's understood "I"/"we"
         names: list[str] = []
@@ -534,10 +564,10 @@ class _Actors:
             if s.lower_ in ("they", "them", "their") and self.last_group:
                 names.extend(n for n in self.last_group if n not in names)
             else:
-                names.append(self.one(s, base))
+                names.append(self.one(s, base, aboard=aboard))
         return names, True
 
-    def one(self, s: Token, base: int) -> str:
+    def one(self, s: Token, base: int, *, aboard: bool = True) -> str:
         word = s.lower_
         at = base + s.idx
         if word in FIRST_PERSON or word in ("my", "our"):
@@ -552,7 +582,7 @@ class _Actors:
         words = _phrase(s)
         if any(w.lower_ in ("my", "our") for w in words) and s.lemma_.lower() in VEHICLES:
             return self.narrator
-        if s.lemma_.lower() in VEHICLES and s.lemma_.lower() not in UNITS:
+        if s.lemma_.lower() in VEHICLES and s.lemma_.lower() not in UNITS and aboard:
             if self.first_person_before(at):
                 return self.narrator
             if self.last_person:
@@ -965,7 +995,7 @@ def extract_events(
                 people.add(base + t.idx, _name(t))  # "Kim went", "Kim's parents"
         groups: dict[int, list[Movement]] = {}
         for i, root in heads.items():
-            reading = _read(root, set(place_tokens))
+            reading = _read(root, set(place_tokens)) or _verbless(root)
             if reading is None:
                 continue
             if reading.verb is not None and not s <= base + reading.verb.idx < e:
@@ -1004,7 +1034,8 @@ def extract_events(
             if named is not None:
                 names, explicit = named, bool(named)
             else:
-                names, explicit = actors.of(subj, base, m.start)
+                seen = reading.verb is not None and _seen(reading.verb)
+                names, explicit = actors.of(subj, base, m.start, aboard=not seen)
             speaker = _speaker(reading.verb) if subj is not None and subj.lower_ in ("he", "she") else None
             if speaker is not None:
                 names = [actors.one(speaker, base)]  # "our guide said he had ridden to Irkutsk": the guide
@@ -1055,7 +1086,8 @@ def extract_events(
             if modality == "asserted" and subj is not None and _plural(subj, names):
                 actors.last_group = names
             top = _journey(reading.verb) if reading.verb is not None else None
-            groups.setdefault(top.i if top is not None else -1 - i, []).append(ev)
+            # a verbless line is one step: "From X to Y by rail."
+            groups.setdefault(top.i if top is not None else -1 - k, []).append(ev)
         for group in groups.values():
             _link(group)
         for ev in (ev for group in groups.values() for ev in group):
@@ -1104,13 +1136,21 @@ def _confidence(reading: _Reading, explicit: bool, names: list[str]) -> float:
 
 
 def _in_passing(reading: _Reading) -> bool:
-    """A participle that describes a noun: "a brigade stationed on the river", "men marching to X"."""
+    """A participle that describes a noun: "a brigade stationed on the river", "men marching to X";
+    not a verbless line's own statement ("Troops camped at X.")."""
     v = reading.verb
-    return reading.noun is None and v is not None and v.dep_ == "acl" and v.tag_ in ("VBN", "VBG")
+    if reading.noun is not None or v is None or v.dep_ != "acl" or v.tag_ not in ("VBN", "VBG"):
+        return False
+    return v.head.dep_ != "ROOT"
+
+
+def _seen(v: Token) -> bool:
+    """A movement the traveller only watches: "saw the steamer pass X"."""
+    return v.dep_ in ("ccomp", "xcomp") and v.head.lemma_.lower() in PERCEPTION
 
 
 def _nobodys_noun(reading: _Reading) -> bool:
-    """A movement noun with no owner under a verb that moves nobody ("he wrote at length on the siege of X")."""
+    """A movement noun with no owner under a verb that moves nobody ("he wrote on the siege of X")."""
     noun = reading.noun
     if noun is None or any(c.dep_ == "poss" for c in noun.children):
         return False

@@ -243,6 +243,11 @@ OBJECT_ROLE: dict[str, str] = {
     "other": "location",
 }
 
+# Verbs of seeing: what the traveller sees go ("watched the transports leave for X") carries nobody.
+PERCEPTION = _set_of("see watch observe notice sight spot")
+# "take X": with a place for its object, a capture ("the Russians have taken X"), not a journey.
+CAPTURE_OBJECT = frozenset({"take"})
+
 # Verbs whose object is a place left, whatever their kind.
 LEAVE_OBJECT = frozenset({"leave", "quit", "evacuate", "abandon", "vacate", "depart", "flee", "escape"})
 # Verbs whose object is not a place of their own movement ("we took Kut" is a fight, "took the train").
