@@ -221,9 +221,14 @@ def test_representative_point_lies_within_radius_of_the_geometry(places, shapes)
 
 
 def test_region_representative_points_are_inside(places, shapes):
+    """Inside the outline; GeoNames' own point for an island state may lie in the sea between its
+    islands (Hawaii's), so that one is allowed within 30 km of its outline."""
     for pid, p in places.items():
         if p.feature_type in AREA_TYPES:
-            assert shapes[pid].buffer(0.01).contains(Point(p.lon, p.lat)), pid
+            if "as GeoNames has it" in p.citation:
+                assert km_to_shape((p.lon, p.lat), shapes[pid]) <= 30, pid
+            else:
+                assert shapes[pid].buffer(0.01).contains(Point(p.lon, p.lat)), pid
 
 
 # --- identifications ---------------------------------------------------------------------------------
