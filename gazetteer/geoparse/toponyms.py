@@ -144,8 +144,9 @@ TITLES |= {
     "coach", "spokesman", "spokeswoman", "spokesperson", "director", "manager", "chairman", "chairwoman",
     "chief", "superintendent", "sheriff", "deputy", "trooper", "detective", "agent", "attorney", "lawyer",
     "doctor", "nurse", "teacher", "principal", "pastor", "councilman", "councilwoman", "councillor",
-    "commissioner", "representative", "rep", "sen", "gov", "officer", "inspector", "constable", "chancellor",
-    "dean", "author", "actor", "actress", "singer", "player", "artist", "wrestler", "secretary", "chef",
+    "commissioner", "representative", "rep", "sen", "gov", "officer", "inspector", "investigator",
+    "constable", "chancellor", "dean", "author", "actor", "actress", "singer", "player", "artist",
+    "wrestler", "secretary", "chef",
     "owner", "founder", "president", "vice-president", "ceo",
 }  # fmt: skip
 # Closed-class words that are capitalised at the start of sentences and in headings, and happen to be
@@ -473,9 +474,6 @@ class ToponymFinder:
                     out.append(Toponym(a, b, text[a:b], "variant", None, a in starts))
                 continue
             if hit and not self._place_despite(text, a, b, hit, evidence):
-                org = _locational_organisation(text, a, b, hit)
-                if org is not None and not _overlaps(a, b, ner_spans) and not is_common_word(text[a:b]):
-                    out.append(Toponym(a, b, text[a:b], "gazetteer", None, a in starts, organisation=org))
                 continue
             inside = [t for t in ner if t.start < b and a < t.end]
             if inside:
@@ -495,7 +493,81 @@ class ToponymFinder:
             if _overlaps(a, b, ner_spans):
                 continue
             out.append(Toponym(a, b, text[a:b], "gazetteer", None, a in starts))
+        taken = [(t.start, t.end) for t in out]
+        for a, b, org in self._named_for_places(text, offset, doc, evidence):
+            if not _overlaps(a, b, taken):
+                out.append(Toponym(a, b, text[a:b], "gazetteer", None, a in starts, organisation=org))
         return out
+
+    def _named_for_places(self, text, offset, doc, evidence) -> list[tuple[int, int, str]]:
+        """Known names inside the model's organisation, event and person spans whose words say they are
+        named for where they are: "the Oakland Police Department", "the Battle of Stalingrad",
+        "Gainesville Mayor Jo Smith". Each is a mention of the place (role "in_organisation"), never an
+        event's place; a newspaper or a company named for a country ("The Korea Times") has no such word."""
+        out: list[tuple[int, int, str]] = []
+        for ent in doc.ents:
+            if ent.label_ not in ("ORG", "EVENT", "PERSON"):
+                continue
+            toks = list(ent)
+            after = [w.lower().strip(".,") for w in text[offset + ent.end_char :].split()[:2]]
+            i = 0
+            while i < len(toks):
+                got = self._name_in_entity(text, offset, toks, i)
+                if got is None:
+                    i += 1
+                    continue
+                a, b, k = got
+                if a == offset + toks[i].idx:
+                    a = self._known_before(text, offset, doc, ent.start, a, b)
+                whole = (a, b) == (offset + ent.start_char, offset + ent.end_char)
+                person = ent.label_ == "PERSON"
+                if (
+                    not whole
+                    and _named_for(toks, i, k, after, person=person)
+                    and text[a:b] not in evidence.person_words
+                ):
+                    out.append((a, b, ent.text))
+                i = k + 1
+        return out
+
+    def _known_before(self, text, offset, doc, start: int, a: int, b: int) -> int:
+        """Where a name at an entity's start really starts, when the name words just before the entity
+        make a longer known name with it ("Soviet" + "Far East Forces": the Soviet Far East)."""
+        for m in (2, 1):
+            before = doc[max(0, start - m) : start]
+            if (
+                len(before) == m
+                and all(_is_name_token(t.text) for t in before)
+                and self.gz.has_name(text[offset + before[0].idx : b])
+            ):
+                return offset + before[0].idx
+        return a
+
+    def _name_in_entity(self, text, offset, toks, i) -> tuple[int, int, int] | None:
+        """The longest known name starting at token ``i`` of an entity, with its last token's index."""
+        first = toks[i]
+        if not _is_name_token(first.text) or first.lower_ in FUNCTION_WORDS or _is_head(first.lower_):
+            return None
+        for k in range(min(len(toks) - 1, i + MAX_TOKENS - 1), i - 1, -1):
+            if any(_is_head(t.lower_) or not _is_name_token(t.text) for t in toks[i : k + 1]):
+                continue
+            a, b = _strip_name(text, offset + first.idx, offset + toks[k].idx + len(toks[k].text))
+            name = text[a:b]
+            if b <= a or not self.gz.has_name(name):
+                continue
+            if " " not in name:
+                low = name.lower().rstrip(".")
+                if len(low) < 2 or is_common_word(low) or low in COMPASS:
+                    continue
+                if name.isupper() and len(name.replace(".", "")) <= 5:
+                    if not self._abbreviation_known(name):
+                        continue
+                elif is_frequent_name(name) and not (
+                    self._major(name) or self._strong(name, by_type_only=True)
+                ):
+                    continue  # "Lions Club", "Supreme Court": a frequent word only as a major place
+            return a, b, k
+        return None
 
     def _place_despite(self, text: str, a: int, b: int, hit: list[tuple[int, int, str]], evidence) -> bool:
         """Whether a known name the model took for a person or an organisation is a place all the same:
@@ -517,8 +589,10 @@ class ToponymFinder:
 
     def _known_town(self, name: str) -> bool:
         found = self.gz.lookup(name)
-        return bool(found) and self._same_name(name, found[0].place) and (
-            found[0].place.population >= MIN_POP_TOWN or found[0].place.feature_type in STRONG_TYPES
+        return (
+            bool(found)
+            and self._same_name(name, found[0].place)
+            and (found[0].place.population >= MIN_POP_TOWN or found[0].place.feature_type in STRONG_TYPES)
         )
 
     def _same_name(self, name: str, place: Place) -> bool:
@@ -651,7 +725,8 @@ class ToponymFinder:
     def _abbreviation_known(self, word: str) -> bool:
         """An all-capitals word is a place only as the gazetteer spells it (``U.S.``, ``DRC``), so
         acronyms of organisations that happen to be a town's name elsewhere stay out."""
-        return any(c.matched_name == word for c in self.gz.lookup(word)[:5])
+        bare = word.replace(".", "")
+        return any(c.matched_name.replace(".", "") == bare for c in self.gz.lookup(word)[:5])
 
     def _strong(self, word: str, *, by_type_only: bool = False) -> bool:
         """Whether the word's first reading is a place that a lone word may stand for: a country,
@@ -698,21 +773,37 @@ LOCATIONAL_HEADS = frozenset(
     | {"regiment", "battalion", "garrison", "command", "district", "battle", "siege", "campaign"}
     | {"offensive", "war", "massacre", "uprising", "university", "college", "academy", "school"}
     | {"police", "station", "hospital", "prison", "camp", "airport", "port", "harbour", "harbor"}
-    | {"railway", "province", "county", "region", "city", "municipality"}
+    | {"railway", "province", "county", "region", "city", "municipality", "township", "borough", "parish"}
+    | {"council", "department", "court", "courthouse", "senate", "congress", "assembly", "legislature"}
+    | {"parliament", "government", "guard", "commission", "board", "chamber", "authority", "agency"}
+    | {"ministry", "office", "jail", "clinic", "zoo", "library", "museum", "cathedral", "diocese"}
+    | {"archdiocese", "stadium", "park", "festival", "fair", "symphony", "orchestra", "opera"}
+    | {"association", "society", "institute", "club", "chapter", "fire", "sheriff"}
 )
 
 
-def _locational_organisation(text: str, a: int, b: int, hit: list[tuple[int, int, str]]) -> str | None:
-    """The organisation or event span holding this name, when its words say it is named for a place."""
-    for s, e, label in hit:
-        if label not in ("ORG", "EVENT", "FAC") or not (s <= a and b <= e) or (s, e) == (a, b):
-            continue
-        words = {w.lower().strip(".,") for w in text[s:e].split()} | {
-            w.lower().strip(".,") for w in text[e : e + 20].split()[:2]
-        }
-        if words & LOCATIONAL_HEADS:
-            return text[s:e]
-    return None
+def _is_head(word: str) -> bool:
+    return word.strip(".,") in LOCATIONAL_HEADS
+
+
+def _named_for(toks, i: int, k: int, after: list[str], *, person: bool) -> bool:
+    """Whether an entity's words say the name in tokens ``i..k`` is where it is: an office-holder's title
+    right after it ("Fargo Police Chief"), or, in an organisation or event, a head word after it
+    ("Dublin Arts Council", "the Ohio National Guard") or before it through "of" ("University of
+    Cincinnati", "Battle of Stalingrad")."""
+    nxt = [t.lower_.strip(".,") for t in toks[k + 1 :]] + after
+    if nxt and (nxt[0] in TITLES or (_is_head(nxt[0]) and len(nxt) > 1 and nxt[1] in TITLES)):
+        return True
+    if person:
+        return False
+    if any(_is_head(w) for w in nxt[: len(toks) - k - 1 + 2]):
+        return True
+    before = [t.lower_ for t in toks[:i]]
+    while before and before[-1] in ("the", "of"):
+        if before[-1] == "of":
+            return any(_is_head(w) for w in before[:-1])
+        before.pop()
+    return False
 
 
 # Prepositions before a name that make it a place ("anchored above Edfu", "go on to Poona"), unless a
