@@ -123,3 +123,34 @@ def test_everyday_names_of_people_stay_people():
 def test_an_entity_the_model_ran_across_two_places_is_two_places():
     got = found("We embarked at Suez for Basra and passed Aden on the 5th.")
     assert {"Suez", "Basra", "Aden"} <= set(got)
+
+
+def test_a_place_inside_an_institutions_name_is_a_mention_but_no_event():
+    text = (
+        "Officers of the Oakland Police Department met the Dublin Arts Council. "
+        "Gainesville Mayor Ann Reed spoke, and the Lions Club and the Supreme Court said nothing."
+    )
+    result = parse(text)
+    got = {m.text: m for m in result.mentions}
+    assert got["Oakland"].role == "in_organisation" and near(got["Oakland"], 37.8, -122.27, 50)
+    assert got["Dublin"].role == "in_organisation"
+    assert "Gainesville" in got
+    assert "Lions" not in got and "Supreme" not in got
+    inside = {i for i, m in enumerate(result.mentions) if m.role == "in_organisation"}
+    assert inside and not any(e.mention in inside for e in result.events)
+
+
+def test_small_namesakes_are_read_near_each_other():
+    got = found("A Paris woman was arrested on Friday, the Henry County sheriff said.")
+    assert near(got["Paris"], 36.30, -88.33, 40)  # Paris, Tennessee, the seat of Henry County, Tennessee
+    assert near(got["Henry County"], 36.30, -88.33, 40)
+    got = found("Students from Athens and Decatur met in Huntsville on Friday.")
+    assert near(got["Athens"], 34.80, -86.97, 40)  # the three towns of northern Alabama
+    assert near(got["Decatur"], 34.61, -86.98, 40)
+    got = found("The prime minister met envoys from Peru and Mexico in Athens.")
+    assert near(got["Peru"], -10, -75.25, 300) and near(got["Mexico"], 23, -102, 300)
+
+
+def test_first_level_regions_sit_at_their_geonames_point():
+    got = found("In 1941 the fleet lay at anchor off Hawaii.")
+    assert near(got["Hawaii"], 20.75, -156.5, 5)

@@ -35,12 +35,22 @@ CLEAR_LEAD = 0.12  # score margin over the runner-up that makes a reading clear 
 COUNTRY_WEIGHT = 0.35
 NEAR_WEIGHT = 0.25
 NEAR_KM = 400.0
+# Two ambiguous names with readings close together ("Paris" and "Henry County": Paris, Tennessee lies in
+# Henry County, Tennessee) support each other: the closer the pair, the larger the bonus.
+PAIR_WEIGHT = 0.15
+PAIR_KM = 40.0
+PAIR_CANDIDATES = 10  # a name's readings that may support another's
+UNPAIRED_TYPES = frozenset(
+    {"country", "continent", "ocean", "sea", "gulf", "bay", "strait", "province", "state", "region", "river"}
+    | {"lake", "desert"}
+)
 # A region's reach for "X, <region>": its radius (half the distance to its neighbours), with a margin.
 QUALIFIER_REACH = 1.5
 QUALIFIER_MIN_KM = 150.0
 UNRESOLVED_BELOW = 0.30
 REGION_TYPES = frozenset({"country", "province", "state", "region", "county"})
 MAJOR_POPULATION = 1_000_000
+EDGE_TYPES = frozenset({"province", "state", "region", "county"})
 WIDE_TYPES = frozenset({"country", "province", "state", "region", "continent", "ocean", "sea"})  # no "near"
 
 
@@ -89,7 +99,7 @@ def resolve(
         if not found:
             found = _variants(gazetteer, group[0].text, anchors, countries)
             cands[key] = found
-        ranked = _rerank(found, key, anchors, countries, total)
+        ranked = _rerank(found, key, anchors, countries, total, _pair_support(key, found, cands))
         for t in group:
             t.candidates = tuple(c for c, _, _ in ranked)
             if ranked:
@@ -125,14 +135,61 @@ def _strong(p: Place) -> bool:
     return p.feature_type in STRONG_TYPES or p.population >= MAJOR_POPULATION
 
 
+def _pair_support(
+    key: str, found: Sequence[Candidate], cands: dict[str, list[Candidate]]
+) -> list[tuple[float, str]]:
+    """For each reading of a name, its closest reading of another name of the text that is no wide
+    area: ``(bonus, why)``; a text's small places lie near each other, its namesakes far apart. Names
+    whose first reading is a country, region or water give and take none: "Peru" and "Mexico" are
+    countries even though Peru, Indiana lies next to Mexico, Indiana."""
+    partners = [
+        c.place
+        for k, cs in cands.items()
+        if k != key and cs and cs[0].place.feature_type not in UNPAIRED_TYPES
+        for c in cs[:PAIR_CANDIDATES]
+        if c.place.feature_type not in WIDE_TYPES and not c.fuzzy
+    ]
+    if not partners or not found or found[0].place.feature_type in UNPAIRED_TYPES:
+        return [(0.0, "")] * len(found)
+    lats = [p.lat for p in partners]
+    lons = [p.lon for p in partners]
+    out = []
+    for c in found:
+        if c.place.feature_type in WIDE_TYPES:
+            out.append((0.0, ""))
+            continue
+        dists = distances_km(c.place.lat, c.place.lon, lats, lons)
+        ids = [i for i in dists.argsort()[:3].tolist() if partners[i].id != c.place.id]
+        if not ids:
+            out.append((0.0, ""))
+            continue
+        near, d = partners[ids[0]], float(dists[ids[0]])
+        bonus = PAIR_WEIGHT * math.exp(-d / PAIR_KM)
+        out.append((bonus, f"{d:,.0f} km from a reading of {near.name!r}, also named in the text"))
+    return out
+
+
+def _reach(p: Place) -> float:
+    """How far a place's name reaches: a region's radius, nothing for a point-like place."""
+    return p.uncertainty_km if p.feature_type in WIDE_TYPES else 0.0
+
+
 def _rerank(
-    found: Sequence[Candidate], key: str, anchors: dict[str, Place], countries: Counter, total: int
+    found: Sequence[Candidate],
+    key: str,
+    anchors: dict[str, Place],
+    countries: Counter,
+    total: int,
+    pairs: Sequence[tuple[float, str]] = (),
 ) -> list[tuple[Candidate, float, list[str]]]:
     others = [p for k, p in anchors.items() if k != key]
     lats = [o.lat for o in others]
     lons = [o.lon for o in others]
+    # a town inside a region the text names is near it: distances count from the region's edge
+    # (countries and larger areas are the country prior's business)
+    edges = [o.uncertainty_km if o.feature_type in EDGE_TYPES else 0.0 for o in others]
     ranked = []
-    for c in found:
+    for i, c in enumerate(found):
         p = c.place
         score = c.score
         why: list[str] = []
@@ -143,8 +200,8 @@ def _rerank(
             why.append(f"in {cc}, the country of {share:.0%} of the text's clear places")
         if others:
             # a region is near the text's places when they lie within its radius: measured from its edge
-            reach = p.uncertainty_km if p.feature_type in WIDE_TYPES else 0.0
-            dists = distances_km(p.lat, p.lon, lats, lons) - reach
+            reach = _reach(p)
+            dists = distances_km(p.lat, p.lon, lats, lons) - reach - edges
             k = int(dists.argmin())
             near, d = others[k], max(0.0, float(dists[k]))
             bonus = NEAR_WEIGHT * math.exp(-d / NEAR_KM)
@@ -152,6 +209,9 @@ def _rerank(
                 score += bonus
                 where = "around" if reach and d == 0 else f"{d:,.0f} km from"
                 why.append(f"{where} {near.name}, named in the same text")
+        if i < len(pairs) and pairs[i][0] > 0.01:
+            score += pairs[i][0]
+            why.append(pairs[i][1])
         ranked.append((c, score, why))
     ranked.sort(key=lambda r: -r[1])  # ranked on the raw sum: two readings may both pass 1.0
     return [(c, round(min(1.0, score), 4), why) for c, score, why in ranked]
