@@ -154,3 +154,15 @@ def test_small_namesakes_are_read_near_each_other():
 def test_first_level_regions_sit_at_their_geonames_point():
     got = found("In 1941 the fleet lay at anchor off Hawaii.")
     assert near(got["Hawaii"], 20.75, -156.5, 5)
+
+
+def test_a_word_the_text_uses_for_a_person_is_that_person():
+    text = (
+        "Officials questioned Sergei Vanko and his daughter Noma in Kyiv. "
+        "Later Vanko told reporters that the case was closed, and Noma agreed."
+    )
+    got = found(text)
+    assert "Kyiv" in got
+    assert "Noma" not in got and "Vanko" not in got
+    got = found("Michael Jordan visited Amman, the capital of Jordan.")
+    assert near(got["Jordan"], 31, 36, 300)

@@ -306,6 +306,8 @@ KIN = frozenset(
     {"wife", "husband", "son", "daughter", "mother", "father", "brother", "sister", "friend", "cousin"}
     | {"uncle", "aunt", "nephew", "niece", "colleague", "servant", "maid", "nurse", "companion", "fiancee"}
     | {"fiancée", "fiance", "widow", "child", "baby", "grandmother", "grandfather", "partner", "secretary"}
+    | {"girlfriend", "boyfriend", "grandson", "granddaughter", "stepson", "stepdaughter", "stepfather"}
+    | {"stepmother", "sons", "daughters", "brothers", "sisters", "twin", "widower"}
 )
 VESSELS = frozenset(
     {"steamer", "ship", "boat", "vessel", "gunboat", "launch", "liner", "cruiser", "destroyer", "yacht"}
@@ -411,10 +413,26 @@ class ToponymFinder:
         found = [
             t
             for t in found
-            if not (_vessel_before(text, t.start) or _title_before(text, t.start) or _kin_after(text, t.end))
+            if not (
+                _vessel_before(text, t.start)
+                or _title_before(text, t.start)
+                or _kin_after(text, t.end)
+                or _kin_before(text, t.start)
+                or self._a_persons_name(t, evidence)
+            )
         ]
         found.sort(key=lambda t: t.start)
         return self._with_qualifiers(text, found), sentences
+
+    def _a_persons_name(self, t: Toponym, evidence) -> bool:
+        """A lone word the text also uses in a person's full name ("Narendra Modi" ... "Modi said") is
+        that person, unless it is a major place ("Jordan", "Lincoln")."""
+        return (
+            t.organisation is None
+            and " " not in t.text
+            and t.text in evidence.person_words
+            and not self._major(t.text)
+        )
 
     def _with_qualifiers(self, text: str, found: list[Toponym]) -> list[Toponym]:
         """Region abbreviations after a name and a comma ("Paris, Tenn."), as mentions of their region
@@ -857,6 +875,15 @@ def _entity_pieces(ent, offset: int, a: int, b: int) -> list[tuple[int, int]]:
 def _kin_after(text: str, end: int) -> bool:
     m = _KIN_AFTER.match(text, end, min(len(text), end + 40))
     return bool(m) and m.group(1).lower() in KIN
+
+
+_KIN_BEFORE = re.compile(r"\b([a-z]+)\s+$")
+
+
+def _kin_before(text: str, start: int) -> bool:
+    """ "his daughter Yulia", "girlfriend Olivia": a kinship word right before a name makes it a person."""
+    m = _KIN_BEFORE.search(text, max(0, start - 20), start)
+    return bool(m) and m.group(1) in KIN
 
 
 def _title_before(text: str, start: int) -> bool:
