@@ -316,12 +316,6 @@ def _verbless(tok: Token) -> _Reading | None:
     """A diary's or a log's line of travel with no verb: "To X by steamer.", "Thence to X.", "From X to
     Y by rail." The line opens with its preposition or an adverb (never a noun: "The road to X." is a
     road), and the place's preposition says where the writer went."""
-    sent = tok.sent
-    if any(_is_verb(w) for w in sent):
-        return None
-    first = next((w for w in sent if not w.is_punct and not w.is_space), None)
-    if first is None or not (first.pos_ in ("ADP", "ADV") or first.lower_ in _VERBLESS_OPENERS):
-        return None
     t = tok
     while t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i:
         t = t.head
@@ -329,6 +323,12 @@ def _verbless(tok: Token) -> _Reading | None:
         return None
     role = PREPOSITIONS.get(t.head.lower_)
     if role not in ("origin", "destination", "via"):
+        return None
+    sent = tok.sent
+    if any(_is_verb(w) for w in sent):
+        return None
+    first = next((w for w in sent if not w.is_punct and not w.is_space), None)
+    if first is None or not (first.pos_ in ("ADP", "ADV") or first.lower_ in _VERBLESS_OPENERS):
         return None
     return _Reading(None, "move", role, t.head.text)
 
