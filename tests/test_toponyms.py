@@ -166,3 +166,16 @@ def test_a_word_the_text_uses_for_a_person_is_that_person():
     assert "Noma" not in got and "Vanko" not in got
     got = found("Michael Jordan visited Amman, the capital of Jordan.")
     assert near(got["Jordan"], 31, 36, 300)
+
+
+def test_a_name_that_speaks_is_a_person_unless_it_is_a_major_place():
+    got = found("The flood reached Fargo. Kristina said the water rose overnight, and Moscow said nothing.")
+    assert "Kristina" not in got
+    assert "Fargo" in got and "Moscow" in got
+    got = found("Barry, who was from Dewsbury said the winter was hard.")
+    assert "Dewsbury" in got
+
+
+def test_the_models_trailing_of_is_not_part_of_a_name():
+    got = found("A thief stole tools from the City of Richmond's public works yard on Friday.")
+    assert not any(k.endswith(" of") for k in got)

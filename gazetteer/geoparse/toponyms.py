@@ -380,6 +380,9 @@ def _strip_name(text: str, start: int, end: int) -> tuple[int, int]:
             end -= len(tail)
     if text[start:end].endswith(".") and text[start:end].count(".") == 1:
         end -= 1  # a sentence's full stop, not "U.S."
+    head, _, last = text[start:end].rpartition(" ")
+    if head and (last in CONNECTORS or last in ("and", "the")):
+        return _strip_name(text, start, start + len(head))  # the model's "the City of" before a name
     return start, end
 
 
@@ -419,6 +422,11 @@ class ToponymFinder:
                 or _kin_after(text, t.end)
                 or _kin_before(text, t.start)
                 or self._a_persons_name(t, evidence)
+                or (
+                    _speaker(text, t.start, t.end)
+                    and not _locative_before(text, t.start)
+                    and not self._major(t.text)
+                )
             )
         ]
         found.sort(key=lambda t: t.start)
@@ -718,12 +726,16 @@ class ToponymFinder:
             name = text[a:b]
             if not self.gz.has_name(name):
                 continue
-            if " " not in name and not self._single_word_ok(name, a in starts, lower_words):
+            if " " not in name and not self._single_word_ok(
+                name, a in starts, lower_words, after_locative=_locative_before(text, a)
+            ):
                 continue
             return a, b, k
         return None
 
-    def _single_word_ok(self, word: str, at_sentence_start: bool, lower_words: set[str]) -> bool:
+    def _single_word_ok(
+        self, word: str, at_sentence_start: bool, lower_words: set[str], *, after_locative: bool = False
+    ) -> bool:
         low = word.lower().rstrip(".")
         if low in FUNCTION_WORDS or len(low) < 2:
             return False
@@ -733,9 +745,11 @@ class ToponymFinder:
             return False
         if low in lower_words or is_common_word(low):
             return self._strong(word, by_type_only=True)
-        if is_frequent_name(word):  # "Mary" signing a letter: a town only if the model says so
-            found = self.gz.lookup(word)
-            return bool(found) and found[0].place.feature_type in STRONG_TYPES
+        if is_frequent_name(word):  # "Mary" signing a letter: a town only if the model says so,
+            found = self.gz.lookup(word)  # or if it is a city that a preposition of place governs
+            return bool(found) and (
+                found[0].place.feature_type in STRONG_TYPES or (after_locative and self._major(word))
+            )
         if at_sentence_start:
             return self._strong(word)
         return True
@@ -875,6 +889,24 @@ def _entity_pieces(ent, offset: int, a: int, b: int) -> list[tuple[int, int]]:
 def _kin_after(text: str, end: int) -> bool:
     m = _KIN_AFTER.match(text, end, min(len(text), end + 40))
     return bool(m) and m.group(1).lower() in KIN
+
+
+_SAID_AFTER = re.compile(
+    r"\s*(?:said|says|told|added|explained|noted|replied|asked|stated|insisted|argued|recalled|declined)\b"
+)
+_SAID_BEFORE = re.compile(r"\b(?:said|says|according to)\s+$")
+
+
+def _speaker(text: str, start: int, end: int) -> bool:
+    """ "Kristina said", "said Noma.": a name that speaks is a person's (a major place that speaks,
+    "Moscow said", is its government, and stays a place: the caller checks)."""
+    if _SAID_AFTER.match(text, end, min(len(text), end + 20)):
+        return True
+    return bool(_SAID_BEFORE.search(text, max(0, start - 20), start)) and text[end : end + 1] in (
+        ".",
+        ",",
+        ";",
+    )
 
 
 _KIN_BEFORE = re.compile(r"\b([a-z]+)\s+$")
