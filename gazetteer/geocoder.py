@@ -877,9 +877,10 @@ class Gazetteer(Geocoder):
                 continue
             for pop, row in towns:
                 lat, lon = gn.row_point(row)
-                if set(gn.row_countries(row)) & set(p.country_codes) and distance_km(
-                    lat, lon, p.lat, p.lon
-                ) <= p.uncertainty_km:
+                if (
+                    set(gn.row_countries(row)) & set(p.country_codes)
+                    and distance_km(lat, lon, p.lat, p.lon) <= p.uncertainty_km
+                ):
                     e = best[pid]
                     score = round(max(0.0, e[0] - CHIEF_TOWN_PENALTY), 4)
                     why = f"named after its chief town, {gn.row_name(row)} (population {pop:,})"
@@ -934,9 +935,7 @@ class Gazetteer(Geocoder):
                     del out[pid]
         return out
 
-    def _resolve(
-        self, p: Place, name, flags, gtype, span, ctx, within
-    ) -> tuple[Place, tuple[str, ...], str]:
+    def _resolve(self, p: Place, name, flags, gtype, span, ctx, within) -> tuple[Place, tuple[str, ...], str]:
         """A candidate's place, reasons and matched name, when first asked for."""
         reasons: list[str] = []
         where = (p.lat, p.lon, p.country_codes, _region_code(p)) if ctx or within else None
