@@ -179,3 +179,10 @@ def test_a_name_that_speaks_is_a_person_unless_it_is_a_major_place():
 def test_the_models_trailing_of_is_not_part_of_a_name():
     got = found("A thief stole tools from the City of Richmond's public works yard on Friday.")
     assert not any(k.endswith(" of") for k in got)
+
+
+def test_world_regions_are_regions_not_namesake_villages():
+    got = found("The EU sent envoys to the Middle East, North Africa and Southeast Asia.")
+    assert got["EU"].place_name == "European Union"
+    assert near(got["Middle East"], 29, 42, 500)  # not the Middle East neighbourhood of Baltimore
+    assert got["North Africa"].feature_type == "region" and got["Southeast Asia"].feature_type == "region"
