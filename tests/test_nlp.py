@@ -32,3 +32,23 @@ def test_entities_come_without_the_parser_and_parses_without_the_entities():
     assert len(list(doc.sents)) == 2 and not doc.has_annotation("DEP")
     parsed = next(nlp.parsed(["We sailed from Aden to Bombay."]))
     assert parsed.has_annotation("DEP") and not parsed.ents
+
+
+def test_coarse_tags_match_the_models_attribute_ruler():
+    """``parsed`` skips the attribute ruler and applies its patterns itself: same coarse tags."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "data" / "movements"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    texts.append("There was a storm. But he did go, and there is no doubt that it rained as we had said.")
+    assert len(texts) > 3
+    model = nlp.load()
+    with model.select_pipes(enable=["tok2vec", "tagger", "parser", "attribute_ruler"]):
+        ruled = list(model.pipe(texts))
+    ours = list(nlp.parsed(texts))
+    pairs = [
+        (a.pos_, b.pos_) for da, db in zip(ruled, ours, strict=True) for a, b in zip(da, db, strict=True)
+    ]
+    assert len(pairs) > 1000
+    assert [a for a, _ in pairs] == [b for _, b in pairs]
+    assert {"AUX", "SCONJ", "PRON", "VERB", "PROPN"} <= {b for _, b in pairs}

@@ -7,8 +7,10 @@ different model version is refused with a message rather than used silently.
 Two ways to run it, because the costly parser is needed only where it can change an answer:
 
 - ``ner_docs``: tokens, sentence boundaries (the small, fast ``senter``) and entities for whole texts;
-- ``parsed``: the dependency parse (with tagger, attribute ruler and lemmatizer) of single sentences,
-  for the sentences that hold a place.
+- ``parsed``: the dependency parse (with the tagger) of single sentences, for the sentences that hold
+  a place. Coarse tags come from the model's own attribute-ruler patterns, applied by ``_PosRules``
+  to the tokens in plain Python (the ruler's matcher cost a fifth of the parse), and lemmas from
+  spaCy's English lookup table.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ MODEL_VERSION = "3.8.0"
 NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner", "senter")
 # ner and senter carry their own tok2vec layers; the shared tok2vec feeds only tagger and parser.
 NER_PIPES = ("senter", "ner")
-PARSE_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+PARSE_PIPES = ("tok2vec", "tagger", "parser")
 BATCH_SIZE = 64
 # spaCy's own limit is 1,000,000 characters per Doc; texts are fed paragraph by paragraph, and a
 # paragraph longer than this is cut at a sentence-like boundary by the caller.
@@ -88,12 +90,72 @@ def parsed(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[Do
     which a table gives as well, and the rule lemmatizer costs a third of the parse."""
     nlp = load()
     table = _lemma_table()
-    with nlp.select_pipes(disable=[*_only(nlp, PARSE_PIPES), "lemmatizer"]):
+    rules = _pos_rules()
+    with nlp.select_pipes(disable=_only(nlp, PARSE_PIPES)):
         for doc in nlp.pipe(texts, batch_size=batch_size):
+            rules.apply(doc)
             for token in doc:
                 low = token.lower_
                 token.lemma_ = table.get(low, low) if token.pos_ != "PROPN" else token.text
             yield doc
+
+
+@lru_cache(maxsize=1)
+def _pos_rules() -> _PosRules:
+    return _PosRules(load().get_pipe("attribute_ruler").patterns)
+
+
+class _PosRules:
+    """The attribute ruler's patterns that set coarse tags, matched token by token: the same answer as
+    the ruler (later patterns win, as there) for the attributes its patterns test (TAG, LOWER, DEP,
+    IS_SPACE), without building the matcher's spans for every token."""
+
+    def __init__(self, patterns: list[dict]):
+        self.by_tag: dict[str, list[tuple[list[dict], int, str]]] = {}
+        self.any_tag: list[tuple[int, list[dict], int, str]] = []  # patterns with no plain TAG
+        for order, p in enumerate(patterns):
+            pos = p["attrs"].get("POS")
+            if pos is None:
+                continue
+            for pattern in p["patterns"]:
+                unknown = {key for spec in pattern for key in spec} - set(_ATTRS)
+                if unknown:
+                    raise ModelMissing(f"the model's attribute ruler tests {sorted(unknown)}, unknown here")
+                index = p.get("index", 0) % len(pattern)
+                tag = pattern[index].get("TAG")
+                if isinstance(tag, str):
+                    self.by_tag.setdefault(tag, []).append((pattern, index, pos, order))
+                else:
+                    self.any_tag.append((pattern, index, pos, order))
+
+    def apply(self, doc: Doc) -> None:
+        tokens = list(doc)
+        for i, token in enumerate(tokens):
+            best, found = -1, None
+            for pattern, index, pos, order in (*self.by_tag.get(token.tag_, ()), *self.any_tag):
+                if order > best and _matches(tokens, i - index, pattern):
+                    best, found = order, pos
+            if found is not None:
+                token.pos_ = found
+
+
+_ATTRS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_", "IS_SPACE": "is_space"}
+
+
+def _matches(tokens, start: int, pattern: list[dict]) -> bool:
+    if start < 0 or start + len(pattern) > len(tokens):
+        return False
+    for token, spec in zip(tokens[start : start + len(pattern)], pattern, strict=True):
+        for key, want in spec.items():
+            value = getattr(token, _ATTRS[key])
+            if isinstance(want, dict):
+                if "IN" in want and value not in want["IN"]:
+                    return False
+                if "NOT_IN" in want and value in want["NOT_IN"]:
+                    return False
+            elif value != want:
+                return False
+    return True
 
 
 @lru_cache(maxsize=1)
