@@ -136,6 +136,8 @@ def test_a_place_inside_an_institutions_name_is_a_mention_but_no_event():
     assert got["Dublin"].role == "in_organisation"
     assert "Gainesville" in got
     assert "Lions" not in got and "Supreme" not in got
+    got = found("He was held, according to the Butler County Sheriff's Office. Random House called.")
+    assert got["Butler County"].role == "in_organisation" and "Random" not in got
     inside = {i for i, m in enumerate(result.mentions) if m.role == "in_organisation"}
     assert inside and not any(e.mention in inside for e in result.events)
 

@@ -535,7 +535,7 @@ class ToponymFinder:
             if ent.label_ not in ("ORG", "EVENT", "PERSON"):
                 continue
             toks = list(ent)
-            after = [w.lower().strip(".,") for w in text[offset + ent.end_char :].split()[:2]]
+            after = [_bare(w) for w in text[offset + ent.end_char :].split()[:2]]
             i = 0
             while i < len(toks):
                 got = self._name_in_entity(text, offset, toks, i)
@@ -575,8 +575,8 @@ class ToponymFinder:
         if not _is_name_token(first.text) or first.lower_ in FUNCTION_WORDS or _is_head(first.lower_):
             return None
         for k in range(min(len(toks) - 1, i + MAX_TOKENS - 1), i - 1, -1):
-            if any(_is_head(t.lower_) or not _is_name_token(t.text) for t in toks[i : k + 1]):
-                continue
+            if any(not _is_name_token(t.text) for t in toks[i : k + 1]):
+                continue  # a head word may end a known name ("Butler County") but never starts one
             a, b = _strip_name(text, offset + first.idx, offset + toks[k].idx + len(toks[k].text))
             name = text[a:b]
             if b <= a or not self.gz.has_name(name):
@@ -810,12 +810,19 @@ LOCATIONAL_HEADS = frozenset(
     | {"parliament", "government", "guard", "commission", "board", "chamber", "authority", "agency"}
     | {"ministry", "office", "jail", "clinic", "zoo", "library", "museum", "cathedral", "diocese"}
     | {"archdiocese", "stadium", "park", "festival", "fair", "symphony", "orchestra", "opera"}
-    | {"association", "society", "institute", "club", "chapter", "fire", "sheriff"}
+    | {"association", "society", "institute", "club", "chapter", "fire", "sheriff", "house", "center"}
+    | {"centre", "fairgrounds", "courthouse", "hall", "airfield", "base"}
 )
 
 
+def _bare(word: str) -> str:
+    """A word in lower case without edge punctuation or a possessive ("Sheriff's" -> "sheriff")."""
+    word = word.lower().strip(".,;:")
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
 def _is_head(word: str) -> bool:
-    return word.strip(".,") in LOCATIONAL_HEADS
+    return _bare(word) in LOCATIONAL_HEADS
 
 
 def _named_for(toks, i: int, k: int, after: list[str], *, person: bool) -> bool:
@@ -823,7 +830,7 @@ def _named_for(toks, i: int, k: int, after: list[str], *, person: bool) -> bool:
     right after it ("Fargo Police Chief"), or, in an organisation or event, a head word after it
     ("Dublin Arts Council", "the Ohio National Guard") or before it through "of" ("University of
     Cincinnati", "Battle of Stalingrad")."""
-    nxt = [t.lower_.strip(".,") for t in toks[k + 1 :]] + after
+    nxt = [_bare(t.lower_) for t in toks[k + 1 :]] + after
     if nxt and (nxt[0] in TITLES or (_is_head(nxt[0]) and len(nxt) > 1 and nxt[1] in TITLES)):
         return True
     if person:
