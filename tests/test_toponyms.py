@@ -188,3 +188,8 @@ def test_world_regions_are_regions_not_namesake_villages():
     assert got["EU"].place_name == "European Union"
     assert near(got["Middle East"], 29, 42, 500)  # not the Middle East neighbourhood of Baltimore
     assert got["North Africa"].feature_type == "region" and got["Southeast Asia"].feature_type == "region"
+
+
+def test_a_countrys_point_does_not_pull_its_towns_towards_it():
+    got = found("The U.S. said trade practices ignored for years by Washington cost jobs.")
+    assert near(got["Washington"], 38.9, -77.04, 30)  # not Washington, Kansas, by the US's central point

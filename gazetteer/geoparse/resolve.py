@@ -50,6 +50,7 @@ QUALIFIER_MIN_KM = 150.0
 UNRESOLVED_BELOW = 0.30
 REGION_TYPES = frozenset({"country", "province", "state", "region", "county"})
 MAJOR_POPULATION = 1_000_000
+POINTLESS_TYPES = frozenset({"country", "continent", "ocean"})
 EDGE_TYPES = frozenset({"province", "state", "region", "county"})
 WIDE_TYPES = frozenset({"country", "province", "state", "region", "continent", "ocean", "sea"})  # no "near"
 
@@ -182,7 +183,9 @@ def _rerank(
     total: int,
     pairs: Sequence[tuple[float, str]] = (),
 ) -> list[tuple[Candidate, float, list[str]]]:
-    others = [p for k, p in anchors.items() if k != key]
+    # a country's or a continent's point says nothing about where in it a town lies (the United
+    # States' point is in Kansas): the country prior speaks for them
+    others = [p for k, p in anchors.items() if k != key and p.feature_type not in POINTLESS_TYPES]
     lats = [o.lat for o in others]
     lons = [o.lon for o in others]
     # a town inside a region the text names is near it: distances count from the region's edge
