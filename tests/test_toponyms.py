@@ -193,3 +193,8 @@ def test_world_regions_are_regions_not_namesake_villages():
 def test_a_countrys_point_does_not_pull_its_towns_towards_it():
     got = found("The U.S. said trade practices ignored for years by Washington cost jobs.")
     assert near(got["Washington"], 38.9, -77.04, 30)  # not Washington, Kansas, by the US's central point
+
+
+def test_feasts_are_not_places():
+    got = found("We cooked for Passover, prayed on Easter and marched to Boston on St. Patrick's Day.")
+    assert set(got) == {"Boston"}

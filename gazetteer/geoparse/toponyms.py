@@ -421,6 +421,7 @@ class ToponymFinder:
                 or _title_before(text, t.start)
                 or _kin_after(text, t.end)
                 or _kin_before(text, t.start)
+                or _holiday(text, t.start, t.end)
                 or self._a_persons_name(t, evidence)
                 or (
                     _speaker(text, t.start, t.end)
@@ -914,6 +915,23 @@ def _speaker(text: str, start: int, end: int) -> bool:
         ",",
         ";",
     )
+
+
+# Feasts and holidays that are also the names of villages somewhere: never a place on their own.
+HOLIDAYS = frozenset(
+    {"easter", "passover", "christmas", "xmas", "ramadan", "eid", "hanukkah", "chanukah", "thanksgiving"}
+    | {"halloween", "lent", "pentecost", "whitsun", "whitsuntide", "diwali", "advent", "epiphany", "purim"}
+    | {"shrovetide", "michaelmas", "candlemas", "lammas", "martinmas", "yom kippur", "rosh hashanah"}
+)
+_DAY_AFTER = re.compile(r"(?:'s|’s|s'|s’)?\s+(?:Day|Eve)\b")
+
+
+def _holiday(text: str, start: int, end: int) -> bool:
+    """ "Passover", "Easter", "St. Patrick's Day", "Memorial Day": a feast, not a place."""
+    name = text[start:end]
+    if name.lower() in HOLIDAYS or re.search(r"\w(?:'s|’s)?\s+(?:Day|Eve)$", name):
+        return True
+    return bool(_DAY_AFTER.match(text, end, min(len(text), end + 8)))
 
 
 _KIN_BEFORE = re.compile(r"\b([a-z]+)\s+$")
