@@ -198,3 +198,9 @@ def test_a_countrys_point_does_not_pull_its_towns_towards_it():
 def test_feasts_are_not_places():
     got = found("We cooked for Passover, prayed on Easter and marched to Boston on St. Patrick's Day.")
     assert set(got) == {"Boston"}
+
+
+def test_an_office_holders_town_is_no_part_of_their_name():
+    text = "The United Russia candidate, acting Sochi Mayor Anatoly Pakhomov, visited Sochi again."
+    got = parse(text).mentions
+    assert sum(m.text == "Sochi" for m in got) == 2

@@ -547,7 +547,11 @@ class ToponymFinder:
                 if a == offset + toks[i].idx:
                     a = self._known_before(text, offset, doc, ent.start, a, b)
                 whole = (a, b) == (offset + ent.start_char, offset + ent.end_char)
-                person = ent.label_ == "PERSON"
+                # the model's "person" holding an institution's word is an institution ("Huntsville
+                # High School"): only a title after the name says where a person's office is
+                person = ent.label_ == "PERSON" and not any(
+                    t.is_title and _is_head(t.lower_) for t in toks[1:]
+                )
                 if (
                     not whole
                     and _named_for(toks, i, k, after, person=person)
@@ -788,7 +792,10 @@ class _Evidence:
             if ent.label_ in ("GPE", "LOC"):
                 self.place_names.add(ent.text)
             elif ent.label_ == "PERSON" and len(ent) > 1:
-                self.person_words.update(t.text for t in ent if t.text[:1].isupper())
+                # the words after the last title ("Sochi Mayor Anatoly Pakhomov": Anatoly Pakhomov)
+                titled = [t.i for t in ent if t.lower_.rstrip(".") in TITLES]
+                first = titled[-1] + 1 if titled else ent.start
+                self.person_words.update(t.text for t in ent if t.i >= first and t.text[:1].isupper())
 
 
 _KIN_AFTER = re.compile(r"\s*,\s*(?:his|her|my|our|their|your)\s+(\w+)")
