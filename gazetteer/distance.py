@@ -31,6 +31,21 @@ def distances_km(lat: float, lon: float, lats: Sequence[float], lons: Sequence[f
     return np.asarray(metres) / 1000.0
 
 
+def distance_matrix_km(
+    lats1: Sequence[float], lons1: Sequence[float], lats2: Sequence[float], lons2: Sequence[float]
+) -> np.ndarray:
+    """Distances in km from each of many points (rows) to each of many others (columns), in one call."""
+    a_lat, a_lon = np.asarray(lats1, dtype=float), np.asarray(lons1, dtype=float)
+    b_lat, b_lon = np.asarray(lats2, dtype=float), np.asarray(lons2, dtype=float)
+    if a_lat.size == 0 or b_lat.size == 0:
+        return np.zeros((a_lat.size, b_lat.size))
+    rows, cols = a_lat.size, b_lat.size
+    _, _, metres = WGS84.inv(
+        np.repeat(a_lon, cols), np.repeat(a_lat, cols), np.tile(b_lon, rows), np.tile(b_lat, rows)
+    )
+    return np.asarray(metres).reshape(rows, cols) / 1000.0
+
+
 def great_circle_points(
     lon1: float, lat1: float, lon2: float, lat2: float, n_between: int
 ) -> list[tuple[float, float]]:

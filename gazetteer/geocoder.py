@@ -630,11 +630,12 @@ class Gazetteer(Geocoder):
             rows = np.unique(np.concatenate(named))
             keep = np.zeros(rows.size, dtype=bool)
             if rows.size:
-                from .distance import distances_km
+                from .distance import distance_matrix_km
 
                 lats, lons = gn.rows_points(rows)
-                for lat, lon in points:
-                    keep |= distances_km(lat, lon, lats, lons) <= max_km
+                if points:
+                    plats, plons = zip(*points, strict=True)
+                    keep |= (distance_matrix_km(plats, plons, lats, lons) <= max_km).any(axis=0)
                 if ccs:
                     keep |= np.isin(rows, gn.rows_in(ccs))
             rows = rows[keep]

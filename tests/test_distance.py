@@ -33,3 +33,16 @@ def test_great_circle_points_run_from_one_end_to_the_other_across_the_antimeridi
     steps = [distance_km(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(pts)]
     assert max(steps) - min(steps) < 1  # equally spaced along the geodesic
     assert sum(steps) == pytest.approx(distance_km(48.48, 135.07, 21.37, -157.97), rel=1e-6)
+
+
+def test_a_distance_matrix_agrees_with_single_distances():
+    from gazetteer.distance import distance_km, distance_matrix_km
+
+    a = [(30.5, 47.8), (33.34, 44.4)]
+    b = [(31.2, 29.92), (51.5, -0.13), (30.5, 47.8)]
+    m = distance_matrix_km([p[0] for p in a], [p[1] for p in a], [p[0] for p in b], [p[1] for p in b])
+    assert m.shape == (2, 3)
+    for i, (la, lo) in enumerate(a):
+        for j, (lb, lob) in enumerate(b):
+            assert abs(m[i, j] - distance_km(la, lo, lb, lob)) < 1e-6
+    assert m[0, 2] == 0

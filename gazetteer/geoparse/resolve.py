@@ -18,12 +18,13 @@ Each step adds a reason to the mention, so the map can say why a name was read a
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from ..distance import distance_km, distances_km
+from ..distance import distance_km, distance_matrix_km, distances_km
 from .toponyms import STRONG_TYPES, Toponym
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ NEAR_KM = 400.0
 PAIR_WEIGHT = 0.15
 PAIR_KM = 40.0
 PAIR_CANDIDATES = 10  # a name's readings that may support another's
+PAIR_WINDOW = 3000  # characters: names this close in the text are read beside each other
+VARIANT_WINDOW = 10_000  # characters: the passage whose places an unknown spelling is sought near
 UNPAIRED_TYPES = frozenset(
     {"country", "continent", "ocean", "sea", "gulf", "bay", "strait", "province", "state", "region", "river"}
     | {"lake", "desert"}
@@ -79,6 +82,8 @@ def resolve(
     anchors = _anchors(cands)
     anchors.update({k: c.place for k, (c, _) in qualified.items()})
     weight = {key: len(group) for key, group in by_key.items()}
+    neighbours = _neighbours(by_key, PAIR_WINDOW)
+    passage = _neighbours(by_key, VARIANT_WINDOW)
     for t in toponyms:
         if t.source == "qualifier" and t.place is not None:
             anchors.setdefault(t.key, t.place)
@@ -98,9 +103,12 @@ def resolve(
             continue
         found = cands[key]
         if not found:
-            found = _variants(gazetteer, group[0].text, anchors, countries)
+            # an old spelling is judged by the places of its passage, not of the whole book
+            local = {k: p for k, p in anchors.items() if k in passage[key]}
+            found = _variants(gazetteer, group[0].text, local, countries)
             cands[key] = found
-        ranked = _rerank(found, key, anchors, countries, total, _pair_support(key, found, cands))
+        pairs = _pair_support(key, found, cands, neighbours[key])
+        ranked = _rerank(found, key, anchors, countries, total, pairs)
         for t in group:
             t.candidates = tuple(c for c, _, _ in ranked)
             if ranked:
@@ -136,37 +144,57 @@ def _strong(p: Place) -> bool:
     return p.feature_type in STRONG_TYPES or p.population >= MAJOR_POPULATION
 
 
+def _neighbours(by_key: dict[str, list[Toponym]], window: int) -> dict[str, set[str]]:
+    """For each name, the other names mentioned within ``window`` characters of one of its mentions:
+    in a book, the names of the same passage, not of the whole book."""
+    marks = sorted((t.start, key) for key, group in by_key.items() for t in group)
+    starts = [s for s, _ in marks]
+    out: dict[str, set[str]] = {}
+    for key, group in by_key.items():
+        near: set[str] = set()
+        for t in group:
+            lo = bisect_left(starts, t.start - window)
+            hi = bisect_right(starts, t.start + window)
+            near.update(k for _, k in marks[lo:hi])
+        near.discard(key)
+        out[key] = near
+    return out
+
+
 def _pair_support(
-    key: str, found: Sequence[Candidate], cands: dict[str, list[Candidate]]
+    key: str, found: Sequence[Candidate], cands: dict[str, list[Candidate]], neighbours: set[str]
 ) -> list[tuple[float, str]]:
     """For each reading of a name, its closest reading of another name of the text that is no wide
     area: ``(bonus, why)``; a text's small places lie near each other, its namesakes far apart. Names
     whose first reading is a country, region or water give and take none: "Peru" and "Mexico" are
     countries even though Peru, Indiana lies next to Mexico, Indiana."""
+    none = [(0.0, "")] * len(found)
+    if not found or found[0].place.feature_type in UNPAIRED_TYPES:
+        return none
     partners = [
         c.place
-        for k, cs in cands.items()
-        if k != key and cs and cs[0].place.feature_type not in UNPAIRED_TYPES
+        for k in neighbours
+        if (cs := cands.get(k)) and cs[0].place.feature_type not in UNPAIRED_TYPES
         for c in cs[:PAIR_CANDIDATES]
         if c.place.feature_type not in WIDE_TYPES and not c.fuzzy
     ]
-    if not partners or not found or found[0].place.feature_type in UNPAIRED_TYPES:
-        return [(0.0, "")] * len(found)
-    lats = [p.lat for p in partners]
-    lons = [p.lon for p in partners]
-    out = []
-    for c in found:
-        if c.place.feature_type in WIDE_TYPES:
-            out.append((0.0, ""))
-            continue
-        dists = distances_km(c.place.lat, c.place.lon, lats, lons)
-        ids = [i for i in dists.argsort()[:3].tolist() if partners[i].id != c.place.id]
-        if not ids:
-            out.append((0.0, ""))
-            continue
-        near, d = partners[ids[0]], float(dists[ids[0]])
-        bonus = PAIR_WEIGHT * math.exp(-d / PAIR_KM)
-        out.append((bonus, f"{d:,.0f} km from a reading of {near.name!r}, also named in the text"))
+    mine = [i for i, c in enumerate(found) if c.place.feature_type not in WIDE_TYPES]
+    if not partners or not mine:
+        return none
+    dists = distance_matrix_km(
+        [found[i].place.lat for i in mine],
+        [found[i].place.lon for i in mine],
+        [p.lat for p in partners],
+        [p.lon for p in partners],
+    )
+    out = list(none)
+    for row, i in enumerate(mine):
+        for j in dists[row].argsort()[:3].tolist():
+            if partners[j].id != found[i].place.id:
+                d = float(dists[row, j])
+                why = f"{d:,.0f} km from a reading of {partners[j].name!r}, also named in the text"
+                out[i] = (PAIR_WEIGHT * math.exp(-d / PAIR_KM), why)
+                break
     return out
 
 

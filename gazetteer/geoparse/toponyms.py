@@ -536,7 +536,8 @@ class ToponymFinder:
             if ent.label_ not in ("ORG", "EVENT", "PERSON"):
                 continue
             toks = list(ent)
-            after = [_bare(w) for w in text[offset + ent.end_char :].split()[:2]]
+            end = offset + ent.end_char
+            after = [_bare(w) for w in text[end : end + 60].split()[:2]]
             i = 0
             while i < len(toks):
                 got = self._name_in_entity(text, offset, toks, i)
