@@ -145,8 +145,8 @@ TITLES |= {
     "chief", "superintendent", "sheriff", "deputy", "trooper", "detective", "agent", "attorney", "lawyer",
     "doctor", "nurse", "teacher", "principal", "pastor", "councilman", "councilwoman", "councillor",
     "commissioner", "representative", "rep", "sen", "gov", "officer", "inspector", "investigator",
-    "constable", "chancellor", "dean", "author", "actor", "actress", "singer", "player", "artist",
-    "wrestler", "secretary", "chef",
+    "magistrate", "constable", "chancellor", "dean", "author", "actor", "actress", "singer", "player",
+    "artist", "wrestler", "secretary", "chef",
     "owner", "founder", "president", "vice-president", "ceo",
 }  # fmt: skip
 # Closed-class words that are capitalised at the start of sentences and in headings, and happen to be
@@ -793,6 +793,8 @@ class _Evidence:
             if ent.label_ in ("GPE", "LOC"):
                 self.place_names.add(ent.text)
             elif ent.label_ == "PERSON" and len(ent) > 1:
+                if any(t.is_title and _is_head(t.lower_) for t in ent[1:]):
+                    continue  # "Alexandria Police": an institution the model took for a person
                 # the words after the last title ("Sochi Mayor Anatoly Pakhomov": Anatoly Pakhomov)
                 titled = [t.i for t in ent if t.lower_.rstrip(".") in TITLES]
                 first = titled[-1] + 1 if titled else ent.start
@@ -820,7 +822,9 @@ LOCATIONAL_HEADS = frozenset(
     | {"ministry", "office", "jail", "clinic", "zoo", "library", "museum", "cathedral", "diocese"}
     | {"archdiocese", "stadium", "park", "festival", "fair", "symphony", "orchestra", "opera"}
     | {"association", "society", "institute", "club", "chapter", "fire", "sheriff", "house", "center"}
-    | {"centre", "fairgrounds", "courthouse", "hall", "airfield", "base"}
+    | {"centre", "fairgrounds", "hall", "airfield", "base", "bureau", "service", "survey", "patrol"}
+    | {"census", "navy", "observatory", "turnpike", "schools", "mosque", "church", "temple", "synagogue"}
+    | {"jury", "coalition", "legion", "militia", "constabulary"}
 )
 
 
