@@ -229,7 +229,12 @@ class DocumentOutcome:
 
 
 def load_pipeline() -> None:
-    """Load the gazetteer and the spaCy model into this process (each is cached per process)."""
+    """Load the gazetteer and the spaCy model into this process (each is cached per process), and
+    import what writes the parts (geopandas, pyarrow: half a second, paid once per worker rather than
+    by its first part)."""
+    import geopandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
     from .geoparse import nlp
     from .geoparser import default_gazetteer
 
@@ -614,29 +619,37 @@ def _run(client: Any, jobs: list[PartJob], *, progress: bool, retries: int) -> l
             f.release()
 
 
-class _client:
-    """A ``distributed.Client`` on the cluster at ``scheduler``, or on a local cluster started (and
-    closed) here: worker processes with one thread each, bound to loopback, no dashboard."""
+WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
+"""Two of Dask's defaults that cost a geoparsing worker, turned off for the local cluster:
 
-    def __init__(self, workers: int, scheduler: str | None):
-        self.workers = workers
-        self.scheduler = scheduler
-        self.cluster = None
-        self.client = None
+- the nanny starts each worker with ``MALLOC_TRIM_THRESHOLD_=65536``. Setting any glibc malloc
+  threshold by hand turns off glibc's dynamic mmap threshold, so every allocation of 128 KiB or more
+  (the arrays spaCy's model makes for each document) is mapped and unmapped again: about 30 times
+  the page faults and 10-15% more CPU per document than the same parse in a plain process. The
+  workers keep glibc's defaults, as a plain process has them (the nanny still sets the BLAS and
+  OpenMP threads to one).
+- the statistical profiler samples the worker's stack every 10 ms and keeps one profile per second
+  for the last 1,000 seconds: the geoparser's deep, varied stacks make that about 0.3 MB a second,
+  so a worker's memory grew by some 6 MB per 1,000 short documents for its first quarter hour. Only
+  the dashboard shows those profiles, and the local cluster has none.
 
-    def __enter__(self) -> Any:
-        import logging
+``bench/bench_batch.py`` measures both."""
 
-        from distributed import Client, LocalCluster
 
-        if self.scheduler:
-            try:
-                self.client = Client(self.scheduler, timeout="20s")
-            except (OSError, TimeoutError) as exc:
-                raise BatchError(f"no Dask scheduler answers at {self.scheduler} ({exc})") from exc
-            return self.client
-        self.cluster = LocalCluster(
-            n_workers=self.workers,
+def local_cluster(workers: int) -> Any:
+    """A ``LocalCluster`` of ``workers`` processes with one thread each (the geoparser is CPU-bound
+    Python), bound to loopback, no dashboard, with ``WORKER_CONFIG``."""
+    import logging
+
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(WORKER_CONFIG):
+        return LocalCluster(
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
@@ -645,6 +658,28 @@ class _client:
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.ERROR,
         )
+
+
+class _client:
+    """A ``distributed.Client`` on the cluster at ``scheduler``, or on a ``local_cluster`` started (and
+    closed) here."""
+
+    def __init__(self, workers: int, scheduler: str | None):
+        self.workers = workers
+        self.scheduler = scheduler
+        self.cluster = None
+        self.client = None
+
+    def __enter__(self) -> Any:
+        from distributed import Client
+
+        if self.scheduler:
+            try:
+                self.client = Client(self.scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise BatchError(f"no Dask scheduler answers at {self.scheduler} ({exc})") from exc
+            return self.client
+        self.cluster = local_cluster(self.workers)
         self.client = Client(self.cluster)
         return self.client
 

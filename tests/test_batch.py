@@ -362,3 +362,42 @@ def test_the_dashboard_shows_a_batch_folder_as_sources_events_and_mentions(runs,
     assert not at.exception, at.exception
     (component,) = at.get("component_instance")
     assert "Kazan" in component.proto.json_args
+
+
+WORKER_ENVIRONMENT = """
+import json, os, sys
+from distributed import Client
+from gazetteer.batch import local_cluster
+
+def environment():
+    import dask
+
+    found = {k: os.environ.get(k) for k in ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS")}
+    return {**found, "profiler": dask.config.get("distributed.worker.profile.enabled")}
+
+if __name__ == "__main__":
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        print(json.dumps(list(client.run(environment).values())))
+"""
+
+
+def test_local_workers_keep_glibcs_malloc_thresholds_one_blas_thread_and_no_profiler(tmp_path):
+    """Dask's nanny would set MALLOC_TRIM_THRESHOLD_, which turns off glibc's dynamic mmap threshold
+    and makes every parse pay for page faults, and its profiler would keep a quarter hour of stacks
+    that no dashboard shows; the workers of ``itinera batch`` run without either. A fresh process,
+    because a nanny started with Dask's defaults leaves the variable in its parent's environment."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "worker_environment.py"
+    script.write_text(WORKER_ENVIRONMENT)
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300, check=True
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [
+        {"MALLOC_TRIM_THRESHOLD_": None, "OMP_NUM_THREADS": "1", "profiler": False}
+    ]
