@@ -204,3 +204,9 @@ def test_an_office_holders_town_is_no_part_of_their_name():
     text = "The United Russia candidate, acting Sochi Mayor Anatoly Pakhomov, visited Sochi again."
     got = parse(text).mentions
     assert sum(m.text == "Sochi" for m in got) == 2
+
+
+def test_a_big_place_that_acts_or_speaks_stays_a_place():
+    got = found("After the match, Liverpool said it condemned the attack. Britain says the inquiry goes on.")
+    assert near(got["Liverpool"], 53.41, -2.98, 30)
+    assert "Britain" in got

@@ -392,6 +392,7 @@ class ToponymFinder:
     def __init__(self, gazetteer: Gazetteer):
         self.gz = gazetteer
         self.persons: list[tuple[int, int]] = []  # the model's PERSON spans met by ``find``, for the events
+        self._orgs: set[tuple[int, int]] = set()  # the ORG spans of the doc being read
 
     def find(
         self,
@@ -426,12 +427,20 @@ class ToponymFinder:
                 or (
                     _speaker(text, t.start, t.end)
                     and not _locative_before(text, t.start)
-                    and not self._major(t.text)
+                    and not self._big(t.text)
                 )
             )
         ]
         found.sort(key=lambda t: t.start)
         return self._with_qualifiers(text, found), sentences
+
+    def _big(self, name: str) -> bool:
+        """Whether the name's first reading is a country, region or water body, or a city of 100,000 or
+        more, by whatever name ("Britain" for the United Kingdom): a place that may speak or act."""
+        found = self.gz.lookup(name)
+        return bool(found) and (
+            found[0].place.feature_type in STRONG_TYPES or found[0].place.population >= MIN_POP_MAJOR
+        )
 
     def _a_persons_name(self, t: Toponym, evidence) -> bool:
         """A lone word the text also uses in a person's full name ("Narendra Modi" ... "Modi said") is
@@ -489,6 +498,13 @@ class ToponymFinder:
                         self.persons.append((pa, pb))
         ner_spans = [(t.start, t.end) for t in ner]
         out = list(ner)
+        # the model's organisations: a frequent word that is a big city may be the city acting
+        # through its club or council ("Liverpool said")
+        self._orgs = {
+            _strip_name(text, offset + e.start_char, offset + e.end_char)
+            for e in doc.ents
+            if e.label_ == "ORG"
+        }
         for a, b, known in self._gazetteer_spans(text, offset, doc, starts, lower_words):
             hit = [x for x in blockers if x[0] < b and a < x[1]]
             if not known:
@@ -732,15 +748,16 @@ class ToponymFinder:
             name = text[a:b]
             if not self.gz.has_name(name):
                 continue
+            as_org, after_locative = (a, b) in self._orgs, _locative_before(text, a)
             if " " not in name and not self._single_word_ok(
-                name, a in starts, lower_words, after_locative=_locative_before(text, a)
+                name, a in starts, lower_words, as_org, after_locative
             ):
                 continue
             return a, b, k
         return None
 
     def _single_word_ok(
-        self, word: str, at_sentence_start: bool, lower_words: set[str], *, after_locative: bool = False
+        self, word: str, at_sentence_start: bool, lower_words: set[str], as_org=False, after_locative=False
     ) -> bool:
         low = word.lower().rstrip(".")
         if low in FUNCTION_WORDS or len(low) < 2:
@@ -751,11 +768,10 @@ class ToponymFinder:
             return False
         if low in lower_words or is_common_word(low):
             return self._strong(word, by_type_only=True)
-        if is_frequent_name(word):  # "Mary" signing a letter: a town only if the model says so,
-            found = self.gz.lookup(word)  # or if it is a city that a preposition of place governs
-            return bool(found) and (
-                found[0].place.feature_type in STRONG_TYPES or (after_locative and self._major(word))
-            )
+        if is_frequent_name(word):  # "Mary" signing a letter: a town only if the model says so, or a
+            found = self.gz.lookup(word)  # big city a preposition governs or that acts ("Liverpool said")
+            strong = bool(found) and found[0].place.feature_type in STRONG_TYPES
+            return strong or ((after_locative or as_org) and self._major(word))
         if at_sentence_start:
             return self._strong(word)
         return True
