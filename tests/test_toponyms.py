@@ -210,3 +210,14 @@ def test_a_big_place_that_acts_or_speaks_stays_a_place():
     got = found("After the match, Liverpool said it condemned the attack. Britain says the inquiry goes on.")
     assert near(got["Liverpool"], 53.41, -2.98, 30)
     assert "Britain" in got
+
+
+def test_a_war_named_for_a_region_is_an_event_and_a_compass_word_joins_a_known_name():
+    result = parse(
+        "Before he came home he fought in the Great East Asia War, and later he was posted to northern "
+        "Manchuria. The commander of the Puryear police station wrote to his mother."
+    )
+    got = {m.text: m for m in result.mentions}
+    assert "Great East Asia War" not in got and got["East Asia"].role == "in_organisation"
+    assert got["northern Manchuria"].place_name == "Northern Manchuria"
+    assert got["Puryear"].role == "in_organisation"

@@ -432,7 +432,19 @@ class ToponymFinder:
             )
         ]
         found.sort(key=lambda t: t.start)
+        for t in found:
+            self._with_compass(text, t)
         return self._with_qualifiers(text, found), sentences
+
+    def _with_compass(self, text: str, t: Toponym) -> None:
+        """ "northern Manchuria" where the gazetteer knows Northern Manchuria: the lower-case compass
+        word before a name is part of it when the longer name is a place of its own."""
+        m = _COMPASS_BEFORE.search(text, max(0, t.start - 12), t.start)
+        if m is None or t.organisation is not None:
+            return
+        longer = f"{m.group(1).capitalize()} {t.text}"
+        if self.gz.has_name(longer):
+            t.start, t.text = m.start(1), text[m.start(1) : t.end]
 
     def _big(self, name: str) -> bool:
         """Whether the name's first reading is a country, region or water body, or a city of 100,000 or
@@ -481,7 +493,9 @@ class ToponymFinder:
         blockers: list[tuple[int, int, str]] = [(a, b, "DATE") for a, b in exclude]
         for ent in doc.ents:
             a, b = offset + ent.start_char, offset + ent.end_char
-            if ent.label_ in PLACE_LABELS:
+            if ent.label_ in PLACE_LABELS and _event_like(ent):
+                blockers.append((a, b, "EVENT"))  # "the Great East Asia War": an event, not a place
+            elif ent.label_ in PLACE_LABELS:
                 a, b = _strip_name(text, a, b)
                 if b > a and not _overlaps(a, b, exclude) and any(c.isalpha() for c in text[a:b]):
                     if " " not in text[a:b] and not self._ner_word_ok(text[a:b]):
@@ -549,7 +563,7 @@ class ToponymFinder:
         event's place; a newspaper or a company named for a country ("The Korea Times") has no such word."""
         out: list[tuple[int, int, str]] = []
         for ent in doc.ents:
-            if ent.label_ not in ("ORG", "EVENT", "PERSON"):
+            if ent.label_ not in ("ORG", "EVENT", "PERSON") and not _event_like(ent):
                 continue
             toks = list(ent)
             end = offset + ent.end_char
@@ -563,7 +577,11 @@ class ToponymFinder:
                 a, b, k = got
                 if a == offset + toks[i].idx:
                     a = self._known_before(text, offset, doc, ent.start, a, b)
-                whole = (a, b) == (offset + ent.start_char, offset + ent.end_char)
+                # the model's organisation may be the name alone, its institution's words after it in
+                # lower case ("the Namyang police station")
+                whole = (a, b) == (offset + ent.start_char, offset + ent.end_char) and not (
+                    after and _is_head(after[0])
+                )
                 # the model's "person" holding an institution's word is an institution ("Huntsville
                 # High School"): only a title after the name says where a person's office is
                 person = ent.label_ == "PERSON" and not any(
@@ -827,7 +845,11 @@ _VESSEL_BEFORE = re.compile(r"([A-Za-z.\-]+)\s+(?:(?:called|named)\s+)?(?:the\s+
 # ("Kyongsong University", "the Namyang police station"). The place inside is a mention of the place
 # (role "in_organisation"), though no event happens there. Newspapers, companies and parties named for
 # a country ("The Korea Times") are not among them.
-LOCATIONAL_HEADS = frozenset(
+EVENT_HEADS = frozenset(
+    {"war", "wars", "battle", "campaign", "offensive", "uprising", "massacre", "siege", "rebellion"}
+    | {"revolt", "revolution", "expedition", "incident", "treaty"}
+)
+LOCATIONAL_HEADS = EVENT_HEADS | frozenset(
     {"army", "armies", "forces", "force", "front", "fleet", "flotilla", "corps", "division", "brigade"}
     | {"regiment", "battalion", "garrison", "command", "district", "battle", "siege", "campaign"}
     | {"offensive", "war", "massacre", "uprising", "university", "college", "academy", "school"}
@@ -848,6 +870,12 @@ def _bare(word: str) -> str:
     """A word in lower case without edge punctuation or a possessive ("Sheriff's" -> "sheriff")."""
     word = word.lower().strip(".,;:")
     return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _event_like(ent) -> bool:
+    """A place-labelled span that ends in an event's word ("the Great East Asia War", "the Siege of
+    Kut" is caught by its head): the model's place is an event named for places."""
+    return ent.label_ in PLACE_LABELS and len(ent) > 1 and ent[-1].lower_ in EVENT_HEADS
 
 
 def _is_head(word: str) -> bool:
@@ -962,6 +990,9 @@ def _holiday(text: str, start: int, end: int) -> bool:
     return bool(_DAY_AFTER.match(text, end, min(len(text), end + 8)))
 
 
+_COMPASS_BEFORE = re.compile(
+    r"\b(northern|southern|eastern|western|central|upper|lower|north|south|east|west)\s+$"
+)
 _KIN_BEFORE = re.compile(r"\b([a-z]+)\s+$")
 
 
