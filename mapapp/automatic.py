@@ -120,9 +120,7 @@ class Found:
     origin_span: tuple[int, int] | None = None
 
 
-def event_fields(
-    item: Any, source_id: str, *, narrator: str = "", number: int = 0
-) -> dict[str, Any] | None:
+def event_fields(item: Any, source_id: str, *, narrator: str = "", number: int = 0) -> dict[str, Any] | None:
     """The ``Event`` fields of one movement (an object or its JSON), as an events row would hold them;
     ``None`` when another movement of the same journey carries it.
 

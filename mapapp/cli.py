@@ -541,6 +541,7 @@ def _add_app(sub: argparse._SubParsersAction) -> None:
 def app_command(port: int | None = None, headless: bool = False) -> list[str]:
     """The streamlit command line; no network look-ups (address given, usage stats off)."""
     from .uploads import UPLOAD_LIMIT_MB
+
     script = Path(__file__).with_name("app.py")
     cmd = [
         sys.executable,
