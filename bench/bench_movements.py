@@ -19,8 +19,9 @@ curated actors (the memoir's narrator is Kim Il Sung); and the share of our even
 
 Speed: ``gazetteer.parse`` runs ``extract_events`` itself; the events' share is timed by running
 ``extract_events`` again on the same clean text, toponyms (those ``parse`` gives it: not the places
-inside institutions' names), dates and times, and the mention step is the rest of ``parse``. Over our texts, the development corpora's news texts (``../shared/corpora``,
-each once) and a book of ``--book-words`` words joined from distinct corpus texts.
+inside institutions' names), dates and times, and the mention step is the rest of ``parse``. Over
+our texts, the development corpora's news texts (``../shared/corpora``, each once) and a book of
+``--book-words`` words joined from distinct corpus texts.
 
 Run: ``.venv/bin/python bench/bench_movements.py [--limit 100] [--book-words 100000]``
 """

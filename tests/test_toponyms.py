@@ -221,3 +221,8 @@ def test_a_war_named_for_a_region_is_an_event_and_a_compass_word_joins_a_known_n
     assert "Great East Asia War" not in got and got["East Asia"].role == "in_organisation"
     assert got["northern Manchuria"].place_name == "Northern Manchuria"
     assert got["Puryear"].role == "in_organisation"
+
+
+def test_a_city_after_to_is_a_place_though_the_model_reads_a_nationality():
+    got = found("The Tunisian minister flew to Tunis on Monday.")
+    assert near(got["Tunis"], 36.82, 10.17, 30)

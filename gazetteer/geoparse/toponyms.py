@@ -636,15 +636,18 @@ class ToponymFinder:
         return None
 
     def _place_despite(self, text: str, a: int, b: int, hit: list[tuple[int, int, str]], evidence) -> bool:
-        """Whether a known name the model took for a person or an organisation is a place all the same:
+        """Whether a known name the model took for a person or an organisation (or, after "to", a
+        nationality) is a place all the same:
         the model's PERSON or ORG span is exactly this one name (not "The Korea Times"), the text
         nowhere uses it inside a person's full name
         nor with a title or a kinship apposition ("Florence, his wife"), and the name is a major place
         or the model itself reads it as a place elsewhere in the text ("Odessa received
         reinforcements")."""
-        if len(hit) != 1 or hit[0][2] not in ("PERSON", "ORG") or (hit[0][0], hit[0][1]) != (a, b):
+        if len(hit) != 1 or hit[0][2] not in ("PERSON", "ORG", "NORP") or (hit[0][0], hit[0][1]) != (a, b):
             return False
         name = text[a:b]
+        if hit[0][2] == "NORP":  # "a visit to Tunis" read as a nationality: only a big place after "to"
+            return _locative_before(text, a) and self._major(name)
         if name in evidence.person_words or _kin_after(text, b) or _title_before(text, a):
             return False
         if hit[0][2] == "PERSON" and is_frequent_name(name) and name not in evidence.place_names:
