@@ -226,3 +226,9 @@ def test_a_war_named_for_a_region_is_an_event_and_a_compass_word_joins_a_known_n
 def test_a_city_after_to_is_a_place_though_the_model_reads_a_nationality():
     got = found("The Tunisian minister flew to Tunis on Monday.")
     assert near(got["Tunis"], 36.82, 10.17, 30)
+
+
+def test_places_the_model_read_as_a_title_or_an_organisation_after_a_preposition():
+    got = found("In May we sailed from Salonika to Mudros, and in June the battalion marched to Ypres.")
+    assert near(got["Salonika"], 40.64, 22.94, 30) and near(got["Mudros"], 39.87, 25.27, 30)
+    assert near(got["Ypres"], 50.85, 2.89, 30)

@@ -506,8 +506,11 @@ class ToponymFinder:
                     first = ent[0]
                     if first.is_title and is_common_word(first.text):  # "Left Luxor": a verb, then a name
                         a = offset + ent[1].idx
-                for pa, pb in _entity_pieces(ent, offset, a, b):
-                    blockers.append((pa, pb, ent.label_))
+                pieces = _entity_pieces(ent, offset, a, b)
+                for pa, pb in pieces:
+                    # a piece of an entity the model ran across a preposition ("Salonika to Mudros"
+                    # as a title) is judged like an organisation's name
+                    blockers.append((pa, pb, ent.label_ if len(pieces) == 1 else "ORG"))
                     if ent.label_ == "PERSON":
                         self.persons.append((pa, pb))
         ner_spans = [(t.start, t.end) for t in ner]
@@ -657,12 +660,14 @@ class ToponymFinder:
         return _locative_before(text, a) and self._known_town(name)
 
     def _known_town(self, name: str) -> bool:
+        """A town of some size, a region or a water known by this very name ("Ypres" is one of Ieper's
+        names) or a spelling close to its own."""
         found = self.gz.lookup(name)
-        return (
-            bool(found)
-            and self._same_name(name, found[0].place)
-            and (found[0].place.population >= MIN_POP_TOWN or found[0].place.feature_type in STRONG_TYPES)
-        )
+        if not found:
+            return False
+        top = found[0]
+        named = normalize(top.matched_name or "") == normalize(name) or self._same_name(name, top.place)
+        return named and (top.place.population >= MIN_POP_TOWN or top.place.feature_type in STRONG_TYPES)
 
     def _same_name(self, name: str, place: Place) -> bool:
         """Whether a place is known by this name itself or a spelling of it ("Odessa" for Odesa, "Beni
