@@ -232,3 +232,9 @@ def test_places_the_model_read_as_a_title_or_an_organisation_after_a_preposition
     got = found("In May we sailed from Salonika to Mudros, and in June the battalion marched to Ypres.")
     assert near(got["Salonika"], 40.64, 22.94, 30) and near(got["Mudros"], 39.87, 25.27, 30)
     assert near(got["Ypres"], 50.85, 2.89, 30)
+
+
+def test_a_diary_lines_opening_verb_and_a_joined_name_do_not_make_people():
+    got = parse("Mon. 3rd.\nLeft Kena at 7 AM for Aswan via Esna and Edfu. Anchored above Edfu.").mentions
+    names = [m.text for m in got]
+    assert "Kena" in names and names.count("Edfu") == 2

@@ -502,10 +502,8 @@ class ToponymFinder:
                         continue
                     ner.append(Toponym(a, b, text[a:b], "ner", ent.label_, a in starts))
             elif ent.label_ in NOT_PLACE_LABELS:
-                if ent.label_ in ("PERSON", "ORG") and len(ent) > 1 and ent.start == ent.sent.start:
-                    first = ent[0]
-                    if first.is_title and is_common_word(first.text):  # "Left Luxor": a verb, then a name
-                        a = offset + ent[1].idx
+                if ent.label_ in ("PERSON", "ORG") and _verb_first(ent):  # "Left Luxor": a verb, a name
+                    a = offset + ent[1].idx
                 pieces = _entity_pieces(ent, offset, a, b)
                 for pa, pb in pieces:
                     # a piece of an entity the model ran across a preposition ("Salonika to Mudros"
@@ -533,7 +531,7 @@ class ToponymFinder:
                 if (not hit or exact) and not _overlaps(a, b, ner_spans):
                     out.append(Toponym(a, b, text[a:b], "variant", None, a in starts))
                 continue
-            if hit and not self._place_despite(text, a, b, hit, evidence):
+            if hit and not self._place_despite(text, a, b, hit, evidence, out):
                 continue
             inside = [t for t in ner if t.start < b and a < t.end]
             if inside:
@@ -638,14 +636,23 @@ class ToponymFinder:
             return a, b, k
         return None
 
-    def _place_despite(self, text: str, a: int, b: int, hit: list[tuple[int, int, str]], evidence) -> bool:
+    def _place_despite(
+        self,
+        text: str,
+        a: int,
+        b: int,
+        hit: list[tuple[int, int, str]],
+        evidence,
+        places: Sequence[Toponym] = (),
+    ) -> bool:
         """Whether a known name the model took for a person or an organisation (or, after "to", a
         nationality) is a place all the same:
         the model's PERSON or ORG span is exactly this one name (not "The Korea Times"), the text
         nowhere uses it inside a person's full name
         nor with a title or a kinship apposition ("Florence, his wife"), and the name is a major place
         or the model itself reads it as a place elsewhere in the text ("Odessa received
-        reinforcements")."""
+        reinforcements"), or a known town that a preposition of place governs ("anchored above Edfu")
+        or that is joined to a place just before it ("via Esna and Edfu")."""
         if len(hit) != 1 or hit[0][2] not in ("PERSON", "ORG", "NORP") or (hit[0][0], hit[0][1]) != (a, b):
             return False
         name = text[a:b]
@@ -657,7 +664,8 @@ class ToponymFinder:
             return False
         if name in evidence.place_names or self._major(name):
             return True
-        return _locative_before(text, a) and self._known_town(name)
+        governed = _locative_before(text, a) or _conjunct_of(text, a, [(t.start, t.end) for t in places])
+        return governed and self._known_town(name)
 
     def _known_town(self, name: str) -> bool:
         """A town of some size, a region or a water known by this very name ("Ypres" is one of Ieper's
@@ -834,7 +842,7 @@ class _Evidence:
         for ent in doc.ents:
             if ent.label_ in ("GPE", "LOC"):
                 self.place_names.add(ent.text)
-            elif ent.label_ == "PERSON" and len(ent) > 1:
+            elif ent.label_ == "PERSON" and len(ent) > 1 and not _verb_first(ent):
                 if any(t.is_title and _is_head(t.lower_) for t in ent[1:]):
                     continue  # "Alexandria Police": an institution the model took for a person
                 # the words after the last title ("Sochi Mayor Anatoly Pakhomov": Anatoly Pakhomov)
@@ -872,6 +880,28 @@ LOCATIONAL_HEADS = EVENT_HEADS | frozenset(
     | {"census", "navy", "observatory", "turnpike", "schools", "mosque", "church", "temple", "synagogue"}
     | {"jury", "coalition", "legion", "militia", "constabulary"}
 )
+
+
+def _verb_first(ent) -> bool:
+    """An entity that opens its sentence or line with a capitalised common word ("Left Luxor",
+    "Passed Esna"): a verb of a diary's line, then a name."""
+    first = ent[0]
+    prev = ent.doc[ent.start - 1] if ent.start else None
+    opens = prev is None or ent.start == ent.sent.start or prev.is_space or "\n" in prev.whitespace_
+    opens = opens or prev.text in (".", "!", "?", ";", ":")
+    return len(ent) > 1 and opens and first.is_title and is_common_word(first.text)
+
+
+_CONJUNCT_BEFORE = re.compile(r"(?:,|\band\b|\bor\b)\s*$")
+
+
+def _conjunct_of(text: str, start: int, places: Sequence[tuple[int, int]]) -> bool:
+    """ "via Esna and Edfu": a name joined by "and", "or" or a comma to a place just before it."""
+    m = _CONJUNCT_BEFORE.search(text, max(0, start - 6), start)
+    if m is None:
+        return False
+    before = text[: m.start()].rstrip()
+    return any(e == len(before) for _, e in places)
 
 
 def _bare(word: str) -> str:
