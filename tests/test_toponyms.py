@@ -238,3 +238,8 @@ def test_a_diary_lines_opening_verb_and_a_joined_name_do_not_make_people():
     got = parse("Mon. 3rd.\nLeft Kena at 7 AM for Aswan via Esna and Edfu. Anchored above Edfu.").mentions
     names = [m.text for m in got]
     assert "Kena" in names and names.count("Edfu") == 2
+
+
+def test_a_lone_title_and_a_lower_case_phrase_are_not_places():
+    got = found("The Commissioner for Health, Dr, Ann Ojo, spoke. We ate at a south city barbecue in Fresno.")
+    assert set(got) == {"Fresno"}

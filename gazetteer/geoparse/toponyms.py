@@ -149,6 +149,10 @@ TITLES |= {
     "artist", "wrestler", "secretary", "chef",
     "owner", "founder", "president", "vice-president", "ceo",
 }  # fmt: skip
+TITLE_ABBREVIATIONS = frozenset(
+    {"dr", "mr", "mrs", "ms", "gen", "col", "capt", "lt", "sgt", "maj", "cpl", "pte", "cdr", "rev", "prof"}
+    | {"sen", "rep", "gov", "mme", "mlle", "st"}
+)
 # Closed-class words that are capitalised at the start of sentences and in headings, and happen to be
 # names of places somewhere (a town called "Sunday" or "Will"): never a place on their own.
 FUNCTION_WORDS = (
@@ -489,6 +493,7 @@ class ToponymFinder:
 
     def _in_doc(self, text, offset, doc, sents, exclude, lower_words, evidence) -> list[Toponym]:
         starts = {s for s, _ in sents}
+        cased = any(c.isupper() for c in doc.text)
         ner: list[Toponym] = []
         blockers: list[tuple[int, int, str]] = [(a, b, "DATE") for a, b in exclude]
         for ent in doc.ents:
@@ -500,6 +505,8 @@ class ToponymFinder:
                 if b > a and not _overlaps(a, b, exclude) and any(c.isalpha() for c in text[a:b]):
                     if " " not in text[a:b] and not self._ner_word_ok(text[a:b]):
                         continue
+                    if text[a:b].islower() and cased:
+                        continue  # "a south city barbecue": in a cased text a name has a capital
                     ner.append(Toponym(a, b, text[a:b], "ner", ent.label_, a in starts))
             elif ent.label_ in NOT_PLACE_LABELS:
                 if ent.label_ in ("PERSON", "ORG") and _verb_first(ent):  # "Left Luxor": a verb, a name
@@ -794,6 +801,8 @@ class ToponymFinder:
         self, word: str, at_sentence_start: bool, lower_words: set[str], as_org=False, after_locative=False
     ) -> bool:
         low = word.lower().rstrip(".")
+        if low in TITLE_ABBREVIATIONS:
+            return False  # "Dr", "Gen": a title alone
         if low in FUNCTION_WORDS or len(low) < 2:
             return False
         if word.isupper() and len(word.replace(".", "")) <= 5:
