@@ -243,3 +243,13 @@ def test_a_diary_lines_opening_verb_and_a_joined_name_do_not_make_people():
 def test_a_lone_title_and_a_lower_case_phrase_are_not_places():
     got = found("The Commissioner for Health, Dr, Ann Ojo, spoke. We ate at a south city barbecue in Fresno.")
     assert set(got) == {"Fresno"}
+
+
+def test_a_name_that_who_follows_is_a_persons_but_not_a_place_after_a_preposition():
+    text = (
+        "Nobody helps people like Tiel, who was denied asylum; later Tiel moved on. "
+        "A woman from Sinjar who fled in 2014 spoke in Erbil."
+    )
+    got = found(text)
+    assert "Tiel" not in got
+    assert "Sinjar" in got and "Erbil" in got

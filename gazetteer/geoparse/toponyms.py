@@ -418,11 +418,21 @@ class ToponymFinder:
             sents = [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
             sentences.extend(sents)
             found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words, evidence))
+        # "people like Guhdar who have been denied asylum": a name that "who" follows is a person's,
+        # wherever else the text writes it
+        who = {
+            t.text
+            for t in found
+            if _WHO_AFTER.match(text, t.end, min(len(text), t.end + 8))
+            and not _locative_before(text, t.start)  # "a woman from West Java who died": the woman
+            and not text[max(0, t.start - 4) : t.start].endswith("of ")
+        }
         found = [
             t
             for t in found
             if not (
-                _vessel_before(text, t.start)
+                (t.text in who and t.organisation is None and not self._big(t.text))
+                or _vessel_before(text, t.start)
                 or _title_before(text, t.start)
                 or _kin_after(text, t.end)
                 or _kin_before(text, t.start)
@@ -1002,6 +1012,7 @@ def _kin_after(text: str, end: int) -> bool:
     return bool(m) and m.group(1).lower() in KIN
 
 
+_WHO_AFTER = re.compile(r"(?:'s|’s)?\s*,?\s+who\b")
 _SAID_AFTER = re.compile(
     r"\s*(?:said|says|told|added|explained|noted|replied|asked|stated|insisted|argued|recalled|declined)\b"
 )
