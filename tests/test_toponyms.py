@@ -253,3 +253,9 @@ def test_a_name_that_who_follows_is_a_persons_but_not_a_place_after_a_prepositio
     got = found(text)
     assert "Tiel" not in got
     assert "Sinjar" in got and "Erbil" in got
+
+
+def test_a_college_named_for_a_founder_is_no_place_but_a_towns_college_is():
+    got = parse("She studied at Chapman University and taught at the Oxford College of Art.").mentions
+    names = {m.text for m in got}
+    assert "Chapman" not in names and "Oxford" in names

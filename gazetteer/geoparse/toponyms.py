@@ -108,6 +108,7 @@ TITLES = frozenset(
         "brigadier",
         "ensign",
         "bishop",
+        "archbishop",
         "cardinal",
         "pope",
         "rabbi",
@@ -609,10 +610,24 @@ class ToponymFinder:
                     not whole
                     and _named_for(toks, i, k, after, person=person)
                     and text[a:b] not in evidence.person_words
+                    and not self._founders_name(text[a:b], toks)
                 ):
                     out.append((a, b, ent.text))
                 i = k + 1
         return out
+
+    def _founders_name(self, name: str, toks) -> bool:
+        """Schools and colleges are often named for a founder ("Chapman University", "Duke
+        University"): one word before such a head names a place only if it is a town of 10,000 or a
+        region."""
+        heads = {_bare(t.lower_) for t in toks} & LOCATIONAL_HEADS
+        if " " in name or not heads or not heads <= EDUCATION_HEADS:
+            return False
+        found = self.gz.lookup(name)
+        return not found or (
+            found[0].place.population < MIN_POP_SCHOOL_TOWN
+            and found[0].place.feature_type not in STRONG_TYPES
+        )
 
     def _known_before(self, text, offset, doc, start: int, a: int, b: int) -> int:
         """Where a name at an entity's start really starts, when the name words just before the entity
@@ -884,6 +899,8 @@ EVENT_HEADS = frozenset(
     {"war", "wars", "battle", "campaign", "offensive", "uprising", "massacre", "siege", "rebellion"}
     | {"revolt", "revolution", "expedition", "incident", "treaty"}
 )
+EDUCATION_HEADS = frozenset({"university", "college", "academy", "school", "schools", "institute"})
+MIN_POP_SCHOOL_TOWN = 10_000
 LOCATIONAL_HEADS = EVENT_HEADS | frozenset(
     {"army", "armies", "forces", "force", "front", "fleet", "flotilla", "corps", "division", "brigade"}
     | {"regiment", "battalion", "garrison", "command", "district", "battle", "siege", "campaign"}
