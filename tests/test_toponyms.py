@@ -259,3 +259,11 @@ def test_a_college_named_for_a_founder_is_no_place_but_a_towns_college_is():
     got = parse("She studied at Chapman University and taught at the Oxford College of Art.").mentions
     names = {m.text for m in got}
     assert "Chapman" not in names and "Oxford" in names
+
+
+def test_a_town_the_model_reads_as_a_product_is_a_place_after_a_preposition():
+    got = found(
+        "Two inmates and their female accomplice have been captured in Chattanooga, "
+        "according to a news release."
+    )
+    assert near(got["Chattanooga"], 35.05, -85.31, 30)

@@ -25,7 +25,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..distance import distance_km, distance_matrix_km, distances_km
-from .toponyms import STRONG_TYPES, Toponym
+from .toponyms import STRONG_TYPES, Toponym, _locative_before
 
 if TYPE_CHECKING:
     from ..geocoder import Candidate, Gazetteer
@@ -116,7 +116,19 @@ def resolve(
                 t.score = score
                 t.reasons = [*why, *cand.reasons]
                 t.place = cand.place if score >= UNRESOLVED_BELOW else None
-    return [t for t in toponyms if t.source != "variant" or t.place is not None]
+    return [t for t in toponyms if t.place is not None or _worth_showing(t, text)]
+
+
+def _worth_showing(t: Toponym, text: str) -> bool:
+    """An unresolved name is kept for a reader to place by hand when something says it is a place:
+    the gazetteer knows the name, it has several words ("Sheikh Saad"), or a preposition of place
+    governs it ("came to at Ledje"). A lone word only the model calls a place ("people like Guhdar")
+    is too weak to show."""
+    if t.source == "variant":
+        return False
+    if t.source != "ner" or " " in t.text or not text:
+        return True
+    return _locative_before(text, t.start)
 
 
 def _anchors(cands: dict[str, list[Candidate]]) -> dict[str, Place]:

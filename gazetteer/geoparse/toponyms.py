@@ -506,7 +506,7 @@ class ToponymFinder:
         starts = {s for s, _ in sents}
         cased = any(c.isupper() for c in doc.text)
         ner: list[Toponym] = []
-        blockers: list[tuple[int, int, str]] = [(a, b, "DATE") for a, b in exclude]
+        blockers: list[tuple[int, int, str]] = [(a, b, "OUR_DATE") for a, b in exclude]
         for ent in doc.ents:
             a, b = offset + ent.start_char, offset + ent.end_char
             if ent.label_ in PLACE_LABELS and _event_like(ent):
@@ -678,16 +678,19 @@ class ToponymFinder:
         places: Sequence[Toponym] = (),
     ) -> bool:
         """Whether a known name the model took for a person or an organisation (or, after "to", a
-        nationality) is a place all the same:
+        nationality; or, governed by a preposition of place, anything else) is a place all the same:
         the model's PERSON or ORG span is exactly this one name (not "The Korea Times"), the text
         nowhere uses it inside a person's full name
         nor with a title or a kinship apposition ("Florence, his wife"), and the name is a major place
         or the model itself reads it as a place elsewhere in the text ("Odessa received
         reinforcements"), or a known town that a preposition of place governs ("anchored above Edfu")
         or that is joined to a place just before it ("via Esna and Edfu")."""
-        if len(hit) != 1 or hit[0][2] not in ("PERSON", "ORG", "NORP") or (hit[0][0], hit[0][1]) != (a, b):
+        if len(hit) != 1 or hit[0][2] == "OUR_DATE" or (hit[0][0], hit[0][1]) != (a, b):
             return False
         name = text[a:b]
+        if hit[0][2] not in ("PERSON", "ORG", "NORP"):  # "captured in Chattanooga" read as a product
+            governed = _locative_before(text, a) or _conjunct_of(text, a, [(t.start, t.end) for t in places])
+            return governed and self._known_town(name)
         if hit[0][2] == "NORP":  # "a visit to Tunis" read as a nationality: only a big place after "to"
             return _locative_before(text, a) and self._major(name)
         if name in evidence.person_words or _kin_after(text, b) or _title_before(text, a):
@@ -985,7 +988,7 @@ _LOCATIVE_BEFORE = re.compile(
 _SPEECH_BEFORE = re.compile(
     r"\b(wr[io]te|writes?|writing|said|says|spoke|speaks|talked|talks|sent|sends|cabled|telegraphed|"
     r"wired|married|introduced|belonged|letters?|note|message|appeal(?:ed)?|listen(?:ed)?|"
-    r"ha(?:d|s|ve) been)\b[^.;:!?]{0,20}$",
+    r"engaged|betrothed)\b[^.;:!?]{0,20}$",
     re.IGNORECASE,
 )
 
