@@ -222,6 +222,7 @@ def first_corpus() -> None:
     gz = default_gazetteer()
     print("\nFIRST CORPUS (../shared/seeds; gold: bench/gold/*.gold.json, our own annotation)")
     print(f"  {'text':<8} {'gold':>5} {'found':>6} {'P':>6} {'R':>6} {'F1':>6} {'resolved right':>15}")
+    totals = [0, 0, 0, 0]  # gold, found, true positives, resolved right
     for name, fname in FILES.items():
         path = SEEDS / fname
         if not path.is_file():
@@ -245,12 +246,19 @@ def first_corpus() -> None:
             f"  {name:<8} {len(gold):>5} {len(found):>6} {p:>6.3f} {r:>6.3f} {f:>6.3f} "
             f"{right / max(1, len(tp)):>15.3f}"
         )
+        for i, v in enumerate((len(gold), len(found), len(tp), right)):
+            totals[i] += v
         missed = sorted({gold[k]["text"] for k in set(gold) - set(found)})
         extra = sorted({found[k].text for k in set(found) - set(gold)})
         if missed:
             print(f"           missed: {', '.join(missed)}")
         if extra:
             print(f"           not in gold: {', '.join(extra)}")
+    g, n, t, right = totals
+    if g:
+        p, r = t / max(1, n), t / g
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"  {'both':<8} {g:>5} {n:>6} {p:>6.3f} {r:>6.3f} {f:>6.3f} {right / max(1, t):>15.3f}")
 
 
 def main() -> None:
