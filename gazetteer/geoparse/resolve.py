@@ -25,7 +25,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..distance import distance_km, distance_matrix_km, distances_km
-from .toponyms import STRONG_TYPES, Toponym, _locative_before
+from .toponyms import STRONG_TYPES, Toponym, locative_before
 
 if TYPE_CHECKING:
     from ..geocoder import Candidate, Gazetteer
@@ -128,7 +128,7 @@ def _worth_showing(t: Toponym, text: str) -> bool:
         return False
     if t.source != "ner" or " " in t.text or not text:
         return True
-    return _locative_before(text, t.start)
+    return locative_before(text, t.start)
 
 
 def _anchors(cands: dict[str, list[Candidate]]) -> dict[str, Place]:

@@ -425,7 +425,7 @@ class ToponymFinder:
             t.text
             for t in found
             if _WHO_AFTER.match(text, t.end, min(len(text), t.end + 8))
-            and not _locative_before(text, t.start)  # "a woman from West Java who died": the woman
+            and not locative_before(text, t.start)  # "a woman from West Java who died": the woman
             and not text[max(0, t.start - 4) : t.start].endswith("of ")
         }
         found = [
@@ -441,7 +441,7 @@ class ToponymFinder:
                 or self._a_persons_name(t, evidence)
                 or (
                     _speaker(text, t.start, t.end)
-                    and not _locative_before(text, t.start)
+                    and not locative_before(text, t.start)
                     and not self._big(t.text)
                 )
             )
@@ -689,17 +689,17 @@ class ToponymFinder:
             return False
         name = text[a:b]
         if hit[0][2] not in ("PERSON", "ORG", "NORP"):  # "captured in Chattanooga" read as a product
-            governed = _locative_before(text, a) or _conjunct_of(text, a, [(t.start, t.end) for t in places])
+            governed = locative_before(text, a) or _conjunct_of(text, a, [(t.start, t.end) for t in places])
             return governed and self._known_town(name)
         if hit[0][2] == "NORP":  # "a visit to Tunis" read as a nationality: only a big place after "to"
-            return _locative_before(text, a) and self._major(name)
+            return locative_before(text, a) and self._major(name)
         if name in evidence.person_words or _kin_after(text, b) or _title_before(text, a):
             return False
         if hit[0][2] == "PERSON" and is_frequent_name(name) and name not in evidence.place_names:
             return False
         if name in evidence.place_names or self._major(name):
             return True
-        governed = _locative_before(text, a) or _conjunct_of(text, a, [(t.start, t.end) for t in places])
+        governed = locative_before(text, a) or _conjunct_of(text, a, [(t.start, t.end) for t in places])
         return governed and self._known_town(name)
 
     def _known_town(self, name: str) -> bool:
@@ -817,7 +817,7 @@ class ToponymFinder:
             name = text[a:b]
             if not self.gz.has_name(name):
                 continue
-            as_org, after_locative = (a, b) in self._orgs, _locative_before(text, a)
+            as_org, after_locative = (a, b) in self._orgs, locative_before(text, a)
             if " " not in name and not self._single_word_ok(
                 name, a in starts, lower_words, as_org, after_locative
             ):
@@ -993,7 +993,9 @@ _SPEECH_BEFORE = re.compile(
 )
 
 
-def _locative_before(text: str, start: int) -> bool:
+def locative_before(text: str, start: int) -> bool:
+    """Whether a preposition of place governs the name at ``start`` ("anchored above Edfu"), unless a
+    verb of writing or speaking governs the preposition ("wrote to Florence")."""
     m = _LOCATIVE_BEFORE.search(text, max(0, start - 14), start)
     if m is None:
         return False
