@@ -174,21 +174,12 @@ def test_a_worker_killed_mid_run_costs_only_its_part_and_the_output_is_whole(arc
     import threading
     import time
 
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from gazetteer.batch import local_cluster
 
     out, finished = tmp_path / "out", {}
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.ERROR,
-        ) as c,
-        Client(c) as client,
-    ):
+    with local_cluster(2) as c, Client(c) as client:
 
         def batch() -> None:
             finished["summary"] = run_batch(
