@@ -527,7 +527,7 @@ def _subject(v: Token) -> tuple[Token | None, Token]:
 
 def _text(words: list[Token]) -> str:
     """The words as written ("Kim's parents", not "Kim 's parents")."""
-    return words[0].doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+    return words[0].doc[words[0].i : words[-1].i + 1].text  # doc.text would join the whole doc
 
 
 def _phrase(subj: Token) -> list[Token]:
@@ -683,7 +683,7 @@ def _name(s: Token) -> str:
             words.insert(0, c)
         else:
             break
-    return s.doc.text[words[0].idx : s.idx + len(s.text)]
+    return _text([words[0], s])
 
 
 def _attribution(words: list[Token], actors: _Actors, base: int) -> str | None:
@@ -957,8 +957,9 @@ def extract_events(
     if not by_sentence:
         return []
     order = sorted(by_sentence)
-    runs = _runs(text, sentences, order)
-    docs = nlp.parsed(_run_text(text, sentences, run) for run in runs)
+    # one Doc per sentence: the parser steps through a batch's docs together, so short docs side by
+    # side take fewer steps than the same sentences joined
+    docs = nlp.parsed(_telegraphic(text[slice(*sentences[k])]) for k in order)
 
     dated = sorted(
         (d for d in dates if d.edtf and getattr(d, "role", "narrative") == "narrative"), key=lambda d: d.start
@@ -974,9 +975,9 @@ def extract_events(
     actors = _Actors(text, narrator_name, people)
 
     events: list[Movement] = []
-    per_sentence = ((k, doc, sentences[run[0]][0]) for run, doc in zip(runs, docs, strict=True) for k in run)
-    for k, doc, base in per_sentence:
+    for k, doc in zip(order, docs, strict=True):
         s, e = sentences[k]
+        base = s  # the doc's offset in the text
         place_tokens: dict[int, int] = {}
         heads: dict[int, Token] = {}
         for i in by_sentence[k]:
@@ -987,8 +988,7 @@ def extract_events(
             heads[i] = span.root
             for t in span:
                 place_tokens[t.i] = i
-        own = doc.char_span(s - base, e - base, alignment_mode="expand") or doc
-        for t in own:
+        for t in doc:
             if t.i in place_tokens or t.pos_ != "PROPN":
                 continue
             if t.dep_ in _SUBJECTS or (t.dep_ == "poss" and t.head.lemma_.lower() in KIN):
@@ -998,8 +998,6 @@ def extract_events(
             reading = _read(root, set(place_tokens)) or _verbless(root)
             if reading is None:
                 continue
-            if reading.verb is not None and not s <= base + reading.verb.idx < e:
-                continue  # the parser joined two sentences of a run: not this sentence's verb
             m = toponyms[i]
             if _qualifies(root, m, place_tokens, toponyms):
                 continue  # "Springfield, Illinois": the state says where the town is, nobody went to it
@@ -1181,31 +1179,6 @@ def _in_citation(quotes: Sequence[Any], q: int, at: int) -> bool:
         return False
     cite = getattr(quotes[q], "citation_start", None)
     return cite is not None and cite <= at < (quotes[q].citation_end or cite)
-
-
-def _runs(text: str, sentences: Sequence[tuple[int, int]], order: list[int]) -> list[list[int]]:
-    """Consecutive sentences with a place, within a paragraph: parsed as one text each, since the
-    parser's cost is much per text (a dense diary has a place in nearly every sentence)."""
-    runs: list[list[int]] = []
-    for k in order:
-        if runs and k == runs[-1][-1] + 1 and "\n\n" not in text[sentences[k - 1][1] : sentences[k][0]]:
-            runs[-1].append(k)
-        else:
-            runs.append([k])
-    return runs
-
-
-def _run_text(text: str, sentences: Sequence[tuple[int, int]], run: list[int]) -> str:
-    """The run's text, each sentence with its opening verb lower-cased (same length throughout)."""
-    start = sentences[run[0]][0]
-    pieces = []
-    at = start
-    for k in run:
-        a, b = sentences[k]
-        pieces.append(text[at:a])
-        pieces.append(_telegraphic(text[a:b]))
-        at = b
-    return "".join(pieces)
 
 
 def _journey(v: Token) -> Token:
