@@ -42,38 +42,39 @@ _UNIT = re.compile(
     r"per\b|%|°|degrees?|lbs?\b|tons?|cwt|rupees|pounds|dollars|men\b|hours?\b|minutes?\b|days?\b)",
     re.I,
 )
+# Each pattern says first which characters it can open on ("(?=\d)"), so the scan skips to them.
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "meridiem",
         re.compile(
-            r"(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])(?:(?:[.:]|,{1,2})(?P<m>[0-5]\d))?\s?" + _MERIDIEM, re.I
+            r"(?=\d)(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])(?:(?:[.:]|,{1,2})(?P<m>[0-5]\d))?\s?" + _MERIDIEM, re.I
         ),
     ),
     (
         "military",
-        re.compile(r"(?<![\d.,:])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|h)\b", re.I),
+        re.compile(r"(?=\d)(?<![\d.,:])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s?(?:hrs|hours|h)\b", re.I),
     ),
     (
         "clock",
         re.compile(
-            r"\b(?:at|about|by|till|until|from|before|after|towards?)\s+(?:about\s+)?"
+            r"(?=[abftu])\b(?:at|about|by|till|until|from|before|after|towards?)\s+(?:about\s+)?"
             r"(?P<h>[01]?\d|2[0-4])(?:[.:]|,{1,2})(?P<m>[0-5]\d)(?![\d.,:]\d)" + _PART_OF_DAY,
             re.I,
         ),
     ),
     (
         "oclock",
-        re.compile(r"(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])\s*o'?\s?clock\b" + _PART_OF_DAY, re.I),
+        re.compile(r"(?=\d)(?<![\d.,:])(?P<h>1[0-2]|0?[1-9])\s*o'?\s?clock\b" + _PART_OF_DAY, re.I),
     ),
     (
         "hour",
         re.compile(
-            r"\b(?:at|about|by|till|until|towards?)\s+(?:about\s+)?(?P<h>1[0-2]|0?[1-9])"
+            r"(?=[abtu])\b(?:at|about|by|till|until|towards?)\s+(?:about\s+)?(?P<h>1[0-2]|0?[1-9])"
             r"\s+in\s+the\s+(?P<part>morning|forenoon|afternoon|evening|night)\b",
             re.I,
         ),
     ),
-    ("named", re.compile(r"\b(?P<named>noon|mid-?day|midnight)\b", re.I)),
+    ("named", re.compile(r"(?=[nm])\b(?P<named>noon|mid-?day|midnight)\b", re.I)),
 ]
 
 

@@ -172,15 +172,15 @@ class Movement:
 
 _TITLE_WORDS = sorted(MALE_TITLES | FEMALE_TITLES, key=len, reverse=True)
 _TITLED = re.compile(
-    r"\b(?P<title>" + "|".join(w.capitalize() for w in _TITLE_WORDS) + r")\.?\s+"
+    r"(?=[A-Z])\b(?P<title>" + "|".join(w.capitalize() for w in _TITLE_WORDS) + r")\.?\s+"
     r"(?P<name>[A-Z][a-z]+(?:[- ][A-Z][a-z]+){0,2})"
 )
 _KIN = re.compile(
-    r"\b(?:[Mm]y|[Oo]ur)\s+(?P<kin>father|mother|brother|sister|uncle|aunt|husband|wife|son|daughter|"
+    r"(?=[MmOo])\b(?:[Mm]y|[Oo]ur)\s+(?P<kin>father|mother|brother|sister|uncle|aunt|husband|wife|son|daughter|"
     r"grandfather|grandmother|cousin)\b"
 )
 _KIN_GENDER = {"father": "m", "brother": "m", "uncle": "m", "husband": "m", "son": "m", "grandfather": "m"}
-_FIRST_PERSON_WORD = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|[Uu]s|[Mm]e)\b")
+_FIRST_PERSON_WORD = re.compile(r"(?=[IWwMmOoUu])\b(?:I|[Ww]e|[Mm]y|[Oo]ur|[Uu]s|[Mm]e)\b")
 
 
 @dataclass(slots=True)
