@@ -89,7 +89,8 @@ for _kind, _words in {
     ),
     "pass": "pass cross traverse skirt round circumnavigate transit ford bypass",
     "stay": (
-        "stay remain camp bivouac halt stop rest lodge live dwell reside winter summer spend settle "
+        "stay remain camp encamp bivouac halt stop rest lodge live dwell reside winter summer spend settle "
+        "tarry pitch "
         "sojourn lie linger wait station quarter billet garrison intern imprison detain hospitalise "
         "hospitalize bear gather assemble muster concentrate rally regroup reassemble bury die work study "
         "teach serve hide shelter sleep overnight"
