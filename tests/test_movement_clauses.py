@@ -241,3 +241,16 @@ def test_a_ship_the_diarist_watches_leave_does_not_carry_him():
     assert gallipoli.actors == ["the transports"]
     [basra] = _events("Our steamer left Basra at dawn.", "Basra", narrator="Harry Dawson")
     assert basra.actors == ["Harry Dawson"]
+
+
+def test_camp_pitched_near_a_village_is_a_stay_there_and_a_name_reached_is_an_arrival():
+    """The whole pipeline, with names no gazetteer knows: the events still have their places."""
+    events = parse(
+        "May 7th, 1871. We reached Umbaruki about noon. Next day we pitched our tents near Kwandoro.",
+        narrator="the diarist",
+    ).events
+    got = [(e.text, e.kind, e.role, e.actors, e.edtf) for e in events]
+    assert got == [
+        ("Umbaruki", "arrive", "destination", ["the diarist"], "1871-05-07"),
+        ("Kwandoro", "stay", "location", ["the diarist"], "1871-05-08"),
+    ]

@@ -267,3 +267,28 @@ def test_a_town_the_model_reads_as_a_product_is_a_place_after_a_preposition():
         "according to a news release."
     )
     assert near(got["Chattanooga"], 35.05, -85.31, 30)
+
+
+def test_an_unknown_name_where_travel_writing_puts_a_place_is_a_place_to_place_by_hand():
+    """No gazetteer knows these made-up names and the model calls them people, organisations or a
+    nationality: after "reached", "marched ... to", "the village of", they are places all the same,
+    shown unresolved, and so is a later "at" the same name."""
+    text = (
+        "At dawn we broke camp and marched twelve miles to Tesselbo. On the 3rd we were still at "
+        "Tesselbo. The caravan reached Umbaruki before dark and pitched its tents near the village "
+        "of Kwandoro."
+    )
+    mentions = parse(text).mentions
+    assert [m.text for m in mentions] == ["Tesselbo", "Tesselbo", "Umbaruki", "Kwandoro"]
+    assert all(m.place_id is None for m in mentions)
+
+
+def test_people_and_groups_after_verbs_of_travel_stay_no_places():
+    """The slot gives no place where a person or a group is as likely: after "visited", "followed",
+    "worked at", "sent to", before "'s", a first name, a plural or an adjective."""
+    text = (
+        "He worked at Dunmore Brothers for a year, then visited Hollister. She sent the parcel to "
+        "Margaret and followed Tesselbo's advice. The rebels went to the Kurds for help. Troops moved "
+        "to Iraqi territory."
+    )
+    assert parse(text).mentions == []

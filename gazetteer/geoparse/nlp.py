@@ -252,6 +252,11 @@ def _matches(values: list[tuple], start: int, length: int, checks: tuple, n: int
     return False
 
 
+def lemma_of(word: str) -> str:
+    """The lemma of a lower-case English word form by the lookup table ("reached" -> "reach")."""
+    return _lemma_table().get(word, word)
+
+
 @lru_cache(maxsize=1)
 def _lemma_table() -> dict[str, str]:
     """English form -> lemma, from ``spacy-lookups-data`` (MIT), read once per process."""

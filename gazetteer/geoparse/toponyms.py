@@ -413,6 +413,11 @@ class ToponymFinder:
         evidence = _Evidence()
         for _, doc in docs:
             evidence.add(doc)
+        for offset, doc in docs:
+            starts = {offset + s.start_char for s in doc.sents}
+            for a, b, unlabelled in self._slot_candidates(text, offset, doc, starts):
+                if self._unknown_in_slot(text, a, b, evidence, unlabelled) is not None:
+                    evidence.slot_names.add(text[a:b])
         found: list[Toponym] = []
         sentences: list[tuple[int, int]] = []
         for offset, doc in docs:
@@ -507,6 +512,13 @@ class ToponymFinder:
         cased = any(c.isupper() for c in doc.text)
         ner: list[Toponym] = []
         blockers: list[tuple[int, int, str]] = [(a, b, "OUR_DATE") for a, b in exclude]
+        slotted = {}
+        if cased:
+            for a, b, unlabelled in self._slot_candidates(text, offset, doc, starts):
+                t = self._unknown_in_slot(text, a, b, evidence, unlabelled)
+                if t is not None:
+                    slotted[(a, b)] = t
+        ner.extend(slotted.values())
         for ent in doc.ents:
             a, b = offset + ent.start_char, offset + ent.end_char
             if ent.label_ in PLACE_LABELS and _event_like(ent):
@@ -522,6 +534,8 @@ class ToponymFinder:
             elif ent.label_ in NOT_PLACE_LABELS:
                 if ent.label_ in ("PERSON", "ORG") and _verb_first(ent):  # "Left Luxor": a verb, a name
                     a = offset + ent[1].idx
+                if (a, b) in slotted:
+                    continue
                 pieces = _entity_pieces(ent, offset, a, b)
                 for pa, pb in pieces:
                     # a piece of an entity the model ran across a preposition ("Salonika to Mudros"
@@ -668,6 +682,53 @@ class ToponymFinder:
             return a, b, k
         return None
 
+    def _unknown_in_slot(self, text: str, a: int, b: int, evidence, unlabelled: bool) -> Toponym | None:
+        """A name the gazetteer does not know, where travel writing puts a place ("reached Rosako",
+        "camped near Mpwapwa"), as a place to show unresolved: one to three capitalised words, no
+        everyday first name or word, no possessive after it, no word of a person's full name. A
+        preposition of place is enough for a name the model left unlabelled ("near Thiepval") and for
+        one the text has already put in a travel slot ("still at Rosako")."""
+        name = text[a:b]
+        words = name.split()
+        if not 1 <= len(words) <= 3 or not all(_capitalised(w) for w in words):
+            return None
+        if text.startswith("'s", b) or text.startswith("’s", b):
+            return None
+        if is_frequent_name(words[0]) or (len(words) == 1 and is_common_word(name)):
+            return None
+        if any(w in evidence.person_words for w in words) or self.gz.has_name(name):
+            return None
+        slot = travel_slot(text, a)
+        if slot is None and (name in evidence.slot_names or unlabelled) and locative_before(text, a):
+            # "Still at Rosako" after "reached Rosako"; "near Thiepval", which the model left unread
+            slot = text[max(0, a - 12) : a].split()[-1]
+        if slot is None:
+            return None
+        t = Toponym(a, b, name, "slot")
+        t.reasons = [f"after {slot!r}, where travel writing names a place; the gazetteer does not know it"]
+        return t
+
+    def _slot_candidates(self, text, offset, doc, starts) -> list[tuple[int, int, bool]]:
+        """Spans that may name a place the model missed: its PERSON and ORG entities, its nationalities
+        that are neither plural nor an adjective before a noun ("marched to Tesselbo."), and runs of
+        capitalised words outside every entity that do not open a sentence."""
+        out: list[tuple[int, int, bool]] = []
+        for ent in doc.ents:
+            if ent.label_ in ("PERSON", "ORG"):
+                a = offset + (ent[1].idx if _verb_first(ent) else ent.start_char)
+                out.append((a, offset + ent.end_char, False))
+            elif ent.label_ == "NORP" and not _NORP_AS_GROUP.match(text, offset + ent.end_char - 1):
+                out.append((offset + ent.start_char, offset + ent.end_char, False))
+        run: list = []
+        for tok in [*doc, None]:
+            if tok is not None and tok.ent_iob_ == "O" and tok.is_title and tok.is_alpha:
+                run.append(tok)
+                continue
+            if run and offset + run[0].idx not in starts:
+                out.append((offset + run[0].idx, offset + run[-1].idx + len(run[-1].text), True))
+            run = []
+        return out
+
     def _place_despite(
         self,
         text: str,
@@ -683,8 +744,9 @@ class ToponymFinder:
         nowhere uses it inside a person's full name
         nor with a title or a kinship apposition ("Florence, his wife"), and the name is a major place
         or the model itself reads it as a place elsewhere in the text ("Odessa received
-        reinforcements"), or a known town that a preposition of place governs ("anchored above Edfu")
-        or that is joined to a place just before it ("via Esna and Edfu")."""
+        reinforcements"), or any known place where travel writing puts one ("reached Kikoka", "the
+        village of Mpwapwa"), or a known town that a preposition of place governs ("anchored above
+        Edfu") or that is joined to a place just before it ("via Esna and Edfu")."""
         if len(hit) != 1 or hit[0][2] == "OUR_DATE" or (hit[0][0], hit[0][1]) != (a, b):
             return False
         name = text[a:b]
@@ -699,6 +761,8 @@ class ToponymFinder:
             return False
         if name in evidence.place_names or self._major(name):
             return True
+        if travel_slot(text, a) is not None:
+            return True  # "near the village of Mpwapwa", "marched on to Kikoka": a place however small
         governed = locative_before(text, a) or _conjunct_of(text, a, [(t.start, t.end) for t in places])
         return governed and self._known_town(name)
 
@@ -874,6 +938,7 @@ class _Evidence:
     def __init__(self):
         self.place_names: set[str] = set()
         self.person_words: set[str] = set()
+        self.slot_names: set[str] = set()  # unknown names the text puts where a traveller goes
 
     def add(self, doc) -> None:
         for ent in doc.ents:
@@ -1000,6 +1065,78 @@ def locative_before(text: str, start: int) -> bool:
     if m is None:
         return False
     return _SPEECH_BEFORE.search(text, max(0, m.start() - 40), m.start() + len(m.group(1))) is None
+
+
+# Where travel writing puts a place: after a verb of travel and its preposition ("marched to X",
+# "camped at X", "set out for X"), as the object of a verb that takes a place ("reached X", "crossed
+# X"), or after a noun of settlement and "of" ("the village of X"). Verbs whose preposition or object
+# is often a person or an institution ("sent to", "followed", "worked at", "visited") give no slot.
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+# a nationality's last letter followed by nothing more of it: plural ("the Kurds") or an adjective
+# before a lower-case noun ("Iraqi forces")
+_NORP_AS_GROUP = re.compile(r"s\b|\w\s+[a-z]")
+_WORDS_BEFORE = re.compile(r"[A-Za-z]+|\d[\d,.]*|[^\sA-Za-z\d]")
+_SLOT_PREPOSITIONS = frozenset(
+    {"at", "to", "in", "into", "from", "toward", "towards", "near", "via", "past", "through", "for", "off"}
+)
+_PARTICLES = frozenset({"out", "off", "on", "back", "forth", "ashore", "up", "down"})
+_SETTLEMENT_OF = re.compile(
+    r"\b(?:village|town|city|hamlet|port|fort|island|oasis|district|province|valley|"
+    r"(?:north|south)(?:-?(?:east|west))?|east|west)\s+of\s+$",
+    re.I,
+)
+_SLOT_KINDS = frozenset({"move", "arrive", "depart", "pass", "stay"})
+_PLACE_OBJECT = _words("reach enter cross pass traverse ford skirt bypass transit")
+_PERSON_SLOT = _words("accompany chase follow guide pursue admit visit approach work study teach serve")
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and word.replace("-", "").isalpha()
+
+
+def travel_slot(text: str, start: int) -> str | None:
+    """The words before ``start`` that put a place there in travel writing, or None: a verb of travel
+    and its preposition, up to three words apart ("marched eighteen miles to", "set out for", "camped
+    near"), a verb whose object is a place ("reached", "crossed the"), or a noun of settlement and "of"
+    ("the village of"). Verbs whose preposition or object is often a person or an institution ("sent
+    to", "followed", "worked at", "visited") make no slot."""
+    from .nlp import lemma_of
+    from .verbs import NO_PLACE_OBJECT, PHRASAL, VERBS
+
+    m = _SETTLEMENT_OF.search(text, max(0, start - 30), start)
+    if m is not None:
+        return m.group(0).strip()
+    lo = max(0, start - 60)
+    spans = [(w.start() + lo, w.group(0)) for w in _WORDS_BEFORE.finditer(text[lo:start])]
+    if spans and spans[-1][1] == "the":
+        spans.pop()
+    prep = spans[-1][1] if spans and spans[-1][1] in _SLOT_PREPOSITIONS else None
+    before = spans[:-1] if prep else spans
+    for back in range(1, 5 if prep else 3):
+        if back > len(before):
+            return None
+        at, word = before[-back]
+        if not word.isalpha() or not (word.islower() or word.istitle()):
+            return None
+        later = before[-back + 1][1] if back > 1 else None
+        lemma = lemma_of(word.lower())
+        kind = PHRASAL.get((lemma, later)) if later in _PARTICLES else None
+        kind = kind or VERBS.get(lemma)
+        if kind is None:
+            if prep is None and back == 1:
+                return None  # an object comes right after its verb
+            continue
+        if kind not in _SLOT_KINDS or lemma in NO_PLACE_OBJECT or lemma in _PERSON_SLOT:
+            return None
+        if prep is None and (back > 1 or lemma not in _PLACE_OBJECT):
+            return None
+        if prep == "for" and kind not in ("depart", "move"):
+            return None
+        return text[at:start].strip()
+    return None
 
 
 # Lower-case words of motion and place that no person's or organisation's name holds: an entity the
