@@ -254,3 +254,19 @@ def test_camp_pitched_near_a_village_is_a_stay_there_and_a_name_reached_is_an_ar
         ("Umbaruki", "arrive", "destination", ["the diarist"], "1871-05-07"),
         ("Kwandoro", "stay", "location", ["the diarist"], "1871-05-08"),
     ]
+
+
+def test_a_verbless_clause_after_a_semicolon_and_a_clock_time_ending_a_sentence():
+    """ "by 9 a.m. Slept": the model reads the dot as an abbreviation's; a verb of travel opening the
+    next words ends the sentence there. "; back to X" is a verbless line of its own."""
+    for after in ("Rested all day.", "Halted there for the day."):
+        events = parse(f"June 3rd, 1917. Relieved at dawn; back to Doullens by 9 a.m. {after}").events
+        got = [(e.text, e.kind, e.role, e.edtf) for e in events]
+        assert got == [("Doullens", "move", "destination", "1917-06-03")], after
+
+
+def test_a_march_to_quarters_in_a_town_ends_there():
+    events = parse("We marched to billets in Doullens. Later we paraded in Amiens.").events
+    got = [(e.text, e.role) for e in events]
+    assert got[0] == ("Doullens", "destination")
+    assert ("Amiens", "destination") not in got

@@ -312,10 +312,19 @@ def _verb_kind(v: Token) -> tuple[str | None, str]:
 _VERBLESS_OPENERS = frozenset({"thence", "thither", "hence", "then", "back", "on", "off", "and", "so"})
 
 
+def _clause_of(tok: Token) -> list[Token]:
+    """The tokens of ``tok``'s sentence between the semicolons around it."""
+    sent = tok.sent
+    start = max((w.i + 1 for w in sent if w.text == ";" and w.i < tok.i), default=sent.start)
+    end = min((w.i for w in sent if w.text == ";" and w.i > tok.i), default=sent.end)
+    return list(tok.doc[start:end])
+
+
 def _verbless(tok: Token) -> _Reading | None:
     """A diary's or a log's line of travel with no verb: "To X by steamer.", "Thence to X.", "From X to
-    Y by rail." The line opens with its preposition or an adverb (never a noun: "The road to X." is a
-    road), and the place's preposition says where the writer went."""
+    Y by rail.", "Relieved at midnight; back to X." The line (a sentence, or its part after a
+    semicolon) opens with its preposition or an adverb (never a noun: "The road to X." is a road),
+    and the place's preposition says where the writer went."""
     t = tok
     while t.dep_ in ("compound", "flat", "appos") and t.head.i != t.i:
         t = t.head
@@ -324,10 +333,10 @@ def _verbless(tok: Token) -> _Reading | None:
     role = PREPOSITIONS.get(t.head.lower_)
     if role not in ("origin", "destination", "via"):
         return None
-    sent = tok.sent
-    if any(_is_verb(w) for w in sent):
+    line = _clause_of(tok)
+    if any(_is_verb(w) for w in line):
         return None
-    first = next((w for w in sent if not w.is_punct and not w.is_space), None)
+    first = next((w for w in line if not w.is_punct and not w.is_space), None)
     if first is None or not (first.pos_ in ("ADP", "ADV") or first.lower_ in _VERBLESS_OPENERS):
         return None
     return _Reading(None, "move", role, t.head.text)
@@ -483,6 +492,12 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
         role = LOCATION_AS[kind]
     if role == "location" and kind == "move" and prep_word and prep_word.lower() == "at":
         role = "destination"  # "marched to a camp at Makina"
+    elif (
+        role == "location"
+        and kind == "move"
+        and any(c.dep_ == "prep" and c.lower_ in ("to", "into") and c.i < tok.i for c in verb.children)
+    ):
+        role = "destination"  # "marched to billets in Albert": where the march ended
     if role == "location" and kind == "pass":
         role = "via"
     if role == "destination" and prep_word and prep_word.lower() == "for" and kind not in ("depart", "move"):

@@ -422,7 +422,7 @@ class ToponymFinder:
         sentences: list[tuple[int, int]] = []
         for offset, doc in docs:
             sents = [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
-            sentences.extend(sents)
+            sentences.extend(_after_clock_times(text, sents))
             found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words, evidence))
         # "people like Guhdar who have been denied asylum": a name that "who" follows is a person's,
         # wherever else the text writes it
@@ -1056,6 +1056,28 @@ _SPEECH_BEFORE = re.compile(
     r"engaged|betrothed)\b[^.;:!?]{0,20}$",
     re.IGNORECASE,
 )
+
+
+_CLOCK_THEN_VERB = re.compile(r"\d\s?[ap]\.m\.\s+([A-Z][a-z]+)\b")
+
+
+def _after_clock_times(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences split after a clock time's "a.m." or "p.m." where a verb of travel opens the next
+    ("back by 3 a.m. Rested all day", "at 4 p.m. Marched on"): the model reads the dot as an
+    abbreviation's, not a sentence's end."""
+    from .verbs import OPENING_FORMS
+
+    out: list[tuple[int, int]] = []
+    for a, b in sents:
+        for m in _CLOCK_THEN_VERB.finditer(text, a, b):
+            if m.group(1).lower() in OPENING_FORMS:
+                end = m.start(1)
+                while text[end - 1].isspace():
+                    end -= 1
+                out.append((a, end))
+                a = m.start(1)
+        out.append((a, b))
+    return out
 
 
 def locative_before(text: str, start: int) -> bool:
