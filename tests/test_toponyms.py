@@ -285,10 +285,12 @@ def test_an_unknown_name_where_travel_writing_puts_a_place_is_a_place_to_place_b
 
 def test_people_and_groups_after_verbs_of_travel_stay_no_places():
     """The slot gives no place where a person or a group is as likely: after "visited", "followed",
-    "worked at", "sent to", before "'s", a first name, a plural or an adjective."""
+    "worked at", "sent to", "drove for", before "'s", a first name, a plural, an adjective, a school;
+    nor does "to" alone before words the model left unlabelled ("promoted to Senior Officer")."""
     text = (
         "He worked at Dunmore Brothers for a year, then visited Hollister. She sent the parcel to "
         "Margaret and followed Tesselbo's advice. The rebels went to the Kurds for help. Troops moved "
-        "to Iraqi territory."
+        "to Iraqi territory. According to Deputy Chief Rowan Pell, two clerks were promoted to Senior "
+        "Officer. He drove for Kestrel Racing last year. He came from Wexmoor School."
     )
     assert parse(text).mentions == []

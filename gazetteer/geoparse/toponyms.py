@@ -415,8 +415,8 @@ class ToponymFinder:
             evidence.add(doc)
         for offset, doc in docs:
             starts = {offset + s.start_char for s in doc.sents}
-            for a, b, unlabelled in self._slot_candidates(text, offset, doc, starts):
-                if self._unknown_in_slot(text, a, b, evidence, unlabelled) is not None:
+            for a, b, label in self._slot_candidates(text, offset, doc, starts):
+                if self._unknown_in_slot(text, a, b, evidence, label) is not None:
                     evidence.slot_names.add(text[a:b])
         found: list[Toponym] = []
         sentences: list[tuple[int, int]] = []
@@ -514,8 +514,8 @@ class ToponymFinder:
         blockers: list[tuple[int, int, str]] = [(a, b, "OUR_DATE") for a, b in exclude]
         slotted = {}
         if cased:
-            for a, b, unlabelled in self._slot_candidates(text, offset, doc, starts):
-                t = self._unknown_in_slot(text, a, b, evidence, unlabelled)
+            for a, b, label in self._slot_candidates(text, offset, doc, starts):
+                t = self._unknown_in_slot(text, a, b, evidence, label)
                 if t is not None:
                     slotted[(a, b)] = t
         ner.extend(slotted.values())
@@ -682,12 +682,13 @@ class ToponymFinder:
             return a, b, k
         return None
 
-    def _unknown_in_slot(self, text: str, a: int, b: int, evidence, unlabelled: bool) -> Toponym | None:
+    def _unknown_in_slot(self, text: str, a: int, b: int, evidence, label: str | None) -> Toponym | None:
         """A name the gazetteer does not know, where travel writing puts a place ("reached Rosako",
         "camped near Mpwapwa"), as a place to show unresolved: one to three capitalised words, no
         everyday first name or word, no possessive after it, no word of a person's full name. A
-        preposition of place is enough for a name the model left unlabelled ("near Thiepval") and for
-        one the text has already put in a travel slot ("still at Rosako")."""
+        preposition of place is enough for one the text has already put in a travel slot ("still at
+        Rosako"), and "at", "in" or "near" for a name the model left unlabelled ("near Thiepval"; not
+        "according to Deputy Chief"). A person's name after "past" is a player passed, not a place."""
         name = text[a:b]
         words = name.split()
         if not 1 <= len(words) <= 3 or not all(_capitalised(w) for w in words):
@@ -699,33 +700,37 @@ class ToponymFinder:
         if any(w in evidence.person_words for w in words) or self.gz.has_name(name):
             return None
         slot = travel_slot(text, a)
-        if slot is None and (name in evidence.slot_names or unlabelled) and locative_before(text, a):
-            # "Still at Rosako" after "reached Rosako"; "near Thiepval", which the model left unread
+        if slot is None and name in evidence.slot_names and locative_before(text, a):
             slot = text[max(0, a - 12) : a].split()[-1]
-        if slot is None:
+        before = text[max(0, a - 12) : a].split()
+        if slot is None and label is None and before and before[-1] in _AT_IN_NEAR:
+            slot = before[-1]
+        if slot is None or (label == "PERSON" and slot.endswith("past")):
             return None
+        if label == "ORG" and _bare(words[-1].lower()) in EDUCATION_HEADS:
+            return None  # "came from Emberton School": where someone studied, not a place passed
         t = Toponym(a, b, name, "slot")
         t.reasons = [f"after {slot!r}, where travel writing names a place; the gazetteer does not know it"]
         return t
 
-    def _slot_candidates(self, text, offset, doc, starts) -> list[tuple[int, int, bool]]:
+    def _slot_candidates(self, text, offset, doc, starts) -> list[tuple[int, int, str | None]]:
         """Spans that may name a place the model missed: its PERSON and ORG entities, its nationalities
         that are neither plural nor an adjective before a noun ("marched to Tesselbo."), and runs of
         capitalised words outside every entity that do not open a sentence."""
-        out: list[tuple[int, int, bool]] = []
+        out: list[tuple[int, int, str | None]] = []
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG"):
                 a = offset + (ent[1].idx if _verb_first(ent) else ent.start_char)
-                out.append((a, offset + ent.end_char, False))
+                out.append((a, offset + ent.end_char, ent.label_))
             elif ent.label_ == "NORP" and not _NORP_AS_GROUP.match(text, offset + ent.end_char - 1):
-                out.append((offset + ent.start_char, offset + ent.end_char, False))
+                out.append((offset + ent.start_char, offset + ent.end_char, ent.label_))
         run: list = []
         for tok in [*doc, None]:
             if tok is not None and tok.ent_iob_ == "O" and tok.is_title and tok.is_alpha:
                 run.append(tok)
                 continue
             if run and offset + run[0].idx not in starts:
-                out.append((offset + run[0].idx, offset + run[-1].idx + len(run[-1].text), True))
+                out.append((offset + run[0].idx, offset + run[-1].idx + len(run[-1].text), None))
             run = []
         return out
 
@@ -1110,6 +1115,8 @@ _SETTLEMENT_OF = re.compile(
     r"(?:north|south)(?:-?(?:east|west))?|east|west)\s+of\s+$",
     re.I,
 )
+_AT_IN_NEAR = frozenset({"at", "in", "near"})
+_BOUND_FOR = _words("sail steam head make")
 _SLOT_KINDS = frozenset({"move", "arrive", "depart", "pass", "stay"})
 _PLACE_OBJECT = _words("reach enter cross pass traverse ford skirt bypass transit")
 _PERSON_SLOT = _words("accompany chase follow guide pursue admit visit approach work study teach serve")
@@ -1155,8 +1162,8 @@ def travel_slot(text: str, start: int) -> str | None:
             return None
         if prep is None and (back > 1 or lemma not in _PLACE_OBJECT):
             return None
-        if prep == "for" and kind not in ("depart", "move"):
-            return None
+        if prep == "for" and kind != "depart" and lemma not in _BOUND_FOR:
+            return None  # "sailed for X", "left for X"; not "drove for X" (a team) or "stayed for"
         return text[at:start].strip()
     return None
 
