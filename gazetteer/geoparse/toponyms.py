@@ -413,7 +413,7 @@ class ToponymFinder:
         evidence = _Evidence()
         for _, doc in docs:
             evidence.add(doc)
-        for offset, doc in docs:
+        for offset, doc in docs:  # the names the text puts in a travel slot anywhere ("reached X")
             starts = {offset + s.start_char for s in doc.sents}
             for a, b, label in self._slot_candidates(text, offset, doc, starts):
                 if self._unknown_in_slot(text, a, b, evidence, label) is not None:
@@ -512,7 +512,8 @@ class ToponymFinder:
         cased = any(c.isupper() for c in doc.text)
         ner: list[Toponym] = []
         blockers: list[tuple[int, int, str]] = [(a, b, "OUR_DATE") for a, b in exclude]
-        slotted = {}
+        # names the model missed where travel writing puts a place (see ``_unknown_in_slot``)
+        slotted: dict[tuple[int, int], Toponym] = {}
         if cased:
             for a, b, label in self._slot_candidates(text, offset, doc, starts):
                 t = self._unknown_in_slot(text, a, b, evidence, label)
@@ -699,10 +700,10 @@ class ToponymFinder:
             return None
         if any(w in evidence.person_words for w in words) or self.gz.has_name(name):
             return None
+        before = text[max(0, a - 12) : a].split()
         slot = travel_slot(text, a)
         if slot is None and name in evidence.slot_names and locative_before(text, a):
-            slot = text[max(0, a - 12) : a].split()[-1]
-        before = text[max(0, a - 12) : a].split()
+            slot = before[-1]
         if slot is None and label is None and before and before[-1] in _AT_IN_NEAR:
             slot = before[-1]
         if slot is None or (label == "PERSON" and slot.endswith("past")):
@@ -1094,17 +1095,16 @@ def locative_before(text: str, start: int) -> bool:
     return _SPEECH_BEFORE.search(text, max(0, m.start() - 40), m.start() + len(m.group(1))) is None
 
 
-# Where travel writing puts a place: after a verb of travel and its preposition ("marched to X",
-# "camped at X", "set out for X"), as the object of a verb that takes a place ("reached X", "crossed
-# X"), or after a noun of settlement and "of" ("the village of X"). Verbs whose preposition or object
-# is often a person or an institution ("sent to", "followed", "worked at", "visited") give no slot.
 def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-# a nationality's last letter followed by nothing more of it: plural ("the Kurds") or an adjective
-# before a lower-case noun ("Iraqi forces")
+# A nationality's last letter followed by nothing more of it: plural ("the Kurds") or an adjective
+# before a lower-case noun ("Iraqi forces"), a group and no place.
 _NORP_AS_GROUP = re.compile(r"s\b|\w\s+[a-z]")
+
+# Travel slots (``travel_slot``): the words before a name, the prepositions and particles a verb of
+# travel takes, the verbs whose bare object is a place, those that take people or institutions.
 _WORDS_BEFORE = re.compile(r"[A-Za-z]+|\d[\d,.]*|[^\sA-Za-z\d]")
 _SLOT_PREPOSITIONS = frozenset(
     {"at", "to", "in", "into", "from", "toward", "towards", "near", "via", "past", "through", "for", "off"}
