@@ -270,3 +270,19 @@ def test_a_march_to_quarters_in_a_town_ends_there():
     got = [(e.text, e.role) for e in events]
     assert got[0] == ("Doullens", "destination")
     assert ("Amiens", "destination") not in got
+
+
+def test_a_town_named_by_a_common_word_a_fort_and_a_date_in_the_possessive():
+    """ "Independence" is a common word, a town where travel writing puts one; "Fort" opens a place's
+    name, not a person's; "yesterday's camp" dates no event."""
+    text = (
+        "May 1st, 1849. Left Independence at dawn with nine wagons.\n\n"
+        "June 2d. Reached Fort Kearny after a long drive.\n\n"
+        "Thursday 7th. Camped near Blue Mound, ten miles beyond yesterday's camp."
+    )
+    got = [(e.text, e.kind, e.role, e.edtf) for e in parse(text, narrator="the diarist").events]
+    assert got == [
+        ("Independence", "depart", "origin", "1849-05-01"),
+        ("Fort Kearny", "arrive", "destination", "1849-06-02"),
+        ("Blue Mound", "stay", "location", "1849-06-07"),
+    ]

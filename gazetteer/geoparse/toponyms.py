@@ -685,8 +685,8 @@ class ToponymFinder:
 
     def _unknown_in_slot(self, text: str, a: int, b: int, evidence, label: str | None) -> Toponym | None:
         """A name the gazetteer does not know, where travel writing puts a place ("reached Rosako",
-        "camped near Mpwapwa"), as a place to show unresolved: one to three capitalised words, no
-        everyday first name or word, no possessive after it, no word of a person's full name. A
+        "camped near Mpwapwa"), as a place to show unresolved: one to three capitalised words, not one
+        everyday name or word alone, no possessive after it, no word of a person's full name. A
         preposition of place is enough for one the text has already put in a travel slot ("still at
         Rosako"), and "at", "in" or "near" for a name the model left unlabelled ("near Thiepval"; not
         "according to Deputy Chief"). A person's name after "past" is a player passed, not a place."""
@@ -696,8 +696,8 @@ class ToponymFinder:
             return None
         if text.startswith("'s", b) or text.startswith("’s", b):
             return None
-        if is_frequent_name(words[0]) or (len(words) == 1 and is_common_word(name)):
-            return None
+        if len(words) == 1 and (is_frequent_name(name) or is_common_word(name)):
+            return None  # "went to Mary", "came to Church"; but "Fort Kearny", "Port Elgin"
         if any(w in evidence.person_words for w in words) or self.gz.has_name(name):
             return None
         before = text[max(0, a - 12) : a].split()
@@ -888,15 +888,22 @@ class ToponymFinder:
             if not self.gz.has_name(name):
                 continue
             as_org, after_locative = (a, b) in self._orgs, locative_before(text, a)
+            in_slot = is_common_word(name) and travel_slot(text, a, known=True) is not None
             if " " not in name and not self._single_word_ok(
-                name, a in starts, lower_words, as_org, after_locative
+                name, a in starts, lower_words, as_org, after_locative, in_slot
             ):
                 continue
             return a, b, k
         return None
 
     def _single_word_ok(
-        self, word: str, at_sentence_start: bool, lower_words: set[str], as_org=False, after_locative=False
+        self,
+        word: str,
+        at_sentence_start: bool,
+        lower_words: set[str],
+        as_org=False,
+        after_locative=False,
+        in_slot=False,
     ) -> bool:
         low = word.lower().rstrip(".")
         if low in TITLE_ABBREVIATIONS:
@@ -908,7 +915,8 @@ class ToponymFinder:
         if low in COMPASS:
             return False
         if low in lower_words or is_common_word(low):
-            return self._strong(word, by_type_only=True)
+            # "Independence" is a town where travel writing puts one ("left Independence")
+            return self._strong(word, by_type_only=True) or (in_slot and self._strong(word))
         if is_frequent_name(word):  # "Mary" signing a letter: a town only if the model says so, or a
             found = self.gz.lookup(word)  # big city a preposition governs or that acts ("Liverpool said")
             strong = bool(found) and found[0].place.feature_type in STRONG_TYPES
@@ -1126,12 +1134,13 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and word.replace("-", "").isalpha()
 
 
-def travel_slot(text: str, start: int) -> str | None:
+def travel_slot(text: str, start: int, *, known: bool = False) -> str | None:
     """The words before ``start`` that put a place there in travel writing, or None: a verb of travel
     and its preposition, up to three words apart ("marched eighteen miles to", "set out for", "camped
     near"), a verb whose object is a place ("reached", "crossed the"), or a noun of settlement and "of"
     ("the village of"). Verbs whose preposition or object is often a person or an institution ("sent
-    to", "followed", "worked at", "visited") make no slot."""
+    to", "followed", "worked at", "visited") make no slot, unless the name is ``known`` as a town:
+    then any verb of leaving, arriving or passing takes it as its object ("left Independence")."""
     from .nlp import lemma_of
     from .verbs import NO_PLACE_OBJECT, PHRASAL, VERBS
 
@@ -1158,9 +1167,11 @@ def travel_slot(text: str, start: int) -> str | None:
             if prep is None and back == 1:
                 return None  # an object comes right after its verb
             continue
-        if kind not in _SLOT_KINDS or lemma in NO_PLACE_OBJECT or lemma in _PERSON_SLOT:
+        if kind not in _SLOT_KINDS or lemma in NO_PLACE_OBJECT:
             return None
-        if prep is None and (back > 1 or lemma not in _PLACE_OBJECT):
+        if prep is None and known and back == 1 and kind in ("arrive", "depart", "pass"):
+            return text[at:start].strip()
+        if lemma in _PERSON_SLOT or (prep is None and (back > 1 or lemma not in _PLACE_OBJECT)):
             return None
         if prep == "for" and kind != "depart" and lemma not in _BOUND_FOR:
             return None  # "sailed for X", "left for X"; not "drove for X" (a team) or "stayed for"
