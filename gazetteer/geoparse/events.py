@@ -860,6 +860,10 @@ def _line_is_heading(text: str, start: int, end: int) -> bool:
     return len(after) <= 24 and not re.search(r"[a-z]{3,}\s+[a-z]{3,}", after)
 
 
+# "yesterday's camp", "Monday's meeting": a date that says whose a thing is dates no event
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
+
+
 def _governing_date(
     text: str,
     dates: Sequence[Any],
@@ -871,11 +875,16 @@ def _governing_date(
     base: int,
     in_quote: bool,
 ) -> tuple[Any | None, str | None]:
-    """The date of an event at ``at``: one in its clause, else its sentence, else the latest before."""
+    """The date of an event at ``at``: one in its clause, else its sentence, else the latest before (a
+    date in the possessive, "yesterday's camp", dates none)."""
     s, e = sentence
     lo = bisect_right(starts, s - 1)
     hi = bisect_right(starts, e - 1)
-    own = [d for d in dates[lo:hi] if d.end <= e and d.in_quotation == in_quote]
+    own = [
+        d
+        for d in dates[lo:hi]
+        if d.end <= e and d.in_quotation == in_quote and not _POSSESSIVE.match(text, d.end)
+    ]
     if own:
         if clause is not None:
             mine = [d for d in own if _same(_clause_verb(doc, base, d.start, d.end), clause)]
