@@ -294,3 +294,15 @@ def test_people_and_groups_after_verbs_of_travel_stay_no_places():
         "Officer. He drove for Kestrel Racing last year. He came from Wexmoor School."
     )
     assert parse(text).mentions == []
+
+
+def test_a_country_region_or_great_city_keeps_its_reading_among_another_countrys_towns():
+    """Most places of this text are in the United States, and Arkansas has an England, Nebraska a
+    York known as New York: the country and the great city keep their own readings all the same."""
+    got = found(
+        "She sailed from Liverpool for New York and went on by train to Chicago, Omaha and Cheyenne. "
+        "Years later she wrote that she never saw England again."
+    )
+    assert near(got["England"], 52.5, -1.3, km=300)
+    assert near(got["New York"], 40.71, -74.0, km=50)
+    assert near(got["Liverpool"], 53.41, -2.98, km=50)

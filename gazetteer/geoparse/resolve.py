@@ -109,6 +109,7 @@ def resolve(
             cands[key] = found
         pairs = _pair_support(key, found, cands, neighbours[key])
         ranked = _rerank(found, key, anchors, countries, total, pairs)
+        ranked = _anchor_kept(ranked, anchors.get(key), found, pairs)
         for t in group:
             t.candidates = tuple(c for c, _, _ in ranked)
             if ranked:
@@ -258,6 +259,32 @@ def _rerank(
         ranked.append((c, score, why))
     ranked.sort(key=lambda r: -r[1])  # ranked on the raw sum: two readings may both pass 1.0
     return [(c, round(min(1.0, score), 4), why) for c, score, why in ranked]
+
+
+def _anchor_kept(
+    ranked: list[tuple[Candidate, float, list[str]]],
+    anchor: Place | None,
+    found: Sequence[Candidate],
+    pairs: Sequence[tuple[float, str]],
+) -> list[tuple[Candidate, float, list[str]]]:
+    """A name whose own reading is a strong anchor (a country, region or water, or a city of a
+    million) keeps it: the other places' countries and nearness do not make "England" a town in
+    Arkansas or "New York" a York near Omaha. Only a namesake close to another name of the passage
+    may take its place ("Paris" beside "Henry County")."""
+    if anchor is None or not _strong(anchor) or not ranked or ranked[0][0].place.id == anchor.id:
+        return ranked
+    paired = {found[i].place.id for i, (bonus, _) in enumerate(pairs) if bonus > 0.01}
+    if ranked[0][0].place.id in paired:
+        return ranked
+    mine = next((r for r in ranked if r[0].place.id == anchor.id), None)
+    if mine is None:
+        return ranked
+    kept = (
+        mine[0],
+        max(mine[1], ranked[0][1]),
+        ["its own clear reading, whatever the text's other places", *mine[2]],
+    )
+    return [kept, *(r for r in ranked if r is not mine)]
 
 
 def _variants(gazetteer: Gazetteer, name: str, anchors: dict[str, Place], countries: Counter) -> list:
