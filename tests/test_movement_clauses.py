@@ -286,3 +286,12 @@ def test_a_town_named_by_a_common_word_a_fort_and_a_date_in_the_possessive():
         ("Fort Kearny", "arrive", "destination", "1849-06-02"),
         ("Blue Mound", "stay", "location", "1849-06-07"),
     ]
+
+
+def test_a_name_the_parser_hung_in_the_opening_phrase_is_the_subject():
+    """ "In the spring of 1887 Harriet Cole sailed": the parser reads "of 1887 Harriet Cole" as one
+    phrase and leaves the verb without a subject; the name right before the verb is its subject, and
+    "she" is then Harriet Cole."""
+    text = "In the spring of 1887 Harriet Cole sailed from Liverpool. In June she went on to Chicago."
+    got = [(e.text, e.actors) for e in parse(text, narrator="the writer").events]
+    assert got == [("Liverpool", ["Harriet Cole"]), ("Chicago", ["Harriet Cole"])]

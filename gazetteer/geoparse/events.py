@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..dates import MONTHS, WEEKDAYS
 from . import nlp
 from .verbs import (
     ALONG,
@@ -514,6 +515,29 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
 # --- actors and modality ---------------------------------------------------------------------------
 
 
+def _name_in_fronted_phrase(v: Token) -> Token | None:
+    """A name right before a verb without a subject, which the parser hung inside the phrase that
+    opens the sentence ("In the spring of 1887 Harriet Cole sailed": "of 1887 Harriet Cole")."""
+    if v.i == 0 or v.pos_ != "VERB":
+        return None
+    name = v.doc[v.i - 1]
+    if name.pos_ != "PROPN" or name.dep_ not in ("pobj", "compound", "appos", "npadvmod"):
+        return None
+    if not name.is_title or name.lower_ in MONTHS or name.lower_ in WEEKDAYS:
+        return None  # "At 9 AM cast off", "in 1887 May": a time, not a name
+    head = name.head if name.dep_ == "compound" else name
+    if head.i != name.i or head.i > v.i:
+        return None
+    t = head
+    for _ in range(6):  # up to the verb through prepositions and their objects, all before it
+        if t.head.i == v.i:
+            return name if t.dep_ == "prep" else None
+        if t.head.i > v.i or t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
 def _subject(v: Token) -> tuple[Token | None, Token]:
     """The subject of ``v``, climbing coordinated and dependent verbs ("we embarked ... and sailed")."""
     for _ in range(6):
@@ -523,6 +547,9 @@ def _subject(v: Token) -> tuple[Token | None, Token]:
         if subjects:
             # "James's brother Robert": the name, when the parser splits it from its noun
             return next((c for c in subjects if c.pos_ == "PROPN"), subjects[0]), v
+        swallowed = _name_in_fronted_phrase(v)
+        if swallowed is not None:
+            return swallowed, v
         if v.dep_ == "xcomp":
             obj = next((c for c in v.head.children if c.dep_ in ("dobj", "obj")), None)
             if obj is not None:
