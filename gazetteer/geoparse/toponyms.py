@@ -413,9 +413,11 @@ class ToponymFinder:
         evidence = _Evidence()
         for _, doc in docs:
             evidence.add(doc)
+        slot_spans = {}  # per doc: the spans that may name a place the model missed
         for offset, doc in docs:  # the names the text puts in a travel slot anywhere ("reached X")
             starts = {offset + s.start_char for s in doc.sents}
-            for a, b, label in self._slot_candidates(text, offset, doc, starts):
+            slot_spans[offset] = self._slot_candidates(text, offset, doc, starts)
+            for a, b, label in slot_spans[offset]:
                 if self._unknown_in_slot(text, a, b, evidence, label) is not None:
                     evidence.slot_names.add(text[a:b])
         found: list[Toponym] = []
@@ -423,7 +425,8 @@ class ToponymFinder:
         for offset, doc in docs:
             sents = [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
             sentences.extend(_after_clock_times(text, sents))
-            found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words, evidence))
+            spans = slot_spans[offset]
+            found.extend(self._in_doc(text, offset, doc, sents, exclude, lower_words, evidence, spans))
         # "people like Guhdar who have been denied asylum": a name that "who" follows is a person's,
         # wherever else the text writes it
         who = {
@@ -507,7 +510,7 @@ class ToponymFinder:
             q.reasons = [f"{text[a:b]!r} after a place name and a comma: the abbreviation of {place.name}"]
         return sorted(found + added, key=lambda t: t.start) if added else found
 
-    def _in_doc(self, text, offset, doc, sents, exclude, lower_words, evidence) -> list[Toponym]:
+    def _in_doc(self, text, offset, doc, sents, exclude, lower_words, evidence, slot_spans) -> list[Toponym]:
         starts = {s for s, _ in sents}
         cased = any(c.isupper() for c in doc.text)
         ner: list[Toponym] = []
@@ -515,7 +518,7 @@ class ToponymFinder:
         # names the model missed where travel writing puts a place (see ``_unknown_in_slot``)
         slotted: dict[tuple[int, int], Toponym] = {}
         if cased:
-            for a, b, label in self._slot_candidates(text, offset, doc, starts):
+            for a, b, label in slot_spans:
                 t = self._unknown_in_slot(text, a, b, evidence, label)
                 if t is not None:
                     slotted[(a, b)] = t
@@ -888,11 +891,10 @@ class ToponymFinder:
             if not self.gz.has_name(name):
                 continue
             as_org, after_locative = (a, b) in self._orgs, locative_before(text, a)
-            in_slot = is_common_word(name) and travel_slot(text, a, known=True) is not None
-            if " " not in name and not self._single_word_ok(
-                name, a in starts, lower_words, as_org, after_locative, in_slot
-            ):
-                continue
+            if " " not in name:
+                in_slot = is_common_word(name) and travel_slot(text, a, known=True) is not None
+                if not self._single_word_ok(name, a in starts, lower_words, as_org, after_locative, in_slot):
+                    continue
             return a, b, k
         return None
 
