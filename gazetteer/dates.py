@@ -451,6 +451,21 @@ def _part_of_year(y: int, part: str) -> DateValue:
 
 # --- relative expressions -------------------------------------------------------------------------
 
+_SENTENCE_END = re.compile(r"[.!?]\s|\n\s*\n")
+# "was", "arrived", "went" (not "need", "proceed", "indeed")
+_PAST_WORD = re.compile(r"\b(?:was|were|had|did|[a-z]{2,}[a-df-z]ed)\b|\b([a-z]+)\b")
+
+
+def _told_as_past(text: str, at: int) -> bool:
+    """Whether the sentence before ``at`` has a verb in the past ("we arrived here on Tuesday")."""
+    from .geoparse.verbs import IRREGULAR_PAST
+
+    lo = max(0, at - 150)
+    ends = list(_SENTENCE_END.finditer(text, lo, at))
+    start = ends[-1].end() if ends else lo
+    past = set(IRREGULAR_PAST.values())
+    return any(w.group(1) is None or w.group(1) in past for w in _PAST_WORD.finditer(text, start, at))
+
 
 def _relative(kind: str, m: re.Match[str], anchor: DateValue) -> DateValue | None:
     """The value of a relative expression given its anchor; ``None`` when it cannot be computed."""
@@ -512,11 +527,15 @@ def _relative(kind: str, m: re.Match[str], anchor: DateValue) -> DateValue | Non
             return day_value(anchor.lower + timedelta(days=days))
         return _fuzzy_shift(anchor, timedelta(days=days))
     if kind in ("weekday-on", "weekday-last"):
-        # "on Tuesday" in a running narrative is the next Tuesday after the running day; "last
-        # Tuesday" the one before it
+        # "on Tuesday" in a running narrative is the next Tuesday after the running day, unless its
+        # sentence tells it in the past; "last Tuesday" the one before it
         if anchor.precision != "day":
             return None
         target = WEEKDAYS.index(m.group("weekday").lower())
+        told_past = not m.group(0).lower().startswith("next") and _told_as_past(m.string, m.start())
+        if kind == "weekday-on" and told_past:
+            # "we arrived here on Tuesday", in a letter: the Tuesday on or before its date
+            return day_value(anchor.lower - timedelta(days=(anchor.lower.weekday() - target) % 7))
         if kind == "weekday-on":
             return day_value(anchor.lower + timedelta(days=(target - anchor.lower.weekday() - 1) % 7 + 1))
         return day_value(anchor.lower - timedelta(days=(anchor.lower.weekday() - target - 1) % 7 + 1))

@@ -152,3 +152,17 @@ def test_date_offsets_are_exact_on_the_dirty_memoir(memoir_text: str, article_te
             assert text[d.start : d.end] == d.text
             if d.edtf:
                 parse_edtf(d.edtf)
+
+
+def test_a_weekday_told_in_the_past_is_the_one_on_or_before_its_anchor():
+    """A letter dated Thursday 16 April 1903: "we arrived on Tuesday" is the 14th; "we leave on
+    Tuesday" and "we proceed on Tuesday" the 21st."""
+    from gazetteer.dates import find_dates
+
+    def tuesday(text: str) -> str:
+        (found,) = find_dates(text, document_date="1903-04-16")
+        return found.edtf
+
+    assert tuesday("We arrived here on Tuesday after a long journey.") == "1903-04-14"
+    assert tuesday("We leave on Tuesday for the hills.") == "1903-04-21"
+    assert tuesday("We proceed on Tuesday to the hills.") == "1903-04-21"
