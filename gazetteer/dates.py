@@ -532,11 +532,10 @@ def _relative(kind: str, m: re.Match[str], anchor: DateValue) -> DateValue | Non
         if anchor.precision != "day":
             return None
         target = WEEKDAYS.index(m.group("weekday").lower())
-        told_past = not m.group(0).lower().startswith("next") and _told_as_past(m.string, m.start())
-        if kind == "weekday-on" and told_past:
-            # "we arrived here on Tuesday", in a letter: the Tuesday on or before its date
-            return day_value(anchor.lower - timedelta(days=(anchor.lower.weekday() - target) % 7))
         if kind == "weekday-on":
+            if not m.group(0).lower().startswith("next") and _told_as_past(m.string, m.start()):
+                # "we arrived here on Tuesday", in a letter: the Tuesday on or before its date
+                return day_value(anchor.lower - timedelta(days=(anchor.lower.weekday() - target) % 7))
             return day_value(anchor.lower + timedelta(days=(target - anchor.lower.weekday() - 1) % 7 + 1))
         return day_value(anchor.lower - timedelta(days=(anchor.lower.weekday() - target - 1) % 7 + 1))
     if kind == "deictic-day":

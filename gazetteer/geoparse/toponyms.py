@@ -1105,10 +1105,6 @@ def locative_before(text: str, start: int) -> bool:
     return _SPEECH_BEFORE.search(text, max(0, m.start() - 40), m.start() + len(m.group(1))) is None
 
 
-def _words(spaced: str) -> frozenset[str]:
-    return frozenset(spaced.split())
-
-
 # A nationality's last letter followed by nothing more of it: plural ("the Kurds") or an adjective
 # before a lower-case noun ("Iraqi forces"), a group and no place.
 _NORP_AS_GROUP = re.compile(r"s\b|\w\s+[a-z]")
@@ -1126,10 +1122,15 @@ _SETTLEMENT_OF = re.compile(
     re.I,
 )
 _AT_IN_NEAR = frozenset({"at", "in", "near"})
-_BOUND_FOR = _words("sail steam head make")
+_BOUND_FOR = frozenset({"sail", "steam", "head", "make"})
 _SLOT_KINDS = frozenset({"move", "arrive", "depart", "pass", "stay"})
-_PLACE_OBJECT = _words("reach enter cross pass traverse ford skirt bypass transit")
-_PERSON_SLOT = _words("accompany chase follow guide pursue admit visit approach work study teach serve")
+_PLACE_OBJECT = frozenset(
+    {"reach", "enter", "cross", "pass", "traverse", "ford", "skirt"} | {"bypass", "transit"}
+)
+_PERSON_SLOT = frozenset(
+    {"accompany", "chase", "follow", "guide", "pursue", "admit", "visit", "approach"}
+    | {"work", "study", "teach", "serve"}
+)
 
 
 def _capitalised(word: str) -> bool:
