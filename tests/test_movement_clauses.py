@@ -295,3 +295,34 @@ def test_a_name_the_parser_hung_in_the_opening_phrase_is_the_subject():
     text = "In the spring of 1887 Harriet Cole sailed from Liverpool. In June she went on to Chicago."
     got = [(e.text, e.actors) for e in parse(text, narrator="the writer").events]
     assert got == [("Liverpool", ["Harriet Cole"]), ("Chicago", ["Harriet Cole"])]
+
+
+def test_only_sentences_whose_place_a_word_can_govern_are_parsed(monkeypatch):
+    """A place with no preposition before it, in a sentence with no verb or noun of movement, can be no
+    event's place, so its sentence is not parsed; one that a preposition or a verb governs still is."""
+    from gazetteer.geoparse import nlp
+
+    seen: list[str] = []
+    real = nlp.parsed
+
+    def parsed(sentences):
+        sentences = list(sentences)
+        seen.extend(sentences)
+        return real(sentences)
+
+    monkeypatch.setattr(nlp, "parsed", parsed)
+    text = (
+        "Kenya's minister said the plan was sound. Kenya denied the report. The minister left Kenya. "
+        "We were glad of it in Kenya. Uganda's border police reached Kenya."
+    )
+    found = _events(text, "Kenya", "Uganda")
+    assert seen == [
+        "The minister left Kenya.",
+        "We were glad of it in Kenya.",
+        "Uganda's border police reached Kenya.",
+    ]
+    assert [(e.text, e.kind, e.role) for e in found] == [
+        ("Kenya", "depart", "origin"),
+        ("Kenya", "stay", "location"),
+        ("Kenya", "arrive", "destination"),
+    ]
