@@ -306,3 +306,36 @@ def test_a_country_region_or_great_city_keeps_its_reading_among_another_countrys
     assert near(got["England"], 52.5, -1.3, km=300)
     assert near(got["New York"], 40.71, -74.0, km=50)
     assert near(got["Liverpool"], 53.41, -2.98, km=50)
+
+
+def test_a_diary_lines_opening_verb_is_no_part_of_the_name_after_it():
+    """Under a dated heading the model may run a line's verb into the name ("Left Fort Laramie" as one
+    facility, "Left Boston" as an organisation): the verb is the line's, the name the place."""
+    text = (
+        "June 13.\nLeft Fort Laramie early with the wagons.\n\n"
+        "June 15.\nPassed Cape Town in the night.\n\n"
+        "June 17.\nLeft Boston by the morning train.\n"
+    )
+    result = parse(text)
+    got = {m.text: m for m in result.mentions}
+    assert set(got) == {"Fort Laramie", "Cape Town", "Boston"}
+    assert near(got["Cape Town"], -33.93, 18.42)
+    assert near(got["Boston"], 42.36, -71.06)
+    assert [(e.text, e.kind, e.role) for e in result.events] == [
+        ("Fort Laramie", "depart", "origin"),
+        ("Cape Town", "pass", "via"),
+        ("Boston", "depart", "origin"),
+    ]
+
+
+def test_the_before_a_name_alone_makes_it_a_river_not_a_state():
+    """ "Crossed the Missouri", "the Mississippi was rising": a river; "the Missouri legislature": the
+    article goes with the noun, and the state stays a state."""
+    got = parse(
+        "We crossed the Missouri at St. Joseph and the Mississippi was rising near St. Louis."
+    ).mentions
+    kinds = {m.text: m.place_id for m in got}
+    assert kinds["Missouri"].startswith("naturalearth:river:")
+    assert kinds["Mississippi"].startswith("naturalearth:river:")
+    state = found("The Missouri legislature met in Jefferson City.")["Missouri"]
+    assert state.place_id == "iso3166-2:US-MO"

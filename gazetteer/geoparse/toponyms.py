@@ -31,6 +31,7 @@ from ..dates import MONTHS, WEEKDAYS
 from ..names import normalize, skeleton
 from . import qualifiers
 from .lexicon import is_common_word, is_frequent_name, is_frequent_word
+from .verbs import OPENING_FORMS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -528,6 +529,8 @@ class ToponymFinder:
             if ent.label_ in PLACE_LABELS and _event_like(ent):
                 blockers.append((a, b, "EVENT"))  # "the Great East Asia War": an event, not a place
             elif ent.label_ in PLACE_LABELS:
+                if _verb_first(ent) and ent[0].lower_ in OPENING_FORMS and not self.gz.has_name(ent.text):
+                    a = offset + ent[1].idx  # "Left Fort Laramie", "Passed Cape Town": a diary's verb
                 a, b = _strip_name(text, a, b)
                 if b > a and not _overlaps(a, b, exclude) and any(c.isalpha() for c in text[a:b]):
                     if " " not in text[a:b] and not self._ner_word_ok(text[a:b]):
@@ -552,7 +555,7 @@ class ToponymFinder:
         # the model's organisations: a frequent word that is a big city may be the city acting
         # through its club or council ("Liverpool said")
         self._orgs = {
-            _strip_name(text, offset + e.start_char, offset + e.end_char)
+            _strip_name(text, offset + (e[1].idx if _verb_first(e) else e.start_char), offset + e.end_char)
             for e in doc.ents
             if e.label_ == "ORG"
         }
@@ -1081,8 +1084,6 @@ def _after_clock_times(text: str, sents: list[tuple[int, int]]) -> list[tuple[in
     """Sentences split after a clock time's "a.m." or "p.m." where a verb of travel opens the next
     ("back by 3 a.m. Rested all day", "at 4 p.m. Marched on"): the model reads the dot as an
     abbreviation's, not a sentence's end."""
-    from .verbs import OPENING_FORMS
-
     out: list[tuple[int, int]] = []
     for a, b in sents:
         for m in _CLOCK_THEN_VERB.finditer(text, a, b):
