@@ -18,6 +18,7 @@ Each step adds a reason to the mention, so the map can say why a name was read a
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..distance import distance_km, distance_matrix_km, distances_km
-from .toponyms import STRONG_TYPES, Toponym, locative_before
+from .toponyms import FUNCTION_WORDS, STRONG_TYPES, Toponym, locative_before
 
 if TYPE_CHECKING:
     from ..geocoder import Candidate, Gazetteer
@@ -76,6 +77,8 @@ def resolve(
         first = group[0]
         known = all(t.source != "variant" for t in group)
         cands[key] = gazetteer.lookup(first.text, when=year_at(first.start))[:MAX_CANDIDATES] if known else []
+        if text and any(_named_with_the(text, t) for t in group):
+            cands[key] = _waters_first(cands[key])
 
     # "Paris, Tenn.": a qualified name is read inside its region, in every mention of the text
     qualified = _qualified(toponyms, text, cands) if text else {}
@@ -118,6 +121,30 @@ def resolve(
                 t.reasons = [*why, *cand.reasons]
                 t.place = cand.place if score >= UNRESOLVED_BELOW else None
     return [t for t in toponyms if t.place is not None or _worth_showing(t, text)]
+
+
+# "the" before a name alone suits a river, a sea or a lake, never a state, a county or a town: "crossed
+# the Missouri", "down the Jordan"; a country may take it too ("the Gambia"), and keeps its reading.
+WATER_TYPES = frozenset({"river", "lake", "sea", "ocean", "gulf", "bay", "strait"})
+ARTICLELESS_TYPES = frozenset({"province", "state", "county", "settlement"})
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"\s*([A-Za-z]+)")
+
+
+def _named_with_the(text: str, t: Toponym) -> bool:
+    """Whether the name is the whole of a phrase that opens with "the": "the Missouri at St. Joseph",
+    not "the Missouri legislature" (where "the" goes with the noun)."""
+    if _THE_BEFORE.search(text, max(0, t.start - 6), t.start) is None:
+        return False
+    m = _WORD_AFTER.match(text, t.end)
+    return m is None or m.group(1) in FUNCTION_WORDS
+
+
+def _waters_first(found: list[Candidate]) -> list[Candidate]:
+    """A name "the" opens: its readings as a state, county or town give way to a water of that name."""
+    if not any(c.place.feature_type in WATER_TYPES for c in found):
+        return found
+    return [c for c in found if c.place.feature_type not in ARTICLELESS_TYPES]
 
 
 def _worth_showing(t: Toponym, text: str) -> bool:
