@@ -285,12 +285,19 @@ def _is_verb(t: Token) -> bool:
     return t.pos_ in ("VERB", "AUX") or (t.lemma_.lower() in VERBS and t.tag_.startswith("VB"))
 
 
+def _movement_noun(noun: Token) -> str | None:
+    """The kind of a noun of movement, by the word itself or its lemma: the lemma table, blind to the
+    part of speech, makes "crossing" and "landing" "cross" and "land"."""
+    return NOUNS.get(noun.lower_) or NOUNS.get(noun.lemma_.lower())
+
+
 def _noun_kind(noun: Token, prep: str | None) -> str | None:
     """The kind of a movement noun ("journey", "capture"), or of a time spent somewhere when someone's
     and at the place ("his years in X")."""
+    kind = _movement_noun(noun)
+    if kind is not None:
+        return kind
     lemma = noun.lemma_.lower()
-    if lemma in NOUNS:
-        return NOUNS[lemma]
     if lemma in OWNED_NOUNS and prep in ("in", "at") and any(c.dep_ == "poss" for c in noun.children):
         return OWNED_NOUNS[lemma]
     return None
@@ -389,10 +396,10 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
             elif word == "as" and head.head.lower_ == "far":
                 word = "to"
             owner = head.head
-            event_noun = NOUNS.get(owner.lemma_.lower()) in ("fight", "depart")
+            event_noun = _movement_noun(owner) in ("fight", "depart")
             if word == "of" and owner.pos_ == "NOUN" and event_noun and noun is None:
                 noun = owner  # "the capture of Berlin", "the evacuation of Kut"
-                role = OBJECT_ROLE[NOUNS[owner.lemma_.lower()]]
+                role = OBJECT_ROLE[_movement_noun(owner)]
                 prep_word = "of"
                 break
             if word not in PREPOSITIONS and word != "of":
@@ -435,7 +442,7 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
                     role = "location"
                 t = head
                 break
-            if head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in NOUNS and noun is None:
+            if head.pos_ in ("NOUN", "PROPN") and _movement_noun(head) and noun is None:
                 noun = head
                 t = head
                 break
@@ -1211,7 +1218,7 @@ def _nobodys_verb(v: Token | None) -> bool:
     return v is not None and _verb_kind(v)[0] is None
 
 
-_OPENING = re.compile(r"(?:^|(?<=[;:]))(\s*)([A-Z][a-z]+)\b")
+_OPENING = re.compile(r"(?:^|(?<=[;:\n]))(\s*)([A-Z][a-z]+)\b")
 
 
 # Words that can govern a place with no preposition before it: a verb or noun of the lexicon, whose
