@@ -339,3 +339,21 @@ def test_the_before_a_name_alone_makes_it_a_river_not_a_state():
     assert kinds["Mississippi"].startswith("naturalearth:river:")
     state = found("The Missouri legislature met in Jefferson City.")["Missouri"]
     assert state.place_id == "iso3166-2:US-MO"
+
+
+def test_a_first_name_that_is_a_city_is_a_place_where_a_verbs_object_is_one():
+    """Under a heading, "Reached Paris" and "Arrived Calais" (which the model reads as people) are the
+    diarist's arrivals; "Left Mary at the station" leaves a person, though Mary is a city too."""
+    text = (
+        "Aug. 4th.\nArrived Calais at noon after a long crossing from Dover.\n\n"
+        "Aug. 5th.\nReached Paris in the evening.\n\n"
+        "Aug. 6th.\nLeft Mary at the station and walked home.\n"
+    )
+    result = parse(text)
+    assert [m.text for m in result.mentions] == ["Calais", "Dover", "Paris"]
+    assert near(result.mentions[2], 48.86, 2.35)
+    assert [(e.text, e.kind, e.role, e.cue) for e in result.events] == [
+        ("Calais", "arrive", "destination", "arrived"),
+        ("Dover", "pass", "origin", "crossing from"),
+        ("Paris", "arrive", "destination", "reached"),
+    ]

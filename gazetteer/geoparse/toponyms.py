@@ -540,6 +540,8 @@ class ToponymFinder:
                     ner.append(Toponym(a, b, text[a:b], "ner", ent.label_, a in starts))
             elif ent.label_ in NOT_PLACE_LABELS:
                 if ent.label_ in ("PERSON", "ORG") and _verb_first(ent):  # "Left Luxor": a verb, a name
+                    if ent[0].lower_ in OPENING_FORMS:
+                        continue  # "Reached Paris" as a person: the label was for the verb and the name
                     a = offset + ent[1].idx
                 if (a, b) in slotted:
                     continue
@@ -895,7 +897,11 @@ class ToponymFinder:
                 continue
             as_org, after_locative = (a, b) in self._orgs, locative_before(text, a)
             if " " not in name:
-                in_slot = is_common_word(name) and travel_slot(text, a, known=True) is not None
+                # "Left Independence": a verb of leaving takes a known town; "reached Paris", not "left
+                # Mary": a first name only where a verb's object is a place
+                in_slot = (is_common_word(name) and travel_slot(text, a, known=True) is not None) or (
+                    is_frequent_name(name) and travel_slot(text, a) is not None
+                )
                 if not self._single_word_ok(name, a in starts, lower_words, as_org, after_locative, in_slot):
                     continue
             return a, b, k
@@ -922,10 +928,11 @@ class ToponymFinder:
         if low in lower_words or is_common_word(low):
             # "Independence" is a town where travel writing puts one ("left Independence")
             return self._strong(word, by_type_only=True) or (in_slot and self._strong(word))
-        if is_frequent_name(word):  # "Mary" signing a letter: a town only if the model says so, or a
-            found = self.gz.lookup(word)  # big city a preposition governs or that acts ("Liverpool said")
+        if is_frequent_name(word):  # "Mary" signing a letter: a town only if the model says so, or a big
+            found = self.gz.lookup(word)  # city a preposition or a verb of travel governs ("reached Paris")
+            # or that acts ("Liverpool said")
             strong = bool(found) and found[0].place.feature_type in STRONG_TYPES
-            return strong or ((after_locative or as_org) and self._major(word))
+            return strong or ((after_locative or as_org or in_slot) and self._major(word))
         if at_sentence_start:
             return self._strong(word)
         return True
@@ -1126,7 +1133,7 @@ _AT_IN_NEAR = frozenset({"at", "in", "near"})
 _BOUND_FOR = frozenset({"sail", "steam", "head", "make"})
 _SLOT_KINDS = frozenset({"move", "arrive", "depart", "pass", "stay"})
 _PLACE_OBJECT = frozenset(
-    {"reach", "enter", "cross", "pass", "traverse", "ford", "skirt"} | {"bypass", "transit"}
+    {"reach", "enter", "cross", "pass", "traverse", "ford", "skirt"} | {"bypass", "transit", "arrive"}
 )
 _PERSON_SLOT = frozenset(
     {"accompany", "chase", "follow", "guide", "pursue", "admit", "visit", "approach"}
