@@ -326,3 +326,18 @@ def test_only_sentences_whose_place_a_word_can_govern_are_parsed(monkeypatch):
         ("Kenya", "stay", "location"),
         ("Kenya", "arrive", "destination"),
     ]
+
+
+def test_a_timetables_shortened_verbs_move_the_diarist_at_their_times():
+    """ "Arr." and "Dep." open a log's lines and clauses; the model ends sentences at their dots, so
+    the text before the place is read. The clock time between the same semicolons is the event's."""
+    text = "Aug. 3rd, 1915.\nArr. Boulogne 4 p.m.\n\nAug. 5th.\nDep. Calais 9 a.m.; arr. Paris 3 p.m.\n"
+    got = parse(text).events
+    assert [(e.text, e.kind, e.role, e.edtf, e.time, e.cue) for e in got] == [
+        ("Boulogne", "arrive", "destination", "1915-08-03", "16:00", "Arr."),
+        ("Calais", "depart", "origin", "1915-08-05", "09:00", "Dep."),
+        ("Paris", "arrive", "destination", "1915-08-05", "15:00", "arr."),
+    ]
+    assert all(e.actors == ["the narrator"] for e in got)
+    # inside a sentence the same letters are no verb of the line: "the Dep." is a department
+    assert not parse("Smith wrote to the Dep. Paris was quiet all week.").events

@@ -350,6 +350,28 @@ def _verbless(tok: Token) -> _Reading | None:
     return _Reading(None, "move", role, t.head.text)
 
 
+# Verbs as logs and timetables shorten them, opening a line or a clause: "Arr. Boulogne 4 p.m.", "Dep.
+# Calais 9 a.m.; arr. Paris 3 p.m.", "Lv. Ogden".
+ABBREVIATED = {"arr": "arrive", "arrd": "arrive", "arrvd": "arrive", "dep": "depart", "depd": "depart"}
+ABBREVIATED |= {"lv": "depart", "lvd": "depart", "lft": "depart"}
+
+
+_ABBREVIATED_BEFORE = re.compile(
+    r"(?:^|(?<=[\n;,.:]))\s*(" + "|".join(ABBREVIATED) + r")\.?\s+$", re.IGNORECASE
+)
+
+
+def _abbreviated(text: str, start: int) -> _Reading | None:
+    """The reading of a place right after an abbreviated verb that opens its line or clause (the
+    model often ends a sentence at its dot, so the text is read, not the parse)."""
+    m = _ABBREVIATED_BEFORE.search(text, max(0, start - 12), start)
+    if m is None:
+        return None
+    kind = ABBREVIATED[m.group(1).lower()]
+    role = "destination" if kind == "arrive" else "origin"
+    return _Reading(None, kind, role, text[m.start(1) : start].strip())
+
+
 class _AsObject:
     """A token read as the object of a preposition the parser hung it under by mistake."""
 
@@ -965,6 +987,10 @@ def _time_of(
         mine = [t for t in own if _same(_clause_verb(doc, base, t.start, t.end), clause)]
         if mine:
             return min(mine, key=lambda t: abs(t.start - at)).time
+    elif own:  # a line with no verb: the time between its semicolons ("arr. Paris 3 p.m.; dep. 4")
+        mine = [t for t in own if ";" not in text[min(t.end, at) : max(t.start, at)]]
+        if mine:
+            return min(mine, key=lambda t: abs(t.start - at)).time
     before = [t for t in own if t.start < at]
     if before:
         return before[-1].time
@@ -1053,10 +1079,10 @@ def extract_events(
                 people.add(base + t.idx, _name(t))  # "Kim went", "Kim's parents"
         groups: dict[int, list[Movement]] = {}
         for i, root in heads.items():
-            reading = _read(root, set(place_tokens)) or _verbless(root)
+            m = toponyms[i]
+            reading = _read(root, set(place_tokens)) or _verbless(root) or _abbreviated(text, m.start)
             if reading is None:
                 continue
-            m = toponyms[i]
             if _qualifies(root, m, place_tokens, toponyms):
                 continue  # "Springfield, Illinois": the state says where the town is, nobody went to it
             q = bisect_right(quote_starts, m.start) - 1
@@ -1233,8 +1259,11 @@ _WORD = re.compile(r"[A-Za-z]+")
 def _readable(text: str, span: tuple[int, int], places: list[int], toponyms: Sequence[Toponym]) -> bool:
     """Whether the parse could read a place of this sentence at all, told from its words: ``_read``
     reads a place through a preposition before it, or as the object or passive subject of a verb or
-    noun of the lexicon. A sentence with neither ("Kenya's minister said ...", "Sudan's potential is
-    untapped") is not parsed; in news about one such sentence in ten holds a place."""
+    noun of the lexicon, and ``_abbreviated`` after a shortened verb. A sentence with none of these
+    ("Kenya's minister said ...", "Sudan's potential is untapped") is not parsed; in news about one
+    such sentence in ten holds a place."""
+    if any(_abbreviated(text, toponyms[i].start) for i in places):
+        return True
     last = max(toponyms[i].start for i in places)
     for m in _WORD.finditer(text, *span):
         word = m.group().lower()
