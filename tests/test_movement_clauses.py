@@ -341,3 +341,33 @@ def test_a_timetables_shortened_verbs_move_the_diarist_at_their_times():
     assert all(e.actors == ["the narrator"] for e in got)
     # inside a sentence the same letters are no verb of the line: "the Dep." is a department
     assert not parse("Smith wrote to the Dep. Paris was quiet all week.").events
+
+
+def test_a_conveyance_taken_moves_its_rider_and_a_thing_sent_moves_nobody():
+    """ "Took the train to Tours" and "caught the boat to Calais" move the diarist; "boarded a steamer
+    for Aden" is where the steamer and he were bound; "sent a letter to Paris" moves no traveller,
+    "sent troops to Rehe" and "sent me to Leeds" move the ones sent."""
+    text = (
+        "Took the morning train to Tours. I caught the boat to Calais. They boarded a steamer for Aden. "
+        "He sent a letter to Paris. The general was sending troops to Rehe. My uncle sent me to Leeds."
+    )
+    got = [(e.text, e.kind, e.role, e.actors) for e in parse(text).events]
+    assert got == [
+        ("Tours", "move", "destination", ["the narrator"]),
+        ("Calais", "move", "destination", ["the narrator"]),
+        ("Aden", "move", "destination", ["they"]),
+        ("Rehe", "move", "destination", ["troops"]),
+        ("Leeds", "move", "destination", ["the narrator"]),
+    ]
+
+
+def test_a_meal_at_a_place_is_a_stop_there():
+    got = parse("Sunday, 4th July 1926.\nOff early. Lunch at Maintenon, and on to Chartres by four.").events
+    first = got[0]
+    assert (first.text, first.kind, first.role, first.edtf) == ("Maintenon", "stay", "location", "1926-07-04")
+
+
+def test_a_name_the_model_called_a_person_but_the_text_makes_a_place_is_nobody_he_refers_to():
+    text = "Mary Smith lived in Leeds. I caught the boat to Calais. She was sent to Vienna in 1910."
+    vienna = next(e for e in parse(text).events if e.text == "Vienna")
+    assert vienna.actors == ["Mary Smith"]

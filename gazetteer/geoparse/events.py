@@ -28,6 +28,7 @@ from . import nlp
 from .verbs import (
     ALONG,
     CAPTURE_OBJECT,
+    CONVEYANCES,
     COPULA,
     DENYING_HEADS,
     DOCUMENTS,
@@ -42,6 +43,7 @@ from .verbs import (
     LOCATION_AS,
     LOCATIVE,
     MALE_TITLES,
+    MEALS,
     NEGATING_HEADS,
     NO_PLACE_OBJECT,
     NOT_PLACE_NOUNS,
@@ -53,6 +55,8 @@ from .verbs import (
     PHRASAL,
     PREPOSITIONS,
     REPORTING_HEADS,
+    RIDING,
+    SENDING,
     TIME_WORDS,
     UNITS,
     VEHICLES,
@@ -279,6 +283,7 @@ class _Reading:
     noun: Token | None = None
     from_object: bool = False
     presence: bool = False  # a verb of no movement with a place of its own: "in X we inspected"
+    mover: Token | None = None  # who moves when not the subject: "sent his son to X", "sent troops to X"
 
 
 def _is_verb(t: Token) -> bool:
@@ -298,6 +303,8 @@ def _noun_kind(noun: Token, prep: str | None) -> str | None:
     if kind is not None:
         return kind
     lemma = noun.lemma_.lower()
+    if lemma in MEALS and prep in ("at", "in"):
+        return "stay"  # "Lunch at Maintenon": a stop on the road
     if lemma in OWNED_NOUNS and prep in ("in", "at") and any(c.dep_ == "poss" for c in noun.children):
         return OWNED_NOUNS[lemma]
     return None
@@ -389,6 +396,8 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
     prep_word: str | None = None
     noun: Token | None = None
     from_object = False
+    mover: Token | None = None
+    ridden = False  # the place is where a conveyance the subject takes goes: "took the train to Tours"
     inside = False  # the place is already inside another phrase (after "in", or naming a kind of thing)
     for _ in range(8):
         dep = t.dep_
@@ -458,7 +467,10 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
             if _is_verb(head):
                 if dep == "attr":
                     return None
-                if dep in ("dobj", "obj", "nsubjpass"):
+                riding = head.lemma_.lower() in RIDING and t.lemma_.lower() in CONVEYANCES
+                if dep in ("dobj", "obj") and role is not None and riding:
+                    ridden = True
+                elif dep in ("dobj", "obj", "nsubjpass"):
                     from_object = True
                 elif role is None:
                     role = "location"
@@ -492,13 +504,20 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
 
     verb = t
     kind, cue = _verb_kind(verb)
+    lemma = verb.lemma_.lower()
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    if ridden or (lemma in RIDING and role and any(c.lemma_.lower() in CONVEYANCES for c in objects)):
+        kind = "move"  # "took the train to Tours", "caught the boat to Calais"
+    elif lemma in SENDING and objects and not from_object:
+        if not _traveller(objects[0]):
+            return None  # "sent a letter to Paris": the letter went
+        mover = objects[0]  # "sent troops to Rehe", "sent him to Cairo": they went
     if kind is None:
         if role == "origin" and verb.lemma_.lower() in WRITING:
             return _Reading(verb, "stay", "location", f"{verb.text} {prep_word}")
         if role == "location" and prep_word and prep_word.lower() in LOCATIVE and tok.head.head.i == verb.i:
             return _Reading(verb, "other", "location", f"{verb.text} ... {prep_word}", presence=True)
         return None
-    lemma = verb.lemma_.lower()
     if from_object:
         if lemma in CAPTURE_OBJECT and role is None:
             return _Reading(verb, "fight", "location", verb.text)  # "the Russians have taken X"
@@ -538,7 +557,21 @@ def _read(tok: Token, place_tokens: set[int]) -> _Reading | None:
         adjacent = abs(tok.i - verb.i) <= len(between) + 2
         if prep_word.lower() not in [w.lower() for w in cue.split()[1:]]:
             cue = " ".join(words) + (" " if adjacent else " ... ") + prep_word
-    return _Reading(verb, kind, role, cue)
+    return _Reading(verb, kind, role, cue, mover=mover)
+
+
+def _traveller(t: Token) -> bool:
+    """A person or a body of people, who can be sent somewhere (not a letter or a parcel)."""
+    return (
+        t.pos_ == "PROPN"
+        or t.lower_ in ("him", "her", "them", "me", "us", "himself", "herself", "themselves")
+        or t.lemma_.lower() in UNITS
+        or t.lemma_.lower() in KIN
+        or t.lemma_.lower() in _PEOPLE
+    )
+
+
+_PEOPLE = frozenset({"man", "men", "soldier", "officer", "family", "child", "children", "people", "troop"})
 
 
 # --- actors and modality ---------------------------------------------------------------------------
@@ -1090,6 +1123,8 @@ def extract_events(
             if _in_citation(quotes, q, m.start):
                 continue  # a quotation's source ("sent by the police station of X"), not the story
             subj, _ = _subject(reading.verb) if reading.verb is not None else (None, None)
+            if reading.mover is not None:
+                subj = reading.mover
             if reading.noun is not None:
                 poss = next((c for c in reading.noun.children if c.dep_ == "poss"), None)
                 if poss is not None:

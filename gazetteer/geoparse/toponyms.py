@@ -23,6 +23,7 @@ Evidence used for a gazetteer-only match, all general English:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -458,6 +459,12 @@ class ToponymFinder:
         found.sort(key=lambda t: t.start)
         for t in found:
             self._with_compass(text, t)
+        # a name the model called a person and the text makes a place ("the boat to Calais") is no
+        # one the events may take for "he"
+        starts = [t.start for t in found]
+        self.persons = [
+            (a, b) for a, b in self.persons if (k := bisect_left(starts, b)) == 0 or found[k - 1].end <= a
+        ]
         return self._with_qualifiers(text, found), sentences
 
     def _with_compass(self, text: str, t: Toponym) -> None:

@@ -385,6 +385,17 @@ VEHICLES = frozenset(
         "stmr",
     }
 )
+# What a traveller rides, and the verbs that put him on it: "took the train to Tours", "caught the boat
+# for Calais", "boarded a steamer for Aden" move the subject, though "took" and "sent" move their object.
+CONVEYANCES = _set_of(
+    "ship steamer steamship boat vessel launch barge yacht ferry liner packet dhow train tram plane "
+    "aeroplane airplane aircraft flight car coach diligence wagon cart lorry truck bus omnibus taxi cab"
+)
+RIDING = frozenset({"take", "catch", "board", "get", "ride"})
+# Verbs that move their object and not their subject: "sent a letter to Paris", "posted the parcel to X".
+SENDING = frozenset({"send", "dispatch", "despatch", "post", "mail", "forward", "ship"})
+# Meals a diary stops for: "Lunch at Maintenon", "tea in the village".
+MEALS = _set_of("breakfast lunch luncheon tea dinner supper")
 # Units move the narrator only when they are his ("our battalion"): "the battalion went forward" while
 # he stayed behind is theirs alone.
 UNITS = _set_of(
