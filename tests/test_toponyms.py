@@ -357,3 +357,18 @@ def test_a_first_name_that_is_a_city_is_a_place_where_a_verbs_object_is_one():
         ("Dover", "pass", "origin", "crossing from"),
         ("Paris", "arrive", "destination", "reached"),
     ]
+
+
+def test_a_place_opening_a_sentence_is_not_part_of_the_name_of_the_person_after_it():
+    """ "At Fashoda Graves found ...": the model reads "Fashoda Graves" as one person. The text names
+    Captain Harold Graves elsewhere, so the words before his name are the place's, and every other
+    "Fashoda" stays a place."""
+    text = (
+        "Captain Harold Graves left Khartoum in January. They reached Fashoda on the 19th. At Fashoda "
+        "Graves found the old fort in ruins. From Fashoda the launches went on to the south."
+    )
+    result = parse(text)
+    assert [m.text for m in result.mentions].count("Fashoda") == 3
+    assert all(near(m, 9.89, 32.11) for m in result.mentions if m.text == "Fashoda")
+    reached = next(e for e in result.events if e.text == "Fashoda")
+    assert (reached.kind, reached.actors) == ("arrive", ["Captain Harold Graves"])

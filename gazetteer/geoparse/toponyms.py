@@ -415,6 +415,7 @@ class ToponymFinder:
         evidence = _Evidence()
         for _, doc in docs:
             evidence.add(doc)
+        evidence.close()
         slot_spans = {}  # per doc: the spans that may name a place the model missed
         for offset, doc in docs:  # the names the text puts in a travel slot anywhere ("reached X")
             starts = {offset + s.start_char for s in doc.sents}
@@ -550,6 +551,8 @@ class ToponymFinder:
                     if ent[0].lower_ in OPENING_FORMS:
                         continue  # "Reached Paris" as a person: the label was for the verb and the name
                     a = offset + ent[1].idx
+                elif ent.label_ == "PERSON" and (k := evidence.person_start(ent)):
+                    a = offset + ent[k].idx  # "At Fashoda Graves found": the place is not the person's
                 if (a, b) in slotted:
                     continue
                 pieces = _entity_pieces(ent, offset, a, b)
@@ -972,6 +975,7 @@ class _Evidence:
         self.place_names: set[str] = set()
         self.person_words: set[str] = set()
         self.slot_names: set[str] = set()  # unknown names the text puts where a traveller goes
+        self._fronted: list = []  # people's names right after an opening "At" or "In", judged last
 
     def add(self, doc) -> None:
         for ent in doc.ents:
@@ -980,10 +984,45 @@ class _Evidence:
             elif ent.label_ == "PERSON" and len(ent) > 1 and not _verb_first(ent):
                 if any(t.is_title and _is_head(t.lower_) for t in ent[1:]):
                     continue  # "Alexandria Police": an institution the model took for a person
+                if _after_fronting(ent):
+                    self._fronted.append(ent)
+                    continue
                 # the words after the last title ("Sochi Mayor Anatoly Pakhomov": Anatoly Pakhomov)
                 titled = [t.i for t in ent if t.lower_.rstrip(".") in TITLES]
                 first = titled[-1] + 1 if titled else ent.start
                 self.person_words.update(t.text for t in ent if t.i >= first and t.text[:1].isupper())
+
+    def close(self) -> None:
+        """Once every doc is added: the people's names after an opening preposition, each from where
+        its person's name begins."""
+        fronted, self._fronted = self._fronted, []
+        self.person_starts: dict[tuple[int, int], int] = {}
+        for ent in fronted:
+            k = self.person_start(ent)
+            self.person_words.update(t.text for t in ent[k:] if t.text[:1].isupper())
+
+    def person_start(self, ent) -> int:
+        """ "At Fashoda Graves found the flag": the model runs a sentence's opening place into its
+        subject's name. After an opening "At" or "In", the person's name begins with the words the
+        text gives people elsewhere ("Harold Graves"); the words before them are the place's. The
+        index in ``ent`` where the person begins (0: all of it)."""
+        if not _after_fronting(ent) or ent[-1].text not in self.person_words:
+            return 0
+        k = len(ent) - 1
+        while k > 0 and ent[k - 1].text in self.person_words:
+            k -= 1
+        return k
+
+
+def _after_fronting(ent) -> bool:
+    """Whether the entity follows a preposition of place that opens its sentence or clause ("At X
+    ...", "...; in X ...")."""
+    if ent.start == 0:
+        return False
+    prep = ent.doc[ent.start - 1]
+    if prep.lower_ not in ("at", "in", "near", "outside", "beyond"):
+        return False
+    return prep.is_sent_start or prep.i == 0 or ent.doc[prep.i - 1].text in (",", ";", ":", "\n")
 
 
 _KIN_AFTER = re.compile(r"\s*,\s*(?:his|her|my|our|their|your)\s+(\w+)")
