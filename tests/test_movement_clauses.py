@@ -371,3 +371,14 @@ def test_a_name_the_model_called_a_person_but_the_text_makes_a_place_is_nobody_h
     text = "Mary Smith lived in Leeds. I caught the boat to Calais. She was sent to Vienna in 1910."
     vienna = next(e for e in parse(text).events if e.text == "Vienna")
     assert vienna.actors == ["Mary Smith"]
+
+
+def test_up_and_down_a_river_is_a_way_through_it():
+    text = "We sailed up the Nile to Luxor and worked down the river to Cairo. He turned up at Aden."
+    got = parse(text).events
+    assert [(e.text, e.kind, e.role) for e in got] == [
+        ("Nile", "move", "via"),
+        ("Luxor", "move", "destination"),
+        ("Cairo", "move", "destination"),
+        ("Aden", "arrive", "destination"),
+    ]

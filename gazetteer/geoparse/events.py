@@ -316,6 +316,9 @@ def _verb_kind(v: Token) -> tuple[str | None, str]:
     for c in v.children:
         word = c.lower_
         if c.dep_ in ("prt", "advmod", "prep", "acomp", "oprd", "dobj") and (lemma, word) in PHRASAL:
+            along = word in ALONG and PHRASAL[(lemma, word)] != "move"
+            if along and any(g.dep_ == "pobj" for g in c.children):
+                continue  # "turned up the Sobat" went up it; "turned up at noon" arrived
             return PHRASAL[(lemma, word)], f"{v.text} {c.text}"
     kind = VERBS.get(lemma) or VERBS.get(v.lower_)
     if kind is None and lemma in COPULA:

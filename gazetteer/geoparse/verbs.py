@@ -77,6 +77,8 @@ PHRASAL: dict[tuple[str, str], str] = {
     ("drop", "anchor"): "arrive",
     ("cast", "anchor"): "arrive",
     ("make", "way"): "move",
+    ("work", "up"): "move",
+    ("work", "down"): "move",
     ("set", "foot"): "arrive",
 }
 
@@ -204,6 +206,8 @@ PREPOSITIONS: dict[str, str] = {
     "until": "destination",
     "for": "destination",
     "via": "via",
+    "up": "via",  # "sailed up the Nile", "worked down the river"
+    "down": "via",
     "through": "via",
     "thro": "via",
     "thru": "via",
