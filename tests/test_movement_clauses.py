@@ -382,3 +382,19 @@ def test_up_and_down_a_river_is_a_way_through_it():
         ("Cairo", "move", "destination"),
         ("Aden", "arrive", "destination"),
     ]
+
+
+def test_a_letters_place_line_puts_the_writer_there_on_its_date():
+    """ "Cairo," over "12th March 1899." (or both on one line) heads a letter: the writer was there
+    that day, whatever the dates of the letter before it."""
+    text = (
+        "Shepheard's Hotel, Cairo,\n12th March 1899.\n\nMy dear Mother,\n\n"
+        "We arrived on Tuesday after a calm passage from Brindisi.\n\n"
+        "Luxor, 21st March 1899.\n\nDear Mother,\n\nWe came up in five days, stopping at Assiout.\n"
+    )
+    got = [(e.text, e.kind, e.role, e.edtf, e.cue, e.actors) for e in parse(text, narrator="Arthur").events]
+    assert got[0] == ("Cairo", "stay", "location", "1899-03-12", "heading", ["Arthur"])
+    assert ("Luxor", "stay", "location", "1899-03-21", "heading", ["Arthur"]) in got
+    assert ("Brindisi", "move", "origin", "1899-03-07", "passage from", ["Arthur"]) in got
+    # a place in a sentence under a heading is no heading's place
+    assert not any(e[4] == "heading" for e in got if e[0] in ("Brindisi", "Assiout"))

@@ -284,6 +284,7 @@ class _Reading:
     from_object: bool = False
     presence: bool = False  # a verb of no movement with a place of its own: "in X we inspected"
     mover: Token | None = None  # who moves when not the subject: "sent his son to X", "sent troops to X"
+    dated: Any = None  # the heading date that dates it (a letter's "Cairo, 12th March 1899.")
 
 
 def _is_verb(t: Token) -> bool:
@@ -380,6 +381,39 @@ def _abbreviated(text: str, start: int) -> _Reading | None:
     kind = ABBREVIATED[m.group(1).lower()]
     role = "destination" if kind == "arrive" else "origin"
     return _Reading(None, kind, role, text[m.start(1) : start].strip())
+
+
+_ADDRESS_WORD = re.compile(r"[A-Z][\w'’.-]*|\d+\w*|of|the|de|la|le|rue|via")
+
+
+def _heading_places(text: str, dates: Sequence[Any]) -> dict[int, Any]:
+    """A letter's or a diary's place line: "Cairo," above "12th March 1899.", or "Luxor, 21st March
+    1899." on one line; by the start of each such line, the heading date that goes with it. The line
+    holds the place and an address at most ("Shepheard's Hotel, Cairo,"): capitalised words, numbers
+    and punctuation."""
+    out: dict[int, Any] = {}
+    for d in dates:
+        if getattr(d, "basis", None) != "heading" or d.edtf is None:
+            continue
+        start = text.rfind("\n", 0, d.start) + 1
+        lines = [start]
+        above = text.rfind("\n", 0, max(0, start - 1)) + 1
+        if start > 0 and text[above : start - 1].strip():
+            lines.append(above)  # the line right above, no blank line between
+        for a in lines:
+            b = text.find("\n", a)
+            b = len(text) if b < 0 else b
+            rest = (text[a : d.start] + " " + text[d.end : b]) if a == start else text[a:b]
+            words = re.findall(r"[^\W_][\w'’.-]*", rest)
+            if 0 < len(words) <= 8 and all(_ADDRESS_WORD.fullmatch(w) for w in words):
+                out[a] = d
+    return out
+
+
+def _heading(text: str, start: int, headings: dict[int, Any]) -> _Reading | None:
+    """A place on a heading's place line: the writer was there on the heading's date."""
+    d = headings.get(text.rfind("\n", 0, start) + 1)
+    return None if d is None else _Reading(None, "stay", "location", "heading", dated=d)
 
 
 class _AsObject:
@@ -1074,7 +1108,13 @@ def extract_events(
         k = bisect_right(sent_starts, m.start) - 1
         if k >= 0 and m.end <= sentences[k][1]:
             by_sentence.setdefault(k, []).append(i)
-    order = [k for k in sorted(by_sentence) if _readable(text, sentences[k], by_sentence[k], toponyms)]
+    headings = _heading_places(text, dates)
+    order = [
+        k
+        for k in sorted(by_sentence)
+        if _readable(text, sentences[k], by_sentence[k], toponyms)
+        or any(_heading(text, toponyms[i].start, headings) for i in by_sentence[k])
+    ]
     if not order:
         return []
     # one Doc per sentence: the parser steps through a batch's docs together, so short docs side by
@@ -1116,7 +1156,12 @@ def extract_events(
         groups: dict[int, list[Movement]] = {}
         for i, root in heads.items():
             m = toponyms[i]
-            reading = _read(root, set(place_tokens)) or _verbless(root) or _abbreviated(text, m.start)
+            reading = (
+                _read(root, set(place_tokens))
+                or _verbless(root)
+                or _abbreviated(text, m.start)
+                or _heading(text, m.start, headings)
+            )
             if reading is None:
                 continue
             if _qualifies(root, m, place_tokens, toponyms):
@@ -1170,6 +1215,8 @@ def extract_events(
             date, basis = _governing_date(
                 text, dated, date_starts, m.start, (s, e), reading.verb, doc, base, quote is not None
             )
+            if reading.dated is not None:
+                date, basis = reading.dated, "heading"
             edtf = date.edtf if date is not None else document_date
             if date is None and document_date:
                 basis = "document"
