@@ -398,3 +398,18 @@ def test_a_letters_place_line_puts_the_writer_there_on_its_date():
     assert ("Brindisi", "move", "origin", "1899-03-07", "passage from", ["Arthur"]) in got
     # a place in a sentence under a heading is no heading's place
     assert not any(e[4] == "heading" for e in got if e[0] in ("Brindisi", "Assiout"))
+
+
+def test_a_present_verb_with_a_time_to_come_is_a_plan_and_by_boat_is_how():
+    """A letter's "go up to Luxor next week by the post boat" is a plan, and "by the boat" says how,
+    not past where; "in 1920 he moves to Paris" tells the past in the present."""
+    text = (
+        "We arrived on Tuesday and go up to Luxor next week by the post boat. In 1920 he moves to Paris. "
+        "We went by Basra."
+    )
+    got = [(e.text, e.kind, e.role, e.modality) for e in parse(text).events]
+    assert got == [
+        ("Luxor", "move", "destination", "intended"),
+        ("Paris", "move", "destination", "asserted"),
+        ("Basra", "pass", "via", "asserted"),
+    ]

@@ -317,9 +317,11 @@ def _verb_kind(v: Token) -> tuple[str | None, str]:
     for c in v.children:
         word = c.lower_
         if c.dep_ in ("prt", "advmod", "prep", "acomp", "oprd", "dobj") and (lemma, word) in PHRASAL:
-            along = word in ALONG and PHRASAL[(lemma, word)] != "move"
-            if along and any(g.dep_ == "pobj" for g in c.children):
+            objects = [g for g in c.children if g.dep_ == "pobj"]
+            if word in ALONG and PHRASAL[(lemma, word)] != "move" and objects:
                 continue  # "turned up the Sobat" went up it; "turned up at noon" arrived
+            if word == "by" and any(g.lemma_.lower() in _MEANS for g in objects):
+                continue  # "go up to Luxor by the post boat": how, not past where
             return PHRASAL[(lemma, word)], f"{v.text} {c.text}"
     kind = VERBS.get(lemma) or VERBS.get(v.lower_)
     if kind is None and lemma in COPULA:
@@ -859,6 +861,21 @@ def _purpose(t: Token) -> bool:
     return t.dep_ == "acl" and t.head.lower_ == "order" and t.head.head.lower_ == "in"
 
 
+_MEANS = CONVEYANCES | {"rail", "road", "sea", "land", "air", "foot", "horse", "night", "day", "way"}
+_AHEAD = frozenset({"tomorrow", "tonight", "soon", "shortly", "next"})
+
+
+def _told_ahead(v: Token) -> bool:
+    """A verb in the present with a time still to come: "we go up to Luxor next week", "leave for
+    Aden tomorrow" (a letter's plans; "in 1920 he moves to Paris" tells the past)."""
+    if v.tag_ not in ("VBP", "VBZ", "VB"):  # "and go up" is tagged as a bare verb
+        return False
+    return any(
+        c.dep_ in ("npadvmod", "advmod", "prep") and any(w.lower_ in _AHEAD for w in c.subtree)
+        for c in v.children
+    )
+
+
 def _modality(v: Token | None, actors: _Actors, base: int, *, told: bool = False) -> tuple[str, str | None]:
     """asserted | intended | negated | reported, and who says so when not the narrator.
 
@@ -873,7 +890,7 @@ def _modality(v: Token | None, actors: _Actors, base: int, *, told: bool = False
     )
     if negated and not told:
         modality = "negated"
-    elif any(_plans(c) for c in v.children):
+    elif any(_plans(c) for c in v.children) or _told_ahead(v):
         modality = "intended"
     for c in v.children:
         if c.dep_ == "prep" and c.lower_ == "according":
