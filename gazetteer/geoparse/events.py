@@ -610,7 +610,7 @@ def _traveller(t: Token) -> bool:
     )
 
 
-_PEOPLE = frozenset({"man", "men", "soldier", "officer", "family", "child", "children", "people", "troop"})
+_PEOPLE = frozenset({"man", "soldier", "officer", "family", "child", "people"})  # lemmas
 
 
 # --- actors and modality ---------------------------------------------------------------------------
@@ -1128,9 +1128,8 @@ def extract_events(
     headings = _heading_places(text, dates)
     order = [
         k
-        for k in sorted(by_sentence)
-        if _readable(text, sentences[k], by_sentence[k], toponyms)
-        or any(_heading(text, toponyms[i].start, headings) for i in by_sentence[k])
+        for k, places in sorted(by_sentence.items())
+        if _readable(text, sentences[k], places, toponyms, headings)
     ]
     if not order:
         return []
@@ -1358,15 +1357,18 @@ _GOVERNING = frozenset(PREPOSITIONS) | {"of", "as"}  # "the village of X", "as f
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def _readable(text: str, span: tuple[int, int], places: list[int], toponyms: Sequence[Toponym]) -> bool:
-    """Whether the parse could read a place of this sentence at all, told from its words: ``_read``
-    reads a place through a preposition before it, or as the object or passive subject of a verb or
-    noun of the lexicon, and ``_abbreviated`` after a shortened verb. A sentence with none of these
-    ("Kenya's minister said ...", "Sudan's potential is untapped") is not parsed; in news about one
-    such sentence in ten holds a place."""
-    if any(_abbreviated(text, toponyms[i].start) for i in places):
+def _readable(
+    text: str, span: tuple[int, int], places: list[int], toponyms: Sequence[Toponym], headings: dict[int, Any]
+) -> bool:
+    """Whether a place of this sentence could be read at all, told from its words: ``_read`` reads a
+    place through a preposition before it, or as the object or passive subject of a verb or noun of
+    the lexicon; ``_abbreviated`` after a shortened verb; ``_heading`` on a heading's place line. A
+    sentence with none of these ("Kenya's minister said ...", "Sudan's potential is untapped") is not
+    parsed; in news about one such sentence in ten holds a place."""
+    starts = [toponyms[i].start for i in places]
+    if any(_abbreviated(text, a) or _heading(text, a, headings) for a in starts):
         return True
-    last = max(toponyms[i].start for i in places)
+    last = max(starts)
     for m in _WORD.finditer(text, *span):
         word = m.group().lower()
         if (m.start() < last and word in _GOVERNING) or word in _OBJECT_WORDS:
