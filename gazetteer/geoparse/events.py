@@ -311,6 +311,10 @@ def _noun_kind(noun: Token, prep: str | None) -> str | None:
     return None
 
 
+# What "by" names when it says how one travels, not past where: "by the post boat", "by rail".
+_MEANS = CONVEYANCES | {"rail", "road", "sea", "land", "air", "foot", "horse", "night", "day", "way"}
+
+
 def _verb_kind(v: Token) -> tuple[str | None, str]:
     """The kind of a verb with its particles, and the words that make its cue."""
     lemma = v.lemma_.lower()
@@ -861,7 +865,6 @@ def _purpose(t: Token) -> bool:
     return t.dep_ == "acl" and t.head.lower_ == "order" and t.head.head.lower_ == "in"
 
 
-_MEANS = CONVEYANCES | {"rail", "road", "sea", "land", "air", "foot", "horse", "night", "day", "way"}
 _AHEAD = frozenset({"tomorrow", "tonight", "soon", "shortly", "next"})
 
 

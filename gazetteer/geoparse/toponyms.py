@@ -996,7 +996,6 @@ class _Evidence:
         """Once every doc is added: the people's names after an opening preposition, each from where
         its person's name begins."""
         fronted, self._fronted = self._fronted, []
-        self.person_starts: dict[tuple[int, int], int] = {}
         for ent in fronted:
             k = self.person_start(ent)
             self.person_words.update(t.text for t in ent[k:] if t.text[:1].isupper())
